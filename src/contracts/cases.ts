@@ -1,0 +1,229 @@
+import { z } from 'zod';
+import { Cursor, Email, optionalText, text } from './common.js';
+
+export const STATUSES = ['new', 'open', 'waiting', 'promised', 'resolved', 'closed'] as const;
+export const OPEN_STATUSES = ['new', 'open', 'waiting', 'promised'] as const;
+export const CHANNELS = ['email', 'web', 'phone', 'walk_in', 'internal'] as const;
+export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
+export const ROADS = ['learn', 'care', 'teach', 'redirect'] as const;
+
+export const Status = z.enum(STATUSES);
+export const Channel = z.enum(CHANNELS);
+export const Priority = z.enum(PRIORITIES);
+/** Godin's four roads an interaction can take (seed 000). */
+export const Road = z.enum(ROADS);
+export type Status = z.infer<typeof Status>;
+export type Channel = z.infer<typeof Channel>;
+export type Priority = z.infer<typeof Priority>;
+export type Road = z.infer<typeof Road>;
+
+export const STATUS_LABELS: Record<Status, string> = {
+  new: 'New',
+  open: 'Open',
+  waiting: 'Waiting on patron',
+  promised: 'Promised',
+  resolved: 'Resolved',
+  closed: 'Closed',
+};
+export const CHANNEL_LABELS: Record<Channel, string> = {
+  email: 'Email',
+  web: 'Web',
+  phone: 'Phone',
+  walk_in: 'Walk-in',
+  internal: 'Internal',
+};
+export const ROAD_LABELS: Record<Road, string> = {
+  learn: 'Learn from you',
+  care: 'Care for you',
+  teach: 'Teach you',
+  redirect: 'Redirect',
+};
+
+export const Ref = z
+  .string()
+  .regex(/^[A-Za-z]{1,10}-\d{1,9}$/, 'must look like SW-1042')
+  .transform((v) => v.toUpperCase());
+
+const Tag = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .min(1)
+  .max(40)
+  .regex(/^[\p{L}\p{N}][\p{L}\p{N} _-]*$/u, 'may hold letters, digits, spaces, - and _');
+export const Tags = z.array(Tag).max(20);
+
+const Named = z.object({ id: z.number(), name: z.string() });
+
+export const CaseSummary = z
+  .object({
+    id: z.number(),
+    ref: z.string(),
+    subject: z.string(),
+    status: Status,
+    priority: Priority,
+    channel: Channel,
+    patron: Named.nullable(),
+    team: Named.nullable(),
+    assignee: Named.nullable(),
+    tags: z.array(z.string()),
+    createdAt: z.number(),
+    lastActivityAt: z.number(),
+  })
+  .meta({ id: 'CaseSummary' });
+export type CaseSummary = z.infer<typeof CaseSummary>;
+
+export const EntryKind = z.enum(['message_in', 'message_out', 'note', 'event']);
+export type EntryKind = z.infer<typeof EntryKind>;
+
+export const EntryView = z
+  .object({
+    id: z.number(),
+    kind: EntryKind,
+    channel: Channel.nullable(),
+    body: z.string(),
+    road: Road.nullable(),
+    author: z
+      .object({ type: z.enum(['user', 'patron']), id: z.number(), name: z.string() })
+      .nullable(),
+    eventType: z.string().nullable(),
+    eventData: z.record(z.string(), z.unknown()).nullable(),
+    createdAt: z.number(),
+  })
+  .meta({ id: 'CaseEntry' });
+export type EntryView = z.infer<typeof EntryView>;
+
+export const CaseDetail = CaseSummary.extend({
+  statusUrl: z.string(),
+  createdBy: Named.nullable(),
+  firstResponseAt: z.number().nullable(),
+  firstResponseMs: z.number().nullable(),
+  resolvedAt: z.number().nullable(),
+  resolutionMs: z.number().nullable(),
+  closedAt: z.number().nullable(),
+  allowedStatuses: z.array(Status),
+  entries: z.array(EntryView),
+  earlierEntries: z.boolean(),
+}).meta({ id: 'CaseDetail' });
+export type CaseDetail = z.infer<typeof CaseDetail>;
+
+export const EntriesQuery = z.object({
+  before: z.coerce.number().int().positive(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+export const EntriesPage = z.object({ entries: z.array(EntryView), earlierEntries: z.boolean() });
+
+export const QUEUES = ['mine', 'team', 'unassigned', 'open', 'all'] as const;
+export const Queue = z.enum(QUEUES);
+export type Queue = z.infer<typeof Queue>;
+export const QUEUE_LABELS: Record<Queue, string> = {
+  mine: 'My cases',
+  team: 'My team',
+  unassigned: 'Unassigned',
+  open: 'All open',
+  all: 'All cases',
+};
+
+/** The filters a queue view can carry; also what a saved view stores. */
+export const QueueFilters = z.object({
+  queue: Queue.default('open'),
+  status: Status.optional(),
+  priority: Priority.optional(),
+  channel: Channel.optional(),
+  teamId: z.coerce.number().int().positive().optional(),
+  /** A user id, or "none" for unassigned. */
+  assigneeId: z.union([z.literal('none'), z.coerce.number().int().positive()]).optional(),
+  tag: z.string().trim().toLowerCase().min(1).max(40).optional(),
+  sort: z.enum(['activity', 'age']).default('activity'),
+});
+export type QueueFilters = z.infer<typeof QueueFilters>;
+
+export const QueueQuery = QueueFilters.extend({
+  after: Cursor.optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+});
+export type QueueQuery = z.infer<typeof QueueQuery>;
+
+export const QueuePage = z
+  .object({
+    items: z.array(CaseSummary),
+    nextCursor: z.string().nullable(),
+  })
+  .meta({ id: 'QueuePage' });
+export type QueuePage = z.infer<typeof QueuePage>;
+
+export const QueueCounts = z.object({
+  mine: z.number(),
+  team: z.number(),
+  unassigned: z.number(),
+  open: z.number(),
+});
+export type QueueCounts = z.infer<typeof QueueCounts>;
+
+/** A capped count for an arbitrary filter: `capped` means "at least `count`". */
+export const FilterCount = z.object({ count: z.number(), capped: z.boolean() });
+
+export const NewPatronInline = z.object({
+  name: text(120),
+  email: Email.optional().or(z.literal('').transform(() => undefined)),
+  phone: optionalText(40),
+});
+
+export const CaseCreateBody = z
+  .object({
+    channel: Channel,
+    patronId: z.number().int().positive().optional(),
+    patron: NewPatronInline.optional(),
+    subject: text(200),
+    body: text(20000),
+    /** Who spoke first: the patron (inbound, the usual) or us (an outbound call). */
+    direction: z.enum(['in', 'out']).default('in'),
+    road: Road.optional(),
+    status: Status.optional(),
+    priority: Priority.default('normal'),
+    teamId: z.number().int().positive().nullable().optional(),
+    assigneeId: z.number().int().positive().nullable().optional(),
+    tags: Tags.default([]),
+  })
+  .refine((b) => !(b.patronId && b.patron), {
+    message: 'give either patronId or patron, not both',
+    path: ['patron'],
+  });
+export type CaseCreateBody = z.infer<typeof CaseCreateBody>;
+
+export const CaseUpdateBody = z
+  .object({
+    subject: text(200).optional(),
+    status: Status.optional(),
+    priority: Priority.optional(),
+    teamId: z.number().int().positive().nullable().optional(),
+    assigneeId: z.number().int().positive().nullable().optional(),
+    tags: Tags.optional(),
+    /** Supervisors may override the status rules; the reason goes to the audit log. */
+    overrideReason: optionalText(500),
+  })
+  .refine((b) => Object.values(b).some((v) => v !== undefined), {
+    message: 'nothing to change',
+    path: ['status'],
+  });
+export type CaseUpdateBody = z.infer<typeof CaseUpdateBody>;
+
+export const EntryCreateBody = z.object({
+  /** reply: to the patron; note: internal; patron_message: something the patron said, logged. */
+  kind: z.enum(['reply', 'note', 'patron_message']),
+  body: text(20000),
+  road: Road.optional(),
+  channel: Channel.optional(),
+  /** Status to set in the same step (e.g. reply and mark waiting). */
+  status: Status.optional(),
+});
+export type EntryCreateBody = z.infer<typeof EntryCreateBody>;
+
+export const SavedView = z
+  .object({ id: z.number(), name: z.string(), filters: QueueFilters })
+  .meta({ id: 'SavedView' });
+export type SavedView = z.infer<typeof SavedView>;
+export const SavedViewList = z.object({ items: z.array(SavedView) });
+export const SavedViewBody = z.object({ name: text(60), filters: QueueFilters });
+
+export const CaseRefParams = z.object({ ref: Ref });

@@ -1,0 +1,58 @@
+// What the public sees: the help center, the web form and a patron's private status page.
+import { z } from 'zod';
+import { Email, optionalText, text } from './common.js';
+import { Status } from './cases.js';
+
+export const PublicOrgView = z.object({
+  slug: z.string(),
+  name: z.string(),
+  locale: z.string(),
+  timeZone: z.string(),
+});
+export type PublicOrgView = z.infer<typeof PublicOrgView>;
+
+export const OrgSlugParams = z.object({
+  org: z.string().regex(/^[a-z0-9-]{1,60}$/, 'is not an organization'),
+});
+
+export const WebFormBody = z.object({
+  name: text(120),
+  email: Email,
+  phone: optionalText(40),
+  subject: text(200),
+  message: text(10000),
+  /** Honeypot: hidden from people, filled by bots. */
+  website: z.string().max(500).optional(),
+});
+export type WebFormBody = z.infer<typeof WebFormBody>;
+
+export const WebFormResult = z.object({
+  reference: z.string().nullable(),
+  statusUrl: z.string().nullable(),
+});
+
+export const StatusToken = z.object({
+  token: z.string().regex(/^[A-Za-z0-9_-]{20,64}$/, 'is not a status link'),
+});
+
+export const PublicEntry = z.object({
+  id: z.number(),
+  from: z.enum(['you', 'staff']),
+  authorName: z.string(),
+  body: z.string(),
+  createdAt: z.number(),
+});
+
+export const StatusView = z
+  .object({
+    reference: z.string(),
+    subject: z.string(),
+    status: Status,
+    createdAt: z.number(),
+    organization: PublicOrgView,
+    entries: z.array(PublicEntry),
+  })
+  .meta({ id: 'PublicCaseStatus' });
+export type StatusView = z.infer<typeof StatusView>;
+
+export const StatusReplyBody = z.object({ message: text(10000) });

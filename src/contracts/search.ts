@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import { CaseSummary, Status } from './cases.js';
+import { PatronSummary } from './patrons.js';
+
+/** Text cut into pieces, the matching words marked: rendered without any HTML. */
+export const Highlighted = z.array(z.object({ text: z.string(), hit: z.boolean() }));
+export type Highlighted = z.infer<typeof Highlighted>;
+
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-11-23');
+
+export const SearchQuery = z.object({
+  q: z.string().trim().min(1, 'must not be empty').max(200),
+  status: Status.optional(),
+  teamId: z.coerce.number().int().positive().optional(),
+  /** Cases created on or after this day (organization's time zone). */
+  from: day.optional(),
+  /** Cases created on or before this day. */
+  to: day.optional(),
+  /** Search results are ranked, so paging is by position; bounded to keep it cheap. */
+  offset: z.coerce.number().int().min(0).max(500).default(0),
+  limit: z.coerce.number().int().min(1).max(50).default(20),
+});
+export type SearchQuery = z.infer<typeof SearchQuery>;
+
+export const CaseHit = z.object({ case: CaseSummary, subject: Highlighted, snippet: Highlighted });
+export const PatronHit = z.object({
+  patron: PatronSummary,
+  name: Highlighted,
+  snippet: Highlighted,
+  /** The match came from a personal note (never for volunteers). */
+  fromPersonalNote: z.boolean(),
+});
+
+export const SearchResult = z
+  .object({
+    /** A reference or an email that names exactly one thing: go straight there. */
+    direct: z
+      .discriminatedUnion('kind', [
+        z.object({ kind: z.literal('case'), ref: z.string() }),
+        z.object({ kind: z.literal('patron'), id: z.number() }),
+      ])
+      .nullable(),
+    terms: z.array(z.string()),
+    cases: z.array(CaseHit),
+    patrons: z.array(PatronHit),
+    nextOffset: z.number().nullable(),
+  })
+  .meta({ id: 'SearchResult' });
+export type SearchResult = z.infer<typeof SearchResult>;

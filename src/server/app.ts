@@ -1,0 +1,159 @@
+// Builds the Fastify app: security plugins, the zod type provider, access control, every
+// domain's routes, the OpenAPI document, and the web app's files. Used by main.ts and tests.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyServerOptions } from 'fastify';
+import cookie from '@fastify/cookie';
+import csrf from '@fastify/csrf-protection';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import { adminRoutes } from './admin/routes.js';
+import { authRoutes } from './auth/routes.js';
+import { caseRoutes } from './cases/routes.js';
+import { helpcenterRoutes } from './helpcenter/routes.js';
+import { liveRoutes } from './live/routes.js';
+import { patronRoutes } from './patrons/routes.js';
+import { PUBLIC, installAccessControl } from './platform/access.js';
+import type { Platform } from './platform/context.js';
+import { AppError, installErrorHandler } from './platform/errors.js';
+import type { App } from './platform/http.js';
+import { sharedSecret } from './platform/index.js';
+import { searchRoutes } from './search/routes.js';
+import { healthRoutes } from './health.js';
+
+export interface RateLimit {
+  max: number;
+  timeWindow: string | number;
+}
+export interface RateLimits {
+  login: RateLimit;
+  publicForm: RateLimit;
+}
+
+export const DEFAULT_RATE_LIMITS: RateLimits = {
+  login: { max: 10, timeWindow: '1 minute' },
+  publicForm: { max: 5, timeWindow: '10 minutes' },
+};
+
+export interface AppOptions {
+  platform: Platform;
+  secureCookies?: boolean;
+  rateLimits?: Partial<RateLimits>;
+  logger?: FastifyServerOptions['logger'];
+  trustProxy?: boolean;
+  /** Folder of the built web app; null to serve the API only. */
+  webRoot?: string | null;
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const DEFAULT_WEB_ROOT = path.resolve(here, '../../dist/web');
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+export async function buildApp(opts: AppOptions): Promise<App> {
+  const p = opts.platform;
+  const rateLimits = { ...DEFAULT_RATE_LIMITS, ...opts.rateLimits };
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    trustProxy: opts.trustProxy ?? false,
+    bodyLimit: 1024 * 1024,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandler(app);
+
+  // Server-Timing: what the server spent on a request (read by the benchmark and by browsers).
+  app.addHook('onRequest', async (req) => {
+    (req as { startedAt?: bigint }).startedAt = process.hrtime.bigint();
+  });
+  app.addHook('onSend', async (req, reply) => {
+    const t = (req as { startedAt?: bigint }).startedAt;
+    if (t !== undefined) {
+      reply.header('server-timing', `app;dur=${(Number(process.hrtime.bigint() - t) / 1e6).toFixed(3)}`);
+    }
+  });
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        // Mantine writes style attributes and style tags at run time.
+        'style-src': ["'self'", "'unsafe-inline'"],
+        'img-src': ["'self'", 'data:'],
+      },
+    },
+  });
+  await app.register(cookie, { secret: await sharedSecret(p, 'cookie') });
+  await app.register(csrf, {
+    cookieOpts: { signed: true, httpOnly: true, sameSite: 'lax', path: '/', secure: !!opts.secureCookies },
+  });
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_req, ctx) =>
+      new AppError(429, 'rate_limited', `Too many requests; try again in ${ctx.after}.`),
+  });
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'Servewell API',
+        description:
+          'The customer-service desk for nonprofits. Every state change needs the `x-csrf-token` header (GET /api/csrf).',
+        version: '0.1.0',
+      },
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+
+  installAccessControl(app, p);
+  // CSRF on every state change, public forms included (after the role check, before the body).
+  app.addHook('onRequest', (req, reply, done) => {
+    if (!UNSAFE.has(req.method) || req.is404) return done();
+    app.csrfProtection(req, reply, done);
+  });
+
+  healthRoutes(app, p);
+  authRoutes(app, p, { secureCookies: !!opts.secureCookies, rateLimits });
+  adminRoutes(app, p);
+  caseRoutes(app, p);
+  patronRoutes(app, p);
+  helpcenterRoutes(app, p, { rateLimits });
+  searchRoutes(app, p);
+  liveRoutes(app, p);
+
+  const webRoot = opts.webRoot === undefined ? DEFAULT_WEB_ROOT : opts.webRoot;
+  if (webRoot && fs.existsSync(path.join(webRoot, 'index.html'))) serveWebApp(app, webRoot);
+  return app;
+}
+
+/** The built React app: hashed assets cached for good, every other page gets index.html. */
+function serveWebApp(app: App, webRoot: string): void {
+  app.register(fastifyStatic, {
+    root: path.join(webRoot, 'assets'),
+    prefix: '/assets/',
+    immutable: true,
+    maxAge: '365d',
+  });
+  app.get('/favicon.svg', { config: { roles: PUBLIC }, schema: { hide: true } }, (_req, reply) =>
+    reply.sendFile('favicon.svg', webRoot),
+  );
+  app.setNotFoundHandler((req, reply) => {
+    if (req.method === 'GET' && !req.url.startsWith('/api/')) {
+      return reply.header('cache-control', 'no-cache').sendFile('index.html', webRoot);
+    }
+    return reply.status(404).send({
+      error: { code: 'not_found', message: `No route for ${req.method} ${req.url}.` },
+    });
+  });
+}

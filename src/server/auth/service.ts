@@ -1,0 +1,217 @@
+// Signing in and out, sessions, password changes, and the first-admin setup.
+import type { Kysely } from 'kysely';
+import type { SessionView } from '../../contracts/auth.js';
+import type { Database } from '../db/types.js';
+import { createOrganization, insertUser, toOrgView } from '../admin/service.js';
+import * as admin from '../admin/queries.js';
+import { SESSION_IDLE_MS, SESSION_MAX_MS } from '../platform/access.js';
+import { audit } from '../platform/audit.js';
+import type { Actor, Platform } from '../platform/context.js';
+import { AppError, badRequest, conflict, notFound } from '../platform/errors.js';
+import {
+  dummyPasswordHash,
+  hashPassword,
+  randomToken,
+  sha256,
+  verifyPassword,
+} from '../platform/passwords.js';
+import { inTransaction } from '../platform/tx.js';
+
+export const MAX_FAILED_LOGINS = 5;
+export const LOCKOUT_MS = 15 * 60 * 1000;
+
+async function createSession(tx: Kysely<Database>, userId: number, now: number): Promise<string> {
+  const token = randomToken(32);
+  await tx
+    .insertInto('sessions')
+    .values({
+      id: sha256(token),
+      user_id: userId,
+      created_at: now,
+      last_seen_at: now,
+      expires_at: now + Math.min(SESSION_IDLE_MS, SESSION_MAX_MS),
+    })
+    .execute();
+  return token;
+}
+
+const badCredentials = () =>
+  new AppError(401, 'bad_credentials', 'That email and password do not match an account.');
+
+export async function login(
+  p: Platform,
+  input: { email: string; password: string; ip: string },
+): Promise<{ token: string; userId: number }> {
+  const user = await admin.findUserByEmail(p.db, input.email);
+  const now = p.clock.now();
+  if (user && user.locked_until !== null && user.locked_until > now) {
+    await audit(p.db, {
+      orgId: user.org_id,
+      actorId: null,
+      action: 'login.refused_locked',
+      targetType: 'user',
+      targetId: user.id,
+      ip: input.ip,
+      at: now,
+    });
+    throw lockedError(user.locked_until - now);
+  }
+  // Verify outside any transaction: argon2 is deliberately slow, and an open transaction would
+  // hold SQLite's single writer for that long. Unknown users cost the same time as known ones.
+  const ok = await verifyPassword(user?.password_hash ?? (await dummyPasswordHash()), input.password);
+  const active = !!user && user.deactivated_at === null;
+
+  return inTransaction(p, async (tx) => {
+    if (!user || !ok || !active) {
+      let locked = false;
+      if (user && active) {
+        const failed = user.failed_logins + 1;
+        locked = failed >= MAX_FAILED_LOGINS;
+        await tx
+          .updateTable('users')
+          .set(locked ? { failed_logins: 0, locked_until: now + LOCKOUT_MS } : { failed_logins: failed })
+          .where('id', '=', user.id)
+          .execute();
+      }
+      await audit(tx, {
+        orgId: user?.org_id ?? null,
+        actorId: null,
+        action: locked ? 'login.locked' : 'login.failed',
+        targetType: user ? 'user' : undefined,
+        targetId: user?.id,
+        detail: { email: input.email, ...(user && !active ? { reason: 'deactivated' } : {}) },
+        ip: input.ip,
+        at: now,
+      });
+      if (locked) return { error: lockedError(LOCKOUT_MS) };
+      return { error: badCredentials() };
+    }
+    await tx
+      .updateTable('users')
+      .set({ failed_logins: 0, locked_until: null })
+      .where('id', '=', user.id)
+      .execute();
+    const token = await createSession(tx, user.id, now);
+    await audit(tx, {
+      orgId: user.org_id,
+      actorId: user.id,
+      action: 'login.succeeded',
+      targetType: 'user',
+      targetId: user.id,
+      ip: input.ip,
+      at: now,
+    });
+    return { token, userId: user.id };
+  }).then((r) => {
+    // The failed attempt is committed (counted and audited) before the error is thrown.
+    if ('error' in r) throw r.error;
+    return r;
+  });
+}
+
+function lockedError(ms: number) {
+  const minutes = Math.max(1, Math.ceil(ms / 60000));
+  return new AppError(
+    429,
+    'locked',
+    `Too many failed sign-in attempts. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}, or ask an admin to reset your password.`,
+  );
+}
+
+export async function logout(p: Platform, sessionId: string | null): Promise<void> {
+  if (!sessionId) return;
+  await p.db.deleteFrom('sessions').where('id', '=', sessionId).execute();
+}
+
+/** What the web app needs to know about the signed-in user and their organization. */
+export async function sessionView(p: Platform, userId: number): Promise<SessionView> {
+  const user = await p.db.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirst();
+  const org = user && (await admin.findOrg(p.db, user.org_id));
+  if (!user || !org) throw notFound('User');
+  return {
+    user: { id: user.id, email: user.email, name: user.name, role: user.role, teamId: user.team_id },
+    org: toOrgView(org),
+  };
+}
+
+export async function changePassword(
+  p: Platform,
+  actor: Actor,
+  sessionId: string | null,
+  input: { currentPassword: string; newPassword: string },
+): Promise<void> {
+  const user = await admin.findUser(p.db, actor.orgId, actor.userId);
+  if (!user) throw notFound('User');
+  if (!(await verifyPassword(user.password_hash, input.currentPassword))) {
+    throw badRequest('is not your current password', 'currentPassword');
+  }
+  if (input.currentPassword === input.newPassword) {
+    throw badRequest('must differ from the current password', 'newPassword');
+  }
+  const hash = await hashPassword(input.newPassword);
+  await inTransaction(p, async (tx) => {
+    const now = p.clock.now();
+    await tx
+      .updateTable('users')
+      .set({ password_hash: hash, password_changed_at: now })
+      .where('id', '=', actor.userId)
+      .execute();
+    // Other sessions (another browser, a lost laptop) end; this one stays.
+    let others = tx.deleteFrom('sessions').where('user_id', '=', actor.userId);
+    if (sessionId) others = others.where('id', '!=', sessionId);
+    await others.execute();
+    await audit(tx, {
+      orgId: actor.orgId,
+      actorId: actor.userId,
+      action: 'password.changed',
+      targetType: 'user',
+      targetId: actor.userId,
+      ip: actor.ip,
+      at: now,
+    });
+  });
+}
+
+export const setupNeeded = async (p: Platform) => !(await admin.anyUser(p.db));
+
+/** First start without the demo: create the organization and its first admin, once. */
+export async function setup(
+  p: Platform,
+  input: {
+    organizationName: string;
+    name: string;
+    email: string;
+    password: string;
+    timeZone?: string | undefined;
+    locale?: string | undefined;
+    ip: string;
+  },
+): Promise<{ token: string; userId: number }> {
+  const hash = await hashPassword(input.password);
+  return inTransaction(p, async (tx) => {
+    if (await admin.anyUser(tx)) throw conflict('Servewell is already set up; sign in instead.');
+    const now = p.clock.now();
+    const org = await createOrganization(
+      tx,
+      { name: input.organizationName, timeZone: input.timeZone, locale: input.locale },
+      now,
+    );
+    const user = await insertUser(
+      tx,
+      org.id,
+      { email: input.email, name: input.name, role: 'admin', password: input.password },
+      now,
+      hash,
+    );
+    await audit(tx, {
+      orgId: org.id,
+      actorId: user.id,
+      action: 'setup.completed',
+      targetType: 'organization',
+      targetId: org.id,
+      ip: input.ip,
+      at: now,
+    });
+    return { token: await createSession(tx, user.id, now), userId: user.id };
+  });
+}

@@ -1,0 +1,259 @@
+// SQL for cases: the queues (keyset-paginated, index-backed), counters, timelines.
+import { sql, type Kysely } from 'kysely';
+import type { QueueFilters } from '../../contracts/cases.js';
+import type { CaseStatus, Database } from '../db/types.js';
+
+/**
+ * The open-status condition, written literally and exactly as in the partial indexes of
+ * migration 0001: SQLite only uses a partial index when the query repeats its WHERE term.
+ */
+export const OPEN_CONDITION = sql<boolean>`status in ('new', 'open', 'waiting', 'promised')`;
+
+export async function nextCaseNumber(tx: Kysely<Database>, orgId: number) {
+  // One UPDATE ... RETURNING: the row lock (PostgreSQL) or the single writer (SQLite) makes
+  // concurrent creations take distinct, gap-free numbers.
+  return tx
+    .updateTable('organizations')
+    .set((eb) => ({ case_seq: eb('case_seq', '+', 1) }))
+    .where('id', '=', orgId)
+    .returning(['case_seq', 'case_prefix'])
+    .executeTakeFirstOrThrow();
+}
+
+export const findCaseByNumber = (db: Kysely<Database>, orgId: number, number: number) =>
+  db
+    .selectFrom('cases')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('number', '=', number)
+    .executeTakeFirst();
+
+export const findCaseByToken = (db: Kysely<Database>, token: string) =>
+  db.selectFrom('cases').selectAll().where('status_token', '=', token).executeTakeFirst();
+
+/** Moves one case between counter cells; deltas are applied in key order to avoid deadlocks. */
+export async function adjustCounters(
+  tx: Kysely<Database>,
+  orgId: number,
+  deltas: Array<{ teamId: number | null; assigneeId: number | null; status: CaseStatus; n: number }>,
+): Promise<void> {
+  const cells = new Map<string, { team_id: number; assignee_id: number; status: CaseStatus; n: number }>();
+  for (const d of deltas) {
+    const cell = { team_id: d.teamId ?? 0, assignee_id: d.assigneeId ?? 0, status: d.status };
+    const key = `${cell.team_id}|${cell.assignee_id}|${cell.status}`;
+    const prev = cells.get(key);
+    cells.set(key, { ...cell, n: (prev?.n ?? 0) + d.n });
+  }
+  const sorted = [...cells.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
+  for (const [, c] of sorted) {
+    if (c.n === 0) continue;
+    await tx
+      .insertInto('case_counters')
+      .values({ org_id: orgId, ...c })
+      .onConflict((oc) =>
+        oc
+          .columns(['org_id', 'team_id', 'assignee_id', 'status'])
+          .doUpdateSet((eb) => ({ n: eb('case_counters.n', '+', eb.ref('excluded.n')) })),
+      )
+      .execute();
+  }
+}
+
+export async function queueCounts(
+  db: Kysely<Database>,
+  orgId: number,
+  userId: number,
+  teamId: number | null,
+) {
+  const row = await db
+    .selectFrom('case_counters')
+    .select([
+      sql<number>`coalesce(sum(case when assignee_id = ${userId} then n else 0 end), 0)`.as('mine'),
+      sql<number>`coalesce(sum(case when team_id = ${teamId ?? -1} then n else 0 end), 0)`.as('team'),
+      sql<number>`coalesce(sum(case when assignee_id = 0 then n else 0 end), 0)`.as('unassigned'),
+      sql<number>`coalesce(sum(n), 0)`.as('open'),
+    ])
+    .where('org_id', '=', orgId)
+    .where(OPEN_CONDITION)
+    .executeTakeFirstOrThrow();
+  return {
+    mine: Number(row.mine),
+    team: Number(row.team),
+    unassigned: Number(row.unassigned),
+    open: Number(row.open),
+  };
+}
+
+export interface QueueScope {
+  orgId: number;
+  userId: number;
+  teamId: number | null;
+}
+
+/** The WHERE part of a queue, shared by the page and its capped count. */
+function queueWhere(db: Kysely<Database>, scope: QueueScope, f: QueueFilters) {
+  let q = db.selectFrom('cases as c').where('c.org_id', '=', scope.orgId);
+  if (f.queue !== 'all') q = q.where(sql<boolean>`c.${OPEN_CONDITION}`);
+  if (f.queue === 'mine') q = q.where('c.assignee_id', '=', scope.userId);
+  if (f.queue === 'team') q = q.where('c.team_id', '=', scope.teamId ?? -1);
+  if (f.queue === 'unassigned') q = q.where('c.assignee_id', 'is', null);
+  if (f.status) q = q.where('c.status', '=', f.status);
+  if (f.priority) q = q.where('c.priority', '=', f.priority);
+  if (f.channel) q = q.where('c.channel', '=', f.channel);
+  if (f.teamId) q = q.where('c.team_id', '=', f.teamId);
+  if (f.assigneeId === 'none') q = q.where('c.assignee_id', 'is', null);
+  else if (f.assigneeId) q = q.where('c.assignee_id', '=', f.assigneeId);
+  if (f.tag) {
+    const tag = f.tag;
+    q = q.where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('case_tags as t')
+          .select('t.case_id')
+          .whereRef('t.case_id', '=', 'c.id')
+          .where('t.tag', '=', tag),
+      ),
+    );
+  }
+  return q;
+}
+
+export type Keyset = [number, number];
+
+export async function queuePage(
+  db: Kysely<Database>,
+  scope: QueueScope,
+  f: QueueFilters,
+  after: Keyset | undefined,
+  limit: number,
+) {
+  const byActivity = f.sort === 'activity';
+  const col = byActivity ? 'c.last_activity_at' : 'c.created_at';
+  let q = queueWhere(db, scope, f).select(['c.id', `${col} as k`]);
+  if (after) {
+    // Activity: newest first. Age: oldest first (longest waiting at the top).
+    q = q.where(({ eb, refTuple, tuple }) =>
+      eb(refTuple(col, 'c.id'), byActivity ? '<' : '>', tuple(after[0], after[1])),
+    );
+  }
+  const dir = byActivity ? 'desc' : 'asc';
+  return q.orderBy(col, dir).orderBy('c.id', dir).limit(limit).execute();
+}
+
+/** How many cases match, counted up to `cap` and never further. */
+export async function cappedCount(
+  db: Kysely<Database>,
+  scope: QueueScope,
+  f: QueueFilters,
+  cap: number,
+): Promise<number> {
+  const inner = queueWhere(db, scope, f).select('c.id').limit(cap);
+  const row = await db
+    .selectFrom(inner.as('x'))
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** The list-row shape of some cases, in the order of `ids`. */
+export async function caseSummaries(db: Kysely<Database>, ids: number[]) {
+  if (!ids.length) return [];
+  const [rows, tags] = await Promise.all([
+    db
+      .selectFrom('cases as c')
+      .leftJoin('patrons as p', 'p.id', 'c.patron_id')
+      .leftJoin('teams as t', 't.id', 'c.team_id')
+      .leftJoin('users as u', 'u.id', 'c.assignee_id')
+      .select([
+        'c.id',
+        'c.number',
+        'c.subject',
+        'c.status',
+        'c.priority',
+        'c.channel',
+        'c.patron_id',
+        'p.name as patron_name',
+        'c.team_id',
+        't.name as team_name',
+        'c.assignee_id',
+        'u.name as assignee_name',
+        'c.created_at',
+        'c.last_activity_at',
+      ])
+      .where('c.id', 'in', ids)
+      .execute(),
+    db
+      .selectFrom('case_tags')
+      .select(['case_id', 'tag'])
+      .where('case_id', 'in', ids)
+      .orderBy('tag')
+      .execute(),
+  ]);
+  const tagsBy = new Map<number, string[]>();
+  for (const t of tags) tagsBy.set(t.case_id, [...(tagsBy.get(t.case_id) ?? []), t.tag]);
+  const byId = new Map(rows.map((r) => [r.id, { ...r, tags: tagsBy.get(r.id) ?? [] }]));
+  return ids.flatMap((id) => {
+    const r = byId.get(id);
+    return r ? [r] : [];
+  });
+}
+export type SummaryRow = Awaited<ReturnType<typeof caseSummaries>>[number];
+
+/** The newest `limit` timeline entries before `before` (or the newest overall), oldest first. */
+export async function timeline(
+  db: Kysely<Database>,
+  caseId: number,
+  opts: { before?: number | undefined; limit: number },
+) {
+  let q = db
+    .selectFrom('case_entries as e')
+    .leftJoin('users as u', 'u.id', 'e.author_user_id')
+    .leftJoin('patrons as p', 'p.id', 'e.author_patron_id')
+    .select([
+      'e.id',
+      'e.kind',
+      'e.channel',
+      'e.body',
+      'e.road',
+      'e.author_user_id',
+      'u.name as user_name',
+      'e.author_patron_id',
+      'p.name as patron_name',
+      'e.event_type',
+      'e.event_data',
+      'e.created_at',
+    ])
+    .where('e.case_id', '=', caseId);
+  if (opts.before) q = q.where('e.id', '<', opts.before);
+  const rows = await q.orderBy('e.id', 'desc').limit(opts.limit + 1).execute();
+  const earlier = rows.length > opts.limit;
+  return { rows: rows.slice(0, opts.limit).reverse(), earlier };
+}
+export type EntryRow = Awaited<ReturnType<typeof timeline>>['rows'][number];
+
+export const caseTags = async (db: Kysely<Database>, caseId: number) =>
+  (await db.selectFrom('case_tags').select('tag').where('case_id', '=', caseId).orderBy('tag').execute()).map(
+    (r) => r.tag,
+  );
+
+export async function replaceTags(tx: Kysely<Database>, orgId: number, caseId: number, tags: string[]) {
+  await tx.deleteFrom('case_tags').where('case_id', '=', caseId).execute();
+  const unique = [...new Set(tags)];
+  if (unique.length) {
+    await tx
+      .insertInto('case_tags')
+      .values(unique.map((tag) => ({ case_id: caseId, org_id: orgId, tag })))
+      .execute();
+  }
+}
+
+/** The text a case is found by: its subject, and every message and note. */
+export async function caseSearchText(tx: Kysely<Database>, caseId: number) {
+  const entries = await tx
+    .selectFrom('case_entries')
+    .select('body')
+    .where('case_id', '=', caseId)
+    .where('kind', '!=', 'event')
+    .orderBy('id')
+    .execute();
+  return entries.map((e) => e.body).join('\n');
+}

@@ -1,0 +1,75 @@
+// The environment, parsed once by one zod schema. The only reader of process.env.
+import path from 'node:path';
+import { z } from 'zod';
+import type { OpenOptions } from './db/index.js';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+const EnvSchema = z.object({
+  PORT: port.default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL (leave unset for SQLite)')
+    .optional(),
+  PUBLIC_URL: z.url().optional(),
+  SMTP_PORT: port.default(2525),
+  SEED_DEMO: bool.optional(),
+  /** Behind a reverse proxy: trust X-Forwarded-For for the client IP (rate limits, audit). */
+  TRUST_PROXY: bool.optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export class ConfigError extends Error {}
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  publicUrl: string;
+  smtpPort: number;
+  /** undefined = seed only when the database is empty. */
+  seedDemo: boolean | undefined;
+  logLevel: string;
+  trustProxy: boolean;
+  database: OpenOptions;
+  /** Cookies get the Secure flag when the public URL is https. */
+  secureCookies: boolean;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv): Config {
+  const present = Object.fromEntries(
+    Object.keys(EnvSchema.shape)
+      .filter((k) => env[k] !== undefined && env[k] !== '')
+      .map((k) => [k, env[k]]),
+  );
+  const parsed = EnvSchema.safeParse(present);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map(
+      (i) => `  ${i.path.join('.')}=${JSON.stringify(present[String(i.path[0])])}: ${i.message}`,
+    );
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.DATA_DIR);
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '');
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir,
+    publicUrl,
+    smtpPort: e.SMTP_PORT,
+    seedDemo: e.SEED_DEMO,
+    logLevel: e.LOG_LEVEL,
+    trustProxy: e.TRUST_PROXY ?? false,
+    database: e.DATABASE_URL
+      ? { databaseUrl: e.DATABASE_URL }
+      : { sqliteFile: path.join(dataDir, 'servewell.db') },
+    secureCookies: publicUrl.startsWith('https://'),
+  };
+}

@@ -1,0 +1,23 @@
+// GET /healthz: 200 when the database answers, 503 when it does not.
+import { sql } from 'kysely';
+import { z } from 'zod';
+import { PUBLIC } from './platform/access.js';
+import type { Platform } from './platform/context.js';
+import type { App } from './platform/http.js';
+
+const Health = z.object({ status: z.enum(['ok', 'degraded']), db: z.enum(['ok', 'down']) });
+
+export function healthRoutes(app: App, p: Platform): void {
+  app.get('/healthz', {
+    config: { roles: PUBLIC },
+    schema: { tags: ['health'], response: { 200: Health, 503: Health } },
+    handler: async (_req, reply) => {
+      try {
+        await sql`select 1`.execute(p.db);
+        return { status: 'ok' as const, db: 'ok' as const };
+      } catch {
+        return reply.status(503).send({ status: 'degraded', db: 'down' });
+      }
+    },
+  });
+}

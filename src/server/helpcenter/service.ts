@@ -1,0 +1,106 @@
+// The public side: the web form that opens a case, and a patron's private status page where
+// they read their own case's conversation (never internal notes or events) and reply.
+import type { PublicOrgView, StatusView, WebFormBody } from '../../contracts/helpcenter.js';
+import type { OrganizationRow } from '../db/types.js';
+import { findOrg, findOrgBySlug, firstOrg } from '../admin/queries.js';
+import { findCaseByToken } from '../cases/queries.js';
+import { openCase, recordPatronMessage } from '../cases/service.js';
+import { formatRef } from '../cases/views.js';
+import { createPatronIn, findPatronByEmail } from '../patrons/service.js';
+import type { Platform } from '../platform/context.js';
+import { notFound } from '../platform/errors.js';
+import { inTransaction } from '../platform/tx.js';
+
+const toPublicOrg = (o: OrganizationRow): PublicOrgView => ({
+  slug: o.slug,
+  name: o.name,
+  locale: o.locale,
+  timeZone: o.time_zone,
+});
+
+export async function publicOrg(p: Platform, slug: string | undefined): Promise<PublicOrgView> {
+  const org = slug ? await findOrgBySlug(p.db, slug) : await firstOrg(p.db);
+  if (!org) throw notFound('Organization');
+  return toPublicOrg(org);
+}
+
+export type WebFormOutcome =
+  | { kind: 'created'; reference: string; statusUrl: string }
+  | { kind: 'discarded' };
+
+export async function submitWebForm(p: Platform, slug: string, input: WebFormBody): Promise<WebFormOutcome> {
+  // A filled honeypot is a bot: answer as if accepted, store nothing.
+  if (input.website && input.website.trim() !== '') return { kind: 'discarded' };
+  return inTransaction(p, async (tx, emit) => {
+    const org = await findOrgBySlug(tx, slug);
+    if (!org) throw notFound('Organization');
+    const patron =
+      (await findPatronByEmail(tx, org.id, input.email)) ??
+      (await createPatronIn(tx, p, org.id, { name: input.name, email: input.email, phone: input.phone }));
+    const row = await openCase(
+      tx,
+      p,
+      {
+        orgId: org.id,
+        channel: 'web',
+        patronId: patron.id,
+        subject: input.subject,
+        body: input.message,
+        direction: 'in',
+        status: 'new',
+        priority: 'normal',
+        teamId: org.default_team_id,
+        assigneeId: null,
+        tags: [],
+        createdBy: null,
+      },
+      emit,
+    );
+    return {
+      kind: 'created',
+      reference: formatRef(org.case_prefix, row.number),
+      statusUrl: `${p.publicUrl}/status/${row.status_token}`,
+    };
+  });
+}
+
+export async function caseStatus(p: Platform, token: string): Promise<StatusView> {
+  const row = await findCaseByToken(p.db, token);
+  const org = row && (await findOrg(p.db, row.org_id));
+  if (!row || !org) throw notFound('Case');
+  // Only the conversation: messages in and out. Internal notes and events stay inside.
+  const entries = await p.db
+    .selectFrom('case_entries as e')
+    .leftJoin('users as u', 'u.id', 'e.author_user_id')
+    .select(['e.id', 'e.kind', 'e.body', 'e.created_at', 'u.name as user_name'])
+    .where('e.case_id', '=', row.id)
+    .where('e.kind', 'in', ['message_in', 'message_out'])
+    .orderBy('e.id', 'desc')
+    .limit(200)
+    .execute();
+  return {
+    reference: formatRef(org.case_prefix, row.number),
+    subject: row.subject,
+    status: row.status,
+    createdAt: row.created_at,
+    organization: toPublicOrg(org),
+    entries: entries.reverse().map((e) => ({
+      id: e.id,
+      from: e.kind === 'message_in' ? ('you' as const) : ('staff' as const),
+      // Staff sign with their first name only.
+      authorName: e.kind === 'message_in' ? 'You' : (e.user_name?.split(' ')[0] ?? org.name),
+      body: e.body,
+      createdAt: e.created_at,
+    })),
+  };
+}
+
+export async function replyOnStatusPage(p: Platform, token: string, message: string): Promise<StatusView> {
+  await inTransaction(p, async (tx, emit) => {
+    const row = await findCaseByToken(tx, token);
+    const org = row && (await findOrg(tx, row.org_id));
+    if (!row || !org) throw notFound('Case');
+    await recordPatronMessage(tx, p, row, { body: message, channel: 'web', loggedBy: null }, org.case_prefix, emit);
+  });
+  return caseStatus(p, token);
+}

@@ -1,0 +1,77 @@
+// Live updates over Server-Sent Events, and presence on a case for the collision warning.
+import type { FastifyReply } from 'fastify';
+import { CaseRefParams } from '../../contracts/cases.js';
+import { Ok, errorReplies } from '../../contracts/common.js';
+import { PresenceBody, PresenceView, type LiveEvent } from '../../contracts/live.js';
+import { ANY_STAFF, actorOf } from '../platform/access.js';
+import type { Platform } from '../platform/context.js';
+import type { App } from '../platform/http.js';
+import * as service from './service.js';
+
+const HEARTBEAT_MS = 20_000;
+/** Streams end after this long; the browser reconnects, and its session is checked again. */
+const STREAM_MAX_MS = 30 * 60_000;
+
+export function liveRoutes(app: App, p: Platform): void {
+  app.get('/api/events', {
+    config: { roles: ANY_STAFF },
+    schema: {
+      tags: ['live'],
+      summary: 'Server-Sent Events: case changes and presence in my organization',
+      response: { ...errorReplies },
+    },
+    handler: async (req, reply: FastifyReply) => {
+      const actor = actorOf(req);
+      reply.hijack();
+      const res = reply.raw;
+      res.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      });
+      res.write('retry: 3000\n\n');
+      const send = (event: LiveEvent) => {
+        if (event.orgId !== actor.orgId) return;
+        res.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+      };
+      const unsubscribe = p.events.subscribe(send);
+      const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
+      const end = setTimeout(() => res.end(), STREAM_MAX_MS);
+      const stop = () => {
+        unsubscribe();
+        clearInterval(heartbeat);
+        clearTimeout(end);
+      };
+      req.raw.on('close', stop);
+      res.on('close', stop);
+    },
+  });
+
+  app.get('/api/cases/:ref/presence', {
+    config: { roles: ANY_STAFF },
+    schema: { tags: ['live'], params: CaseRefParams, response: { 200: PresenceView, ...errorReplies } },
+    handler: async (req) => service.others(p, actorOf(req), req.params.ref),
+  });
+
+  app.put('/api/cases/:ref/presence', {
+    config: { roles: ANY_STAFF },
+    schema: {
+      tags: ['live'],
+      summary: 'I am viewing or composing on this case (renew every 15 s)',
+      params: CaseRefParams,
+      body: PresenceBody,
+      response: { 200: PresenceView, ...errorReplies },
+    },
+    handler: async (req) => service.announce(p, actorOf(req), req.params.ref, req.body.state),
+  });
+
+  app.delete('/api/cases/:ref/presence', {
+    config: { roles: ANY_STAFF },
+    schema: { tags: ['live'], params: CaseRefParams, response: { 200: Ok, ...errorReplies } },
+    handler: async (req) => {
+      await service.leave(p, actorOf(req), req.params.ref);
+      return { ok: true as const };
+    },
+  });
+}

@@ -1,0 +1,66 @@
+// Entry point: config → database → migrations → demo seed (first start) → HTTP.
+import fs from 'node:fs';
+import { buildApp } from './app.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { anyUser } from './admin/queries.js';
+import { migrateToLatest, openDb } from './db/index.js';
+import { DEMO_LOGINS, DEMO_PASSWORD, seedDemo } from './demo/seed.js';
+import { createPlatform } from './platform/index.js';
+
+async function start(config: Config) {
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  const db = openDb(config.database);
+  const applied = await migrateToLatest(db);
+  if (applied.length) console.log(`Database migrated: ${applied.join(', ')}`);
+  const platform = await createPlatform(db, { publicUrl: config.publicUrl });
+
+  const empty = !(await anyUser(platform.db));
+  if (empty && config.seedDemo !== false) {
+    console.log('Empty database: seeding the demo organization (a community theater)…');
+    await seedDemo(platform);
+  }
+
+  const app = await buildApp({
+    platform,
+    secureCookies: config.secureCookies,
+    trustProxy: config.trustProxy,
+    logger: { level: config.logLevel },
+  });
+  await app.listen({ port: config.port, host: config.host });
+
+  const where = db.dialect === 'postgres' ? 'PostgreSQL' : config.database.sqliteFile;
+  console.log(`\nServewell is serving ${config.publicUrl} (database: ${where})`);
+  const demo = await platform.db
+    .selectFrom('users')
+    .select('email')
+    .where('email', 'in', DEMO_LOGINS.map((l) => l.email))
+    .execute();
+  if (demo.length) {
+    console.log(`Demo logins (password "${DEMO_PASSWORD}"):`);
+    for (const l of DEMO_LOGINS) console.log(`  ${l.role.padEnd(10)} ${l.email}`);
+  } else if (!(await anyUser(platform.db))) {
+    console.log(`No users yet: open ${config.publicUrl}/setup to create the first admin.`);
+  }
+  console.log(`API docs: ${config.publicUrl}/api/docs\n`);
+
+  const stop = async (signal: string) => {
+    console.log(`${signal}: shutting down`);
+    await app.close();
+    await platform.events.close();
+    await db.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+}
+
+try {
+  await start(loadConfig(process.env));
+} catch (err) {
+  if (err instanceof ConfigError) {
+    console.error(err.message);
+    process.exit(2);
+  }
+  console.error(err);
+  process.exit(1);
+}

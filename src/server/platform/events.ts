@@ -1,0 +1,89 @@
+// Live events. In one process they travel through an EventEmitter; on PostgreSQL every
+// instance LISTENs on one channel and publishes with NOTIFY, so all instances see all events.
+import { EventEmitter } from 'node:events';
+import pg from 'pg';
+import { LiveEvent } from '../../contracts/live.js';
+
+export interface EventBus {
+  /** Call after the transaction that made the change has committed. */
+  publish(event: LiveEvent): Promise<void>;
+  subscribe(listener: (event: LiveEvent) => void): () => void;
+  close(): Promise<void>;
+}
+
+const CHANNEL = 'servewell_events';
+
+export class LocalEventBus implements EventBus {
+  protected emitter = new EventEmitter().setMaxListeners(0);
+  async publish(event: LiveEvent): Promise<void> {
+    this.emitter.emit('event', event);
+  }
+  subscribe(listener: (event: LiveEvent) => void): () => void {
+    this.emitter.on('event', listener);
+    return () => this.emitter.off('event', listener);
+  }
+  async close(): Promise<void> {
+    this.emitter.removeAllListeners();
+  }
+}
+
+interface Logger {
+  warn(obj: unknown, msg?: string): void;
+}
+
+export class PostgresEventBus extends LocalEventBus {
+  private client: pg.Client | undefined;
+  private closed = false;
+  private retryMs = 250;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly connection: pg.ClientConfig,
+    private readonly log: Logger,
+  ) {
+    super();
+  }
+
+  /** Resolves once this instance is listening. */
+  async start(): Promise<void> {
+    const client = new pg.Client(this.connection);
+    client.on('notification', (msg) => {
+      if (msg.channel !== CHANNEL || !msg.payload) return;
+      const parsed = LiveEvent.safeParse(JSON.parse(msg.payload));
+      if (parsed.success) this.emitter.emit('event', parsed.data);
+    });
+    client.on('error', (err) => {
+      this.log.warn({ err }, 'event listener connection lost; reconnecting');
+      this.reconnect();
+    });
+    await client.connect();
+    await client.query(`LISTEN ${CHANNEL}`);
+    this.client = client;
+    this.retryMs = 250;
+  }
+
+  private reconnect(): void {
+    const old = this.client;
+    this.client = undefined;
+    old?.end().catch(() => undefined);
+    if (this.closed) return;
+    setTimeout(() => {
+      if (this.closed) return;
+      this.start().catch((err) => {
+        this.log.warn({ err }, 'event listener reconnect failed');
+        this.retryMs = Math.min(this.retryMs * 2, 10_000);
+        this.reconnect();
+      });
+    }, this.retryMs).unref();
+  }
+
+  override async publish(event: LiveEvent): Promise<void> {
+    await this.pool.query('select pg_notify($1, $2)', [CHANNEL, JSON.stringify(event)]);
+  }
+
+  override async close(): Promise<void> {
+    this.closed = true;
+    await this.client?.end().catch(() => undefined);
+    await super.close();
+  }
+}

@@ -1,0 +1,49 @@
+// Builds the platform for a database: the search and event implementations for its dialect.
+import type { Db } from '../db/index.js';
+import { type Clock, systemClock } from './clock.js';
+import type { Platform } from './context.js';
+import { LocalEventBus, PostgresEventBus, type EventBus } from './events.js';
+import { PostgresSearch } from './search/postgres.js';
+import { SqliteSearch } from './search/sqlite.js';
+import { randomToken } from './passwords.js';
+
+export interface PlatformOptions {
+  clock?: Clock;
+  publicUrl: string;
+  log?: { warn(obj: unknown, msg?: string): void };
+}
+
+export async function createPlatform(db: Db, opts: PlatformOptions): Promise<Platform> {
+  let events: EventBus;
+  if (db.dialect === 'postgres' && db.pool) {
+    const { connectionString, options } = db.pool.options as { connectionString?: string; options?: string };
+    const bus = new PostgresEventBus(
+      db.pool,
+      { connectionString, ...(options ? { options } : {}) },
+      opts.log ?? console,
+    );
+    await bus.start();
+    events = bus;
+  } else {
+    events = new LocalEventBus();
+  }
+  return {
+    db: db.kysely,
+    dialect: db.dialect,
+    clock: opts.clock ?? systemClock,
+    events,
+    search: db.dialect === 'postgres' ? new PostgresSearch() : new SqliteSearch(),
+    publicUrl: opts.publicUrl,
+  };
+}
+
+/** A secret shared by every instance on one database (cookie signing), made once. */
+export async function sharedSecret(p: Platform, name: string): Promise<string> {
+  await p.db
+    .insertInto('app_secrets')
+    .values({ name, value: randomToken(32) })
+    .onConflict((oc) => oc.column('name').doNothing())
+    .execute();
+  const row = await p.db.selectFrom('app_secrets').select('value').where('name', '=', name).executeTakeFirstOrThrow();
+  return row.value;
+}

@@ -1,0 +1,138 @@
+// Search from anywhere: a reference or an email goes straight to its match; anything else is
+// ranked full-text search over cases and patrons, grouped, with the matching words marked.
+import type { Kysely } from 'kysely';
+import type { SearchQuery, SearchResult } from '../../contracts/search.js';
+import type { Database } from '../db/types.js';
+import { findOrg } from '../admin/queries.js';
+import { caseSummaries, findCaseByNumber } from '../cases/queries.js';
+import { parseRef, toCaseSummary } from '../cases/views.js';
+import { canSeePersonal, findPatronByEmail, patronsInOrder } from '../patrons/service.js';
+import type { Actor, Platform } from '../platform/context.js';
+import { hasHit, highlight, snippet } from '../platform/search/highlight.js';
+import { queryTerms } from '../platform/search/index.js';
+
+const PATRONS_SHOWN = 5;
+
+/** Midnight of a calendar day in a time zone, as epoch ms. */
+export function startOfDay(day: string, timeZone: string): number {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  const guess = Date.UTC(y, m - 1, d);
+  // The zone's offset at that instant, read back through Intl.
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+  }).formatToParts(guess);
+  const get = (t: string) => Number(parts.find((p) => p.type === t)?.value);
+  const local = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'));
+  return guess - (local - guess);
+}
+
+async function direct(p: Platform, actor: Actor, text: string): Promise<SearchResult['direct']> {
+  const ref = parseRef(text);
+  if (ref && ref.prefix === actor.casePrefix) {
+    const row = await findCaseByNumber(p.db, actor.orgId, ref.number);
+    if (row) return { kind: 'case', ref: `${ref.prefix}-${ref.number}` };
+  }
+  if (/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(text.trim())) {
+    const patron = await findPatronByEmail(p.db, actor.orgId, text.trim());
+    if (patron) return { kind: 'patron', id: patron.id };
+  }
+  return null;
+}
+
+async function entryTexts(db: Kysely<Database>, caseIds: number[]) {
+  const byCase = new Map<number, string[]>();
+  if (!caseIds.length) return byCase;
+  const rows = await db
+    .selectFrom('case_entries')
+    .select(['case_id', 'body'])
+    .where('case_id', 'in', caseIds)
+    .where('kind', '!=', 'event')
+    .orderBy('id')
+    .limit(caseIds.length * 20)
+    .execute();
+  for (const r of rows) byCase.set(r.case_id, [...(byCase.get(r.case_id) ?? []), r.body]);
+  return byCase;
+}
+
+export async function search(p: Platform, actor: Actor, query: SearchQuery): Promise<SearchResult> {
+  const terms = queryTerms(query.q);
+  const jump = await direct(p, actor, query.q);
+  const org = await findOrg(p.db, actor.orgId);
+  const tz = org?.time_zone ?? 'UTC';
+  const filters = {
+    status: query.status,
+    teamId: query.teamId,
+    from: query.from ? startOfDay(query.from, tz) : undefined,
+    to: query.to ? startOfDay(query.to, tz) + 86_400_000 : undefined,
+  };
+  const includePersonal = canSeePersonal(actor);
+  const filtered = !!(query.status || query.teamId || query.from || query.to);
+  const [caseHits, patronHits] = await Promise.all([
+    p.search.searchCases(p.db, {
+      orgId: actor.orgId,
+      terms,
+      limit: query.limit + 1,
+      offset: query.offset,
+      filters,
+    }),
+    // Patrons have no status, team or date: they show on the first page of an unfiltered search.
+    query.offset === 0 && !filtered
+      ? p.search.searchPatrons(p.db, { orgId: actor.orgId, terms, limit: PATRONS_SHOWN, offset: 0, includePersonal })
+      : Promise.resolve([]),
+  ]);
+  const page = caseHits.slice(0, query.limit);
+  const ids = page.map((h) => h.refId);
+  const [summaries, texts, patrons] = await Promise.all([
+    caseSummaries(p.db, ids),
+    entryTexts(p.db, ids),
+    patronsInOrder(p.db, actor.orgId, patronHits.map((h) => h.refId)),
+  ]);
+  const personal = includePersonal ? await personalNotes(p.db, patrons.map((x) => x.id)) : new Map<number, string>();
+
+  return {
+    direct: jump,
+    terms,
+    cases: summaries.map((s) => {
+      const bodies = texts.get(s.id) ?? [];
+      const body = bodies.find((b) => hasHit(b, terms)) ?? bodies[0] ?? '';
+      return {
+        case: toCaseSummary(s, actor.casePrefix),
+        subject: highlight(s.subject, terms),
+        snippet: snippet(body, terms),
+      };
+    }),
+    patrons: patrons.map((x) => {
+      const names = [x.name, x.preferredName].filter(Boolean).join(' ');
+      const contact = [x.email, x.phone].filter(Boolean).join(' · ');
+      const fromNote = !hasHit(`${names} ${contact} ${(x.phone ?? '').replace(/\D/g, '')}`, terms);
+      const note = personal.get(x.id);
+      return {
+        patron: x,
+        name: highlight(x.name, terms),
+        snippet: fromNote && note ? snippet(note, terms) : highlight(contact, terms),
+        fromPersonalNote: fromNote && !!note,
+      };
+    }),
+    nextOffset: caseHits.length > query.limit ? query.offset + query.limit : null,
+  };
+}
+
+async function personalNotes(db: Kysely<Database>, patronIds: number[]) {
+  const out = new Map<number, string>();
+  if (!patronIds.length) return out;
+  const rows = await db
+    .selectFrom('patron_notes')
+    .select(['patron_id', 'body'])
+    .where('patron_id', 'in', patronIds)
+    .where('kind', '=', 'personal')
+    .limit(200)
+    .execute();
+  for (const r of rows) out.set(r.patron_id, `${out.get(r.patron_id) ?? ''} ${r.body}`.trim());
+  return out;
+}
