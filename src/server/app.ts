@@ -114,14 +114,15 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     transform: jsonSchemaTransform,
     transformObject: jsonSchemaTransformObject,
   });
-  await app.register(swaggerUi, { routePrefix: '/api/docs' });
 
+  // Access control and CSRF hooks go in before any route exists, plugin routes included.
   installAccessControl(app, p);
   // CSRF on every state change, public forms included (after the role check, before the body).
   app.addHook('onRequest', (req, reply, done) => {
     if (!UNSAFE.has(req.method) || req.is404) return done();
     app.csrfProtection(req, reply, done);
   });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
 
   healthRoutes(app, p);
   authRoutes(app, p, { secureCookies: !!opts.secureCookies, rateLimits });

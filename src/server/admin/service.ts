@@ -165,8 +165,8 @@ export async function createTeam(p: Platform, actor: Actor, name: string): Promi
   });
 }
 
-export async function renameTeam(p: Platform, actor: Actor, id: number, name: string) {
-  return inTransaction(p, async (tx) => {
+export async function renameTeam(p: Platform, actor: Actor, id: number, name: string): Promise<TeamView> {
+  await inTransaction(p, async (tx) => {
     const team = await q.findTeam(tx, actor.orgId, id);
     if (!team) throw notFound('Team');
     await assertTeamNameFree(tx, actor.orgId, name, id);
@@ -181,9 +181,10 @@ export async function renameTeam(p: Platform, actor: Actor, id: number, name: st
       ip: actor.ip,
       at: p.clock.now(),
     });
-    const view = (await listTeams(p, actor)).find((t) => t.id === id);
-    return view ?? { id, name, members: 0 };
   });
+  const view = (await listTeams(p, actor)).find((t) => t.id === id);
+  if (!view) throw notFound('Team');
+  return view;
 }
 
 export async function deleteTeam(p: Platform, actor: Actor, id: number): Promise<void> {

@@ -24,6 +24,10 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     roles?: RoleRule;
   }
+  interface FastifyInstance {
+    /** Every route and its role rule, as registered (the route-audit test reads it). */
+    routeRules: Array<{ method: string; url: string; roles: RoleRule | undefined }>;
+  }
   interface FastifyRequest {
     actor: Actor | null;
     sessionId: string | null;
@@ -36,11 +40,18 @@ const PLUGIN_PUBLIC_PREFIXES = ['/api/docs', '/assets/'];
 export function installAccessControl(app: FastifyInstance, platform: Platform): void {
   app.decorateRequest('actor', null);
   app.decorateRequest('sessionId', null);
+  const rules: FastifyInstance['routeRules'] = [];
+  app.decorate('routeRules', rules);
 
+  // Must run before any plugin adds routes, so that every route passes through here.
   app.addHook('onRoute', (route) => {
     const config = (route.config ?? {}) as { roles?: RoleRule };
     if (config.roles === undefined && PLUGIN_PUBLIC_PREFIXES.some((p) => route.url.startsWith(p))) {
       route.config = { ...config, roles: PUBLIC };
+    }
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods) {
+      rules.push({ method, url: route.url, roles: (route.config as { roles?: RoleRule } | undefined)?.roles });
     }
   });
 

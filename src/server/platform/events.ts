@@ -11,7 +11,10 @@ export interface EventBus {
   close(): Promise<void>;
 }
 
-const CHANNEL = 'servewell_events';
+/** Instances on the same schema share one channel; other schemas (tests) hear nothing. */
+export function channelFor(schema: string | undefined): string {
+  return schema ? `servewell_events_${schema.replace(/[^a-z0-9_]/gi, '')}` : 'servewell_events';
+}
 
 export class LocalEventBus implements EventBus {
   protected emitter = new EventEmitter().setMaxListeners(0);
@@ -40,6 +43,7 @@ export class PostgresEventBus extends LocalEventBus {
     private readonly pool: pg.Pool,
     private readonly connection: pg.ClientConfig,
     private readonly log: Logger,
+    private readonly channel: string,
   ) {
     super();
   }
@@ -48,7 +52,7 @@ export class PostgresEventBus extends LocalEventBus {
   async start(): Promise<void> {
     const client = new pg.Client(this.connection);
     client.on('notification', (msg) => {
-      if (msg.channel !== CHANNEL || !msg.payload) return;
+      if (msg.channel !== this.channel || !msg.payload) return;
       const parsed = LiveEvent.safeParse(JSON.parse(msg.payload));
       if (parsed.success) this.emitter.emit('event', parsed.data);
     });
@@ -57,7 +61,7 @@ export class PostgresEventBus extends LocalEventBus {
       this.reconnect();
     });
     await client.connect();
-    await client.query(`LISTEN ${CHANNEL}`);
+    await client.query(`LISTEN ${this.channel}`);
     this.client = client;
     this.retryMs = 250;
   }
@@ -78,7 +82,7 @@ export class PostgresEventBus extends LocalEventBus {
   }
 
   override async publish(event: LiveEvent): Promise<void> {
-    await this.pool.query('select pg_notify($1, $2)', [CHANNEL, JSON.stringify(event)]);
+    await this.pool.query('select pg_notify($1, $2)', [this.channel, JSON.stringify(event)]);
   }
 
   override async close(): Promise<void> {

@@ -2,7 +2,7 @@
 import type { Db } from '../db/index.js';
 import { type Clock, systemClock } from './clock.js';
 import type { Platform } from './context.js';
-import { LocalEventBus, PostgresEventBus, type EventBus } from './events.js';
+import { LocalEventBus, PostgresEventBus, channelFor, type EventBus } from './events.js';
 import { PostgresSearch } from './search/postgres.js';
 import { SqliteSearch } from './search/sqlite.js';
 import { randomToken } from './passwords.js';
@@ -17,10 +17,12 @@ export async function createPlatform(db: Db, opts: PlatformOptions): Promise<Pla
   let events: EventBus;
   if (db.dialect === 'postgres' && db.pool) {
     const { connectionString, options } = db.pool.options as { connectionString?: string; options?: string };
+    const schema = /search_path=(\S+)/.exec(options ?? '')?.[1];
     const bus = new PostgresEventBus(
       db.pool,
       { connectionString, ...(options ? { options } : {}) },
       opts.log ?? console,
+      channelFor(schema),
     );
     await bus.start();
     events = bus;

@@ -65,6 +65,8 @@ export function contactText(...values: Array<string | null | undefined>): string
     if (words) parts.push(words.join(' '));
     const digits = v.replace(/\D/g, '');
     if (digits.length >= 4) parts.push(digits);
+    // People type a local number without its area code: index the last seven digits too.
+    if (digits.length > 7) parts.push(digits.slice(-7));
   }
   return parts.join(' ');
 }

@@ -58,11 +58,15 @@ export class SqliteSearch implements SearchIndex {
   ): Promise<Hit[]> {
     if (!q.terms.length) return [];
     const kinds: DocKind[] = q.includePersonal ? ['patron', 'patronPersonal'] : ['patron'];
+    // bm25() cannot run inside an aggregate: rank the matches first, then keep each patron's best.
     const rows = await sql<{ ref_id: number; score: number }>`
-      select rowid / 4 as ref_id, min(bm25(search_fts, 10.0, 1.0, 0.0)) as score
-      from search_fts
-      where search_fts match ${ftsMatch(q.orgId, q.terms, kinds)}
-      group by rowid / 4
+      with m as materialized (
+        select rowid / 4 as ref_id, bm25(search_fts, 10.0, 1.0, 0.0) as score
+        from search_fts
+        where search_fts match ${ftsMatch(q.orgId, q.terms, kinds)}
+      )
+      select ref_id, min(score) as score from m
+      group by ref_id
       order by score, ref_id desc
       limit ${q.limit} offset ${q.offset}`.execute(db);
     return rows.rows.map((r) => ({ refId: r.ref_id, score: -r.score }));

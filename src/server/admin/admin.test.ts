@@ -1,0 +1,155 @@
+import { expect, it } from 'vitest';
+import { signIn } from '../testing/client.js';
+import { PASSWORD, makeOrg } from '../testing/factories.js';
+import { describeEachDialect } from '../testing/harness.js';
+
+describeEachDialect('administration', (h) => {
+  it('keeps admin routes from every other role', async () => {
+    const org = await makeOrg(h());
+    for (const role of ['supervisor', 'associate', 'volunteer'] as const) {
+      const c = await org.as(role);
+      expect((await c.get('/api/admin/audit')).statusCode, role).toBe(403);
+      expect((await c.post('/api/admin/teams', { name: 'Sneaky' })).statusCode, role).toBe(403);
+      const promote = await c.patch(`/api/admin/users/${org.users[role].id}`, { role: 'admin' });
+      expect(promote.statusCode, role).toBe(403);
+      expect(promote.json().error.code).toBe('forbidden');
+    }
+  });
+
+  it('creates a user who can sign in, and refuses a duplicate email', async () => {
+    const org = await makeOrg(h());
+    const admin = await org.as('admin');
+    const res = await admin.post('/api/admin/users', {
+      email: `new-${org.orgId}@test.org`,
+      name: 'New Person',
+      role: 'associate',
+      teamId: org.teams.development,
+      password: 'welcome to the desk',
+    });
+    expect(res.statusCode).toBe(201);
+    expect(res.json()).toMatchObject({ role: 'associate', teamId: org.teams.development, active: true });
+    await signIn(h().app, `new-${org.orgId}@test.org`, 'welcome to the desk');
+    const dup = await admin.post('/api/admin/users', {
+      email: `NEW-${org.orgId}@test.org`,
+      name: 'Again',
+      role: 'volunteer',
+      password: 'welcome to the desk',
+    });
+    expect(dup.statusCode).toBe(409);
+    expect(dup.json().error.field).toBe('email');
+  });
+
+  it('names the bad field of a user', async () => {
+    const org = await makeOrg(h());
+    const admin = await org.as('admin');
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [{ email: 'x@y.org', name: 'X', role: 'wizard', password: 'long enough pw' }, 'role'],
+      [{ email: 'x@y.org', name: '', role: 'associate', password: 'long enough pw' }, 'name'],
+      [{ email: 'x@y.org', name: 'X', role: 'associate', password: 'short' }, 'password'],
+      [{ email: 'x@y.org', name: 'X', role: 'associate', password: 'long enough pw', teamId: 999999 }, 'teamId'],
+    ];
+    for (const [body, field] of cases) {
+      const res = await admin.post('/api/admin/users', body);
+      expect(res.statusCode, field).toBe(400);
+      expect(res.json().error.field).toBe(field);
+    }
+    const before = await h().db.kysely.selectFrom('users').select('id').where('email', '=', 'x@y.org').execute();
+    expect(before).toEqual([]);
+  });
+
+  it('audits a role change and ends the changed user’s sessions', async () => {
+    const org = await makeOrg(h());
+    const admin = await org.as('admin');
+    const volunteer = await signIn(h().app, org.users.volunteer.email, PASSWORD);
+    const res = await admin.patch(`/api/admin/users/${org.users.volunteer.id}`, { role: 'associate' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().role).toBe('associate');
+    expect((await volunteer.get('/api/session')).statusCode).toBe(401);
+    const audit = (await admin.get('/api/admin/audit?action=user.role_changed')).json();
+    expect(audit.items[0]).toMatchObject({
+      action: 'user.role_changed',
+      actor: { id: org.users.admin.id },
+      targetId: String(org.users.volunteer.id),
+      detail: { from: 'volunteer', to: 'associate' },
+    });
+  });
+
+  it('never leaves the organization without an active admin', async () => {
+    const org = await makeOrg(h());
+    const admin = await org.as('admin');
+    const demote = await admin.patch(`/api/admin/users/${org.users.admin.id}`, { role: 'supervisor' });
+    expect(demote.statusCode).toBe(409);
+    expect(demote.json().error.field).toBe('role');
+    const self = await admin.patch(`/api/admin/users/${org.users.admin.id}`, { active: false });
+    expect(self.statusCode).toBe(409);
+    await admin.patch(`/api/admin/users/${org.users.supervisor.id}`, { role: 'admin' });
+    expect((await admin.patch(`/api/admin/users/${org.users.admin.id}`, { role: 'supervisor' })).statusCode).toBe(200);
+  });
+
+  it('cannot reach another organization’s users', async () => {
+    const a = await makeOrg(h());
+    const b = await makeOrg(h());
+    const admin = await a.as('admin');
+    const res = await admin.patch(`/api/admin/users/${b.users.associate.id}`, { role: 'admin' });
+    expect(res.statusCode).toBe(404);
+    const list = (await admin.get('/api/users')).json().items.map((u: { email: string }) => u.email);
+    expect(list).not.toContain(b.users.associate.email);
+  });
+
+  it('manages teams: unique names, rename, and no deletion while cases use one', async () => {
+    const org = await makeOrg(h());
+    const admin = await org.as('admin');
+    const created = await admin.post('/api/admin/teams', { name: 'Education' });
+    expect(created.statusCode).toBe(201);
+    expect((await admin.post('/api/admin/teams', { name: 'education' })).statusCode).toBe(409);
+    const id = created.json().id;
+    expect((await admin.patch(`/api/admin/teams/${id}`, { name: 'Learning' })).json().name).toBe('Learning');
+    const associate = await org.as('associate');
+    await associate.post('/api/cases', {
+      channel: 'phone',
+      patron: { name: 'Kid Parent' },
+      subject: 'Camp question',
+      body: 'When does camp start?',
+      teamId: id,
+    });
+    const refused = await admin.delete(`/api/admin/teams/${id}`);
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().error.message).toMatch(/still has cases/);
+    const empty = (await admin.post('/api/admin/teams', { name: 'Facilities' })).json().id;
+    expect((await admin.delete(`/api/admin/teams/${empty}`)).statusCode).toBe(200);
+    expect((await admin.get('/api/teams')).json().items.map((t: { name: string }) => t.name)).not.toContain('Facilities');
+  });
+
+  it('sets the organization’s name, locale, time zone and default team, and checks them', async () => {
+    const org = await makeOrg(h());
+    const admin = await org.as('admin');
+    const bad = await admin.patch('/api/admin/organization', { timeZone: 'Nowhere/Special' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.field).toBe('timeZone');
+    const badLocale = await admin.patch('/api/admin/organization', { locale: 'not a locale!' });
+    expect(badLocale.json().error.field).toBe('locale');
+    const ok = await admin.patch('/api/admin/organization', {
+      name: 'Théâtre du Parc',
+      locale: 'fr-CA',
+      timeZone: 'America/Toronto',
+      defaultTeamId: org.teams.development,
+    });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json()).toMatchObject({ name: 'Théâtre du Parc', locale: 'fr-CA', timeZone: 'America/Toronto', defaultTeamId: org.teams.development });
+    const session = (await (await org.as('associate')).get('/api/session')).json();
+    expect(session.org.timeZone).toBe('America/Toronto');
+  });
+
+  it('pages through the audit log newest first', async () => {
+    const org = await makeOrg(h());
+    const admin = await org.as('admin');
+    for (let i = 0; i < 5; i++) await admin.post('/api/admin/teams', { name: `Team ${i}` });
+    const first = (await admin.get('/api/admin/audit?limit=3')).json();
+    expect(first.items).toHaveLength(3);
+    expect(first.nextBefore).toBe(first.items[2].id);
+    const second = (await admin.get(`/api/admin/audit?limit=3&before=${first.nextBefore}`)).json();
+    const ids = [...first.items, ...second.items].map((e: { id: number }) => e.id);
+    expect(ids).toEqual([...ids].sort((a, b) => b - a));
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+});

@@ -1,0 +1,191 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Client, signIn } from '../testing/client.js';
+import { PASSWORD, makeOrg } from '../testing/factories.js';
+import { describeEachDialect, dialects, makeHarness, type Harness } from '../testing/harness.js';
+import { MAX_FAILED_LOGINS, LOCKOUT_MS } from './service.js';
+
+const auditActions = async (h: Harness, orgId: number) =>
+  (await h.db.kysely.selectFrom('audit_log').select('action').where('org_id', '=', orgId).orderBy('id').execute()).map(
+    (r) => r.action,
+  );
+
+describeEachDialect('signing in', (h) => {
+  it('signs in with a session cookie that scripts cannot read', async () => {
+    const org = await makeOrg(h());
+    const client = new Client(h().app);
+    const res = await client.post('/api/auth/login', { email: org.users.associate.email, password: PASSWORD });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().user).toMatchObject({ email: org.users.associate.email, role: 'associate' });
+    const cookie = [res.headers['set-cookie']].flat().find((c) => c?.startsWith('sw_session='));
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/SameSite=Lax/i);
+    const me = await client.get('/api/session');
+    expect(me.json().user.id).toBe(org.users.associate.id);
+    expect(await auditActions(h(), org.orgId)).toContain('login.succeeded');
+  });
+
+  it('accepts the email in any case', async () => {
+    const org = await makeOrg(h());
+    const c = new Client(h().app);
+    const res = await c.post('/api/auth/login', { email: org.users.admin.email.toUpperCase(), password: PASSWORD });
+    expect(res.statusCode).toBe(200);
+  });
+
+  it('refuses a wrong password with one message for unknown and known users, and audits it', async () => {
+    const org = await makeOrg(h());
+    const c = new Client(h().app);
+    const wrong = await c.post('/api/auth/login', { email: org.users.associate.email, password: 'nope nope nope' });
+    const unknown = await c.post('/api/auth/login', { email: 'nobody@example.org', password: 'nope nope nope' });
+    expect(wrong.statusCode).toBe(401);
+    expect(unknown.statusCode).toBe(401);
+    expect(wrong.json().error.message).toBe(unknown.json().error.message);
+    expect(await auditActions(h(), org.orgId)).toContain('login.failed');
+  });
+
+  it('names the field of a malformed sign-in', async () => {
+    const c = new Client(h().app);
+    const res = await c.post('/api/auth/login', { email: 'not-an-email', password: 'x' });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.field).toBe('email');
+    const missing = await c.post('/api/auth/login', { email: 'a@b.org' });
+    expect(missing.statusCode).toBe(400);
+    expect(missing.json().error.field).toBe('password');
+  });
+
+  it(`locks an account after ${MAX_FAILED_LOGINS} failures, even against the right password`, async () => {
+    const org = await makeOrg(h());
+    const c = new Client(h().app);
+    const email = org.users.volunteer.email;
+    for (let i = 0; i < MAX_FAILED_LOGINS - 1; i++) {
+      expect((await c.post('/api/auth/login', { email, password: `wrong ${i} wrong` })).statusCode).toBe(401);
+    }
+    const locking = await c.post('/api/auth/login', { email, password: 'wrong again!!' });
+    expect(locking.statusCode).toBe(429);
+    expect(locking.json().error.code).toBe('locked');
+    const right = await c.post('/api/auth/login', { email, password: PASSWORD });
+    expect(right.statusCode).toBe(429);
+    expect(await auditActions(h(), org.orgId)).toEqual(
+      expect.arrayContaining(['login.locked', 'login.refused_locked']),
+    );
+    h().clock.advance(LOCKOUT_MS + 1000);
+    expect((await c.post('/api/auth/login', { email, password: PASSWORD })).statusCode).toBe(200);
+  });
+
+  it('lets an admin unlock by resetting the password', async () => {
+    const org = await makeOrg(h());
+    const c = new Client(h().app);
+    const email = org.users.associate.email;
+    for (let i = 0; i < MAX_FAILED_LOGINS; i++) await c.post('/api/auth/login', { email, password: 'wrong wrong' });
+    const admin = await org.as('admin');
+    const users = (await admin.get('/api/users')).json().items;
+    expect(users.find((u: { email: string }) => u.email === email).locked).toBe(true);
+    const reset = await admin.patch(`/api/admin/users/${org.users.associate.id}`, { password: 'a brand new secret' });
+    expect(reset.statusCode).toBe(200);
+    expect(reset.json().locked).toBe(false);
+    expect((await c.post('/api/auth/login', { email, password: 'a brand new secret' })).statusCode).toBe(200);
+  });
+
+  it('signs out: the session stops working', async () => {
+    const org = await makeOrg(h());
+    const c = await signIn(h().app, org.users.associate.email, PASSWORD);
+    const stolen = { ...c.cookies };
+    expect((await c.post('/api/auth/logout')).statusCode).toBe(200);
+    expect((await c.get('/api/session')).statusCode).toBe(401);
+    const replay = await h().app.inject({ method: 'GET', url: '/api/session', cookies: stolen });
+    expect(replay.statusCode).toBe(401);
+  });
+
+  it('expires an idle session', async () => {
+    const org = await makeOrg(h());
+    const c = await signIn(h().app, org.users.associate.email, PASSWORD);
+    h().clock.advance(13 * 3600_000);
+    expect((await c.get('/api/session')).statusCode).toBe(401);
+  });
+
+  it('changes a password, checks the current one, and ends the other sessions', async () => {
+    const org = await makeOrg(h());
+    const email = org.users.supervisor.email;
+    const here = await signIn(h().app, email, PASSWORD);
+    const elsewhere = await signIn(h().app, email, PASSWORD);
+    const bad = await here.post('/api/auth/password', { currentPassword: 'not it at all', newPassword: 'a new long password' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.field).toBe('currentPassword');
+    const short = await here.post('/api/auth/password', { currentPassword: PASSWORD, newPassword: 'short' });
+    expect(short.statusCode).toBe(400);
+    expect(short.json().error.field).toBe('newPassword');
+    const ok = await here.post('/api/auth/password', { currentPassword: PASSWORD, newPassword: 'a new long password' });
+    expect(ok.statusCode).toBe(200);
+    expect((await here.get('/api/session')).statusCode).toBe(200);
+    expect((await elsewhere.get('/api/session')).statusCode).toBe(401);
+    expect((await new Client(h().app).post('/api/auth/login', { email, password: PASSWORD })).statusCode).toBe(401);
+    await signIn(h().app, email, 'a new long password');
+    expect(await auditActions(h(), org.orgId)).toContain('password.changed');
+    const row = await h().db.kysely.selectFrom('users').select('password_hash').where('email', '=', email).executeTakeFirstOrThrow();
+    expect(row.password_hash).toMatch(/^\$argon2id\$/);
+  });
+
+  it('refuses a deactivated user', async () => {
+    const org = await makeOrg(h());
+    const admin = await org.as('admin');
+    const c = await signIn(h().app, org.users.volunteer.email, PASSWORD);
+    await admin.patch(`/api/admin/users/${org.users.volunteer.id}`, { active: false });
+    expect((await c.get('/api/session')).statusCode).toBe(401);
+    const again = await new Client(h().app).post('/api/auth/login', { email: org.users.volunteer.email, password: PASSWORD });
+    expect(again.statusCode).toBe(401);
+  });
+});
+
+for (const dialect of dialects()) {
+  describe(`first start without the demo [${dialect}]`, () => {
+    let h: Harness;
+    beforeAll(async () => {
+      h = await makeHarness(dialect);
+    });
+    afterAll(() => h.close());
+
+    it('asks for the first admin once, then never again', async () => {
+      const c = new Client(h.app);
+      expect((await c.get('/api/setup')).json()).toEqual({ needed: true });
+      const bad = await c.post('/api/setup', { organizationName: 'Food Bank', name: 'Ada', email: 'ada@fb.org', password: 'long enough pw', timeZone: 'Mars/Olympus' });
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json().error.field).toBe('timeZone');
+      const res = await c.post('/api/setup', {
+        organizationName: 'Food Bank',
+        name: 'Ada',
+        email: 'ada@fb.org',
+        password: 'long enough pw',
+        timeZone: 'Europe/Paris',
+      });
+      expect(res.statusCode).toBe(200);
+      expect(res.json().user.role).toBe('admin');
+      expect(res.json().org).toMatchObject({ name: 'Food Bank', slug: 'food-bank', timeZone: 'Europe/Paris' });
+      expect((await c.get('/api/session')).statusCode).toBe(200);
+      expect((await c.get('/api/setup')).json()).toEqual({ needed: false });
+      const again = await new Client(h.app).post('/api/setup', {
+        organizationName: 'Takeover',
+        name: 'Mallory',
+        email: 'm@evil.org',
+        password: 'long enough pw',
+      });
+      expect(again.statusCode).toBe(409);
+    });
+  });
+
+  describe(`login rate limit [${dialect}]`, () => {
+    let h: Harness;
+    beforeAll(async () => {
+      h = await makeHarness(dialect, { rateLimits: { login: { max: 3, timeWindow: '1 minute' } } });
+    });
+    afterAll(() => h.close());
+
+    it('answers 429 to a flood of sign-ins from one address', async () => {
+      const c = new Client(h.app, '10.1.2.3');
+      const codes: number[] = [];
+      for (let i = 0; i < 5; i++) codes.push((await c.post('/api/auth/login', { email: `x${i}@y.org`, password: 'whatever pw' })).statusCode);
+      expect(codes.slice(0, 3)).toEqual([401, 401, 401]);
+      expect(codes.slice(3)).toEqual([429, 429]);
+      const other = new Client(h.app, '10.9.9.9');
+      expect((await other.post('/api/auth/login', { email: 'x@y.org', password: 'whatever pw' })).statusCode).toBe(401);
+    });
+  });
+}

@@ -1,0 +1,135 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../config.js';
+import { ANY_STAFF } from './access.js';
+import { describeEachDialect } from '../testing/harness.js';
+import { makeOrg } from '../testing/factories.js';
+
+describeEachDialect('the app', (h) => {
+  it('declares a role rule on every registered route', () => {
+    const rules = h().app.routeRules;
+    expect(rules.length).toBeGreaterThan(30);
+    const missing = rules.filter((r) => r.roles === undefined).map((r) => `${r.method} ${r.url}`);
+    expect(missing).toEqual([]);
+  });
+
+  it('keeps every /api route except the public ones behind a sign-in', async () => {
+    const open = h()
+      .app.routeRules.filter((r) => r.url.startsWith('/api/') && r.roles === 'public' && r.method !== 'HEAD')
+      .map((r) => `${r.method} ${r.url}`);
+    // A new public route must be added here on purpose.
+    expect(open.filter((r) => !r.includes('/api/docs')).sort()).toEqual(
+      [
+        'GET /api/csrf',
+        'GET /api/public/org',
+        'GET /api/public/orgs/:org',
+        'GET /api/public/status/:token',
+        'GET /api/setup',
+        'POST /api/auth/login',
+        'POST /api/public/orgs/:org/cases',
+        'POST /api/public/status/:token/messages',
+        'POST /api/setup',
+      ].sort(),
+    );
+  });
+
+  it('answers 401 to every staff route without a session', async () => {
+    const staffRoutes = h().app.routeRules.filter(
+      (r) => Array.isArray(r.roles) && r.method === 'GET' && !r.url.includes(':'),
+    );
+    expect(staffRoutes.length).toBeGreaterThan(5);
+    for (const r of staffRoutes) {
+      const res = await h().app.inject({ method: 'GET', url: r.url });
+      expect(res.statusCode, r.url).toBe(401);
+      expect(res.json().error.code).toBe('unauthorized');
+    }
+  });
+
+  it('reports health with the database', async () => {
+    const res = await h().app.inject({ method: 'GET', url: '/healthz' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ status: 'ok', db: 'ok' });
+  });
+
+  it('serves an OpenAPI document generated from the schemas', async () => {
+    const res = await h().app.inject({ method: 'GET', url: '/api/docs/json' });
+    expect(res.statusCode).toBe(200);
+    const doc = res.json();
+    expect(doc.openapi).toMatch(/^3\./);
+    const create = doc.paths['/api/cases'].post;
+    expect(create.requestBody.content['application/json'].schema.properties.channel.enum).toContain('walk_in');
+    expect(Object.keys(create.responses)).toEqual(expect.arrayContaining(['201', '400', '401', '403', '409']));
+    const ui = await h().app.inject({ method: 'GET', url: '/api/docs' });
+    expect([200, 302]).toContain(ui.statusCode);
+  });
+
+  it('turns bad JSON into a 400 with a message, not a crash', async () => {
+    const org = await makeOrg(h());
+    const client = await org.as('associate');
+    const res = await h().app.inject({
+      method: 'POST',
+      url: '/api/cases',
+      cookies: client.cookies,
+      headers: { 'content-type': 'application/json', 'x-csrf-token': await client.csrfToken() },
+      payload: '{"channel": ',
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.message).toBeTruthy();
+  });
+
+  it('refuses a state change without a CSRF token', async () => {
+    const org = await makeOrg(h());
+    const client = await org.as('associate');
+    const res = await client.request('POST', '/api/cases', { channel: 'phone' }, { csrf: false });
+    expect(res.statusCode).toBe(403);
+    expect(res.json().error.code).toBe('csrf');
+  });
+
+  it('times every request in a Server-Timing header', async () => {
+    const res = await h().app.inject({ method: 'GET', url: '/healthz' });
+    expect(res.headers['server-timing']).toMatch(/^app;dur=\d+\.\d{3}$/);
+  });
+
+  it('sends security headers', async () => {
+    const res = await h().app.inject({ method: 'GET', url: '/healthz' });
+    expect(res.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+  });
+});
+
+describe('configuration', () => {
+  it('uses the documented defaults', () => {
+    const c = loadConfig({});
+    expect(c.port).toBe(3000);
+    expect(c.host).toBe('127.0.0.1');
+    expect(c.smtpPort).toBe(2525);
+    expect(c.database.sqliteFile).toMatch(/data\/servewell\.db$/);
+    expect(c.seedDemo).toBeUndefined();
+    expect(c.publicUrl).toBe('http://localhost:3000');
+  });
+
+  it('stops on a bad value and names it', () => {
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(ConfigError);
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);
+    expect(() => loadConfig({ SEED_DEMO: 'maybe' })).toThrow(/SEED_DEMO/);
+    expect(() => loadConfig({ PUBLIC_URL: 'not a url' })).toThrow(/PUBLIC_URL/);
+  });
+
+  it('reads PostgreSQL mode, the demo switch and secure cookies', () => {
+    const c = loadConfig({
+      DATABASE_URL: 'postgres://u@h/db',
+      SEED_DEMO: 'false',
+      PUBLIC_URL: 'https://desk.example.org/',
+    });
+    expect(c.database.databaseUrl).toBe('postgres://u@h/db');
+    expect(c.seedDemo).toBe(false);
+    expect(c.publicUrl).toBe('https://desk.example.org');
+    expect(c.secureCookies).toBe(true);
+  });
+});
+
+describe('roles', () => {
+  it('lists the four roles for staff routes', () => {
+    expect([...ANY_STAFF].sort()).toEqual(['admin', 'associate', 'supervisor', 'volunteer']);
+  });
+});

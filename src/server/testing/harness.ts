@@ -1,0 +1,103 @@
+// A real database per test file: SQLite in memory, and a fresh PostgreSQL schema when
+// TEST_DATABASE_URL is set. `describeEachDialect` runs a suite once per available dialect.
+import crypto from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe } from 'vitest';
+import { buildApp, type RateLimits } from '../app.js';
+import { migrateToLatest, openDb, type Db, type DialectName } from '../db/index.js';
+import { TestClock } from '../platform/clock.js';
+import type { Platform } from '../platform/context.js';
+import type { App } from '../platform/http.js';
+import { createPlatform } from '../platform/index.js';
+
+export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL || undefined;
+
+export function dialects(): DialectName[] {
+  return TEST_DATABASE_URL ? ['sqlite', 'postgres'] : ['sqlite'];
+}
+
+export interface Harness {
+  dialect: DialectName;
+  db: Db;
+  p: Platform;
+  app: App;
+  clock: TestClock;
+  /** The PostgreSQL schema of this harness (for a second app instance on the same data). */
+  pgSchema?: string;
+  close(): Promise<void>;
+}
+
+const GENEROUS: RateLimits = {
+  login: { max: 1000, timeWindow: '1 minute' },
+  publicForm: { max: 1000, timeWindow: '1 minute' },
+};
+
+export async function createSchema(): Promise<string> {
+  const schema = `t_${crypto.randomBytes(6).toString('hex')}`;
+  const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+  await client.connect();
+  await client.query(`create schema ${schema}`);
+  await client.end();
+  return schema;
+}
+
+export async function dropSchema(schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+  await client.connect();
+  await client.query(`drop schema if exists ${schema} cascade`);
+  await client.end();
+}
+
+export async function makeHarness(
+  dialect: DialectName,
+  opts: { rateLimits?: Partial<RateLimits>; pgSchema?: string; migrate?: boolean } = {},
+): Promise<Harness> {
+  const clock = new TestClock();
+  let pgSchema: string | undefined;
+  let db: Db;
+  if (dialect === 'postgres') {
+    if (!TEST_DATABASE_URL) throw new Error('TEST_DATABASE_URL is not set');
+    pgSchema = opts.pgSchema ?? (await createSchema());
+    db = openDb({ databaseUrl: TEST_DATABASE_URL, pgSchema, poolSize: 5 });
+  } else {
+    db = openDb({ sqliteFile: ':memory:' });
+  }
+  if (opts.migrate !== false) await migrateToLatest(db);
+  const p = await createPlatform(db, { clock, publicUrl: 'http://desk.test' });
+  const app = await buildApp({ platform: p, webRoot: null, rateLimits: { ...GENEROUS, ...opts.rateLimits } });
+  await app.ready();
+  const ownSchema = !opts.pgSchema;
+  return {
+    dialect,
+    db,
+    p,
+    app,
+    clock,
+    ...(pgSchema ? { pgSchema } : {}),
+    close: async () => {
+      await app.close();
+      await p.events.close();
+      await db.close();
+      if (pgSchema && ownSchema) await dropSchema(pgSchema);
+    },
+  };
+}
+
+/** Runs `suite` once per dialect, each with its own fresh database. */
+export function describeEachDialect(name: string, suite: (h: () => Harness) => void): void {
+  for (const dialect of dialects()) {
+    describe(`${name} [${dialect}]`, () => {
+      let h: Harness | undefined;
+      beforeAll(async () => {
+        h = await makeHarness(dialect);
+      });
+      afterAll(async () => {
+        await h?.close();
+      });
+      suite(() => {
+        if (!h) throw new Error('harness not ready');
+        return h;
+      });
+    });
+  }
+}
