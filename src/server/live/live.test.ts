@@ -1,0 +1,161 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LiveEvent } from '../../contracts/live.js';
+import type { App } from '../platform/http.js';
+import { logCall, makeOrg } from '../testing/factories.js';
+import { TEST_DATABASE_URL, describeEachDialect, makeHarness, type Harness } from '../testing/harness.js';
+import { PRESENCE_TTL_MS } from './service.js';
+
+/** A real SSE connection to a listening app, as a browser's EventSource would make. */
+async function openStream(app: App, cookies: Record<string, string>) {
+  if (!app.server.listening) await app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = app.server.address() as AddressInfo;
+  const events: LiveEvent[] = [];
+  const waiters: Array<() => void> = [];
+  const req = http.get({
+    host: '127.0.0.1',
+    port,
+    path: '/api/events',
+    headers: { cookie: Object.entries(cookies).map(([k, v]) => `${k}=${v}`).join('; ') },
+  });
+  const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
+    req.on('response', resolve);
+    req.on('error', reject);
+  });
+  let buffer = '';
+  res.setEncoding('utf8');
+  res.on('data', (chunk: string) => {
+    buffer += chunk;
+    let end;
+    while ((end = buffer.indexOf('\n\n')) >= 0) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      const data = block.split('\n').find((l) => l.startsWith('data: '));
+      if (data) {
+        events.push(JSON.parse(data.slice(6)) as LiveEvent);
+        waiters.splice(0).forEach((w) => w());
+      }
+    }
+  });
+  return {
+    status: res.statusCode,
+    contentType: res.headers['content-type'],
+    events,
+    async waitFor(pred: (e: LiveEvent) => boolean, ms = 5000): Promise<LiveEvent> {
+      const deadline = Date.now() + ms;
+      for (;;) {
+        const hit = events.find(pred);
+        if (hit) return hit;
+        const left = deadline - Date.now();
+        if (left <= 0) throw new Error(`no matching event within ${ms} ms; got ${JSON.stringify(events)}`);
+        await new Promise<void>((resolve) => {
+          waiters.push(resolve);
+          setTimeout(resolve, Math.min(left, 100));
+        });
+      }
+    },
+    close: () => req.destroy(),
+  };
+}
+
+describeEachDialect('live updates', (h) => {
+  it('pushes a case change to a colleague’s open stream, and nothing from another organization', async () => {
+    const org = await makeOrg(h());
+    const other = await makeOrg(h());
+    const watcher = await org.as('supervisor');
+    const stream = await openStream(h().app, watcher.cookies);
+    try {
+      expect(stream.status).toBe(200);
+      expect(stream.contentType).toMatch(/^text\/event-stream/);
+      await logCall(await other.as('associate'), { subject: 'Elsewhere' });
+      const { ref } = await logCall(await org.as('associate'));
+      const created = await stream.waitFor((e) => e.type === 'case.changed' && e.ref === ref);
+      expect(created).toMatchObject({ orgId: org.orgId, byUserId: org.users.associate.id, teamId: org.teams.boxOffice });
+      await (await org.as('associate')).patch(`/api/cases/${ref}`, { status: 'resolved' });
+      await stream.waitFor((e) => e.type === 'case.changed' && e.ref === ref && e.at >= created.at && stream.events.filter((x) => x.type === 'case.changed' && x.ref === ref).length >= 2);
+      expect(stream.events.every((e) => e.orgId === org.orgId)).toBe(true);
+    } finally {
+      stream.close();
+    }
+  });
+
+  it('refuses the stream without a session', async () => {
+    const res = await h().app.inject({ method: 'GET', url: '/api/events' });
+    expect(res.statusCode).toBe(401);
+  });
+
+  it('tells colleagues who else is on a case, and who is writing', async () => {
+    const org = await makeOrg(h());
+    const associate = await org.as('associate');
+    const supervisor = await org.as('supervisor');
+    const { ref } = await logCall(associate);
+    const stream = await openStream(h().app, supervisor.cookies);
+    try {
+      expect((await associate.put(`/api/cases/${ref}/presence`, { state: 'viewing' })).json().others).toEqual([]);
+      const seen = (await supervisor.put(`/api/cases/${ref}/presence`, { state: 'viewing' })).json();
+      expect(seen.others).toEqual([expect.objectContaining({ userId: org.users.associate.id, state: 'viewing' })]);
+
+      await associate.put(`/api/cases/${ref}/presence`, { state: 'composing' });
+      // Three changes so far: associate viewing, supervisor viewing, associate composing.
+      const presenceEvents = () => stream.events.filter((e) => e.type === 'presence' && e.ref === ref).length;
+      await stream.waitFor(() => presenceEvents() >= 3);
+      const now = (await supervisor.get(`/api/cases/${ref}/presence`)).json();
+      expect(now.others).toEqual([expect.objectContaining({ name: org.users.associate.actor.name, state: 'composing' })]);
+
+      // A renewal of the same state is not news: no new event.
+      await associate.put(`/api/cases/${ref}/presence`, { state: 'composing' });
+      await new Promise((r) => setTimeout(r, 300));
+      expect(presenceEvents()).toBe(3);
+
+      await associate.delete(`/api/cases/${ref}/presence`);
+      expect((await supervisor.get(`/api/cases/${ref}/presence`)).json().others).toEqual([]);
+    } finally {
+      stream.close();
+    }
+  });
+
+  it('forgets a colleague who stopped renewing', async () => {
+    const org = await makeOrg(h());
+    const associate = await org.as('associate');
+    const { ref } = await logCall(associate);
+    await associate.put(`/api/cases/${ref}/presence`, { state: 'viewing' });
+    h().clock.advance(PRESENCE_TTL_MS + 1);
+    expect((await (await org.as('supervisor')).get(`/api/cases/${ref}/presence`)).json().others).toEqual([]);
+    const bad = await associate.put(`/api/cases/${ref}/presence`, { state: 'sleeping' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.field).toBe('state');
+  });
+});
+
+describe.runIf(TEST_DATABASE_URL)('two app instances on one PostgreSQL', () => {
+  let a: Harness;
+  let b: Harness;
+  beforeAll(async () => {
+    a = await makeHarness('postgres');
+    b = await makeHarness('postgres', { pgSchema: a.pgSchema });
+  });
+  afterAll(async () => {
+    await b?.close();
+    await a?.close();
+  });
+
+  it('delivers a change made through one instance to a stream on the other', async () => {
+    const org = await makeOrg(a);
+    const associate = await org.as('associate'); // signed in through instance A
+    // The supervisor's browser is connected to instance B (sessions live in the shared database).
+    const supervisor = await org.as('supervisor');
+    const stream = await openStream(b.app, supervisor.cookies);
+    try {
+      const { ref } = await logCall(associate, { subject: 'Seen everywhere' });
+      const event = await stream.waitFor((e) => e.type === 'case.changed' && e.ref === ref);
+      expect(event).toMatchObject({ orgId: org.orgId, byUserId: org.users.associate.id });
+      // And presence announced on A is visible to a reader on B.
+      await associate.put(`/api/cases/${ref}/presence`, { state: 'composing' });
+      const onB = await b.app.inject({ method: 'GET', url: `/api/cases/${ref}/presence`, cookies: supervisor.cookies });
+      expect(onB.json().others).toEqual([expect.objectContaining({ userId: org.users.associate.id, state: 'composing' })]);
+    } finally {
+      stream.close();
+    }
+  });
+});
