@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Fastify, { type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyReply, type FastifyServerOptions } from 'fastify';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import helmet from '@fastify/helmet';
@@ -26,7 +26,7 @@ import { liveRoutes } from './live/routes.js';
 import { patronRoutes } from './patrons/routes.js';
 import { PUBLIC, installAccessControl } from './platform/access.js';
 import type { Platform } from './platform/context.js';
-import { AppError, installErrorHandler } from './platform/errors.js';
+import { AppError, installErrorHandler, installNotFound } from './platform/errors.js';
 import type { App } from './platform/http.js';
 import { sharedSecret } from './platform/index.js';
 import { searchRoutes } from './search/routes.js';
@@ -135,6 +135,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
 
   const webRoot = opts.webRoot === undefined ? DEFAULT_WEB_ROOT : opts.webRoot;
   if (webRoot && fs.existsSync(path.join(webRoot, 'index.html'))) serveWebApp(app, webRoot);
+  else installNotFound(app);
   return app;
 }
 
@@ -149,12 +150,7 @@ function serveWebApp(app: App, webRoot: string): void {
   app.get('/favicon.svg', { config: { roles: PUBLIC }, schema: { hide: true } }, (_req, reply) =>
     reply.sendFile('favicon.svg', webRoot),
   );
-  app.setNotFoundHandler((req, reply) => {
-    if (req.method === 'GET' && !req.url.startsWith('/api/')) {
-      return reply.header('cache-control', 'no-cache').sendFile('index.html', webRoot);
-    }
-    return reply.status(404).send({
-      error: { code: 'not_found', message: `No route for ${req.method} ${req.url}.` },
-    });
-  });
+  installNotFound(app, (_req, reply) =>
+    (reply as FastifyReply).header('cache-control', 'no-cache').sendFile('index.html', webRoot),
+  );
 }

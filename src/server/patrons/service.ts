@@ -120,14 +120,15 @@ export async function lookupPatrons(p: Platform, actor: Actor, text: string, lim
     const exact = await findPatronByEmail(p.db, actor.orgId, trimmed);
     if (exact) return [toPatronSummary(exact)];
   }
-  const hits = await p.search.searchPatrons(p.db, {
+  const ids = await p.search.searchPatrons(p.db, {
     orgId: actor.orgId,
     terms: queryTerms(text),
     limit,
     offset: 0,
     includePersonal: false,
+    prefix: true, // as you type: the last word may be unfinished
   });
-  return patronsInOrder(p.db, actor.orgId, hits.map((h) => h.refId));
+  return patronsInOrder(p.db, actor.orgId, ids);
 }
 
 export async function patronsInOrder(db: Kysely<Database>, orgId: number, ids: number[]) {

@@ -1,6 +1,6 @@
 // One error type for the rules, and one Fastify error handler that turns every failure into
 // `{ error: { code, message, field } }`. Unexpected errors are logged and never shown.
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
   hasZodFastifySchemaValidationErrors,
   isResponseSerializationError,
@@ -75,8 +75,16 @@ export function installErrorHandler(app: FastifyInstance): void {
     return reply.status(500).send(internal(request.id));
   });
 
+}
+
+/** 404 for unknown routes; `page` (the web app's index) answers unknown non-API GETs. */
+export function installNotFound(
+  app: FastifyInstance,
+  page?: (request: FastifyRequest, reply: FastifyReply) => unknown,
+): void {
   app.setNotFoundHandler((request, reply) => {
-    reply.status(404).send({
+    if (page && request.method === 'GET' && !request.url.startsWith('/api/')) return page(request, reply);
+    return reply.status(404).send({
       error: { code: 'not_found', message: `No route for ${request.method} ${request.url}.` },
     });
   });

@@ -1,5 +1,6 @@
 // Search from anywhere: a reference or an email goes straight to its match; anything else is
-// ranked full-text search over cases and patrons, grouped, with the matching words marked.
+// full-text search over cases and patrons, ranked by tier (see platform/search), grouped, with
+// the matching words marked.
 import type { Kysely } from 'kysely';
 import type { SearchQuery, SearchResult } from '../../contracts/search.js';
 import type { Database } from '../db/types.js';
@@ -73,7 +74,7 @@ export async function search(p: Platform, actor: Actor, query: SearchQuery): Pro
   };
   const includePersonal = canSeePersonal(actor);
   const filtered = !!(query.status || query.teamId || query.from || query.to);
-  const [caseHits, patronHits] = await Promise.all([
+  const [caseIds, patronIds] = await Promise.all([
     p.search.searchCases(p.db, {
       orgId: actor.orgId,
       terms,
@@ -83,15 +84,14 @@ export async function search(p: Platform, actor: Actor, query: SearchQuery): Pro
     }),
     // Patrons have no status, team or date: they show on the first page of an unfiltered search.
     query.offset === 0 && !filtered
-      ? p.search.searchPatrons(p.db, { orgId: actor.orgId, terms, limit: PATRONS_SHOWN, offset: 0, includePersonal })
+      ? p.search.searchPatrons(p.db, { orgId: actor.orgId, terms, limit: PATRONS_SHOWN, offset: 0, includePersonal, prefix: false })
       : Promise.resolve([]),
   ]);
-  const page = caseHits.slice(0, query.limit);
-  const ids = page.map((h) => h.refId);
+  const ids = caseIds.slice(0, query.limit);
   const [summaries, texts, patrons] = await Promise.all([
     caseSummaries(p.db, ids),
     entryTexts(p.db, ids),
-    patronsInOrder(p.db, actor.orgId, patronHits.map((h) => h.refId)),
+    patronsInOrder(p.db, actor.orgId, patronIds),
   ]);
   const personal = includePersonal ? await personalNotes(p.db, patrons.map((x) => x.id)) : new Map<number, string>();
 
@@ -119,7 +119,7 @@ export async function search(p: Platform, actor: Actor, query: SearchQuery): Pro
         fromPersonalNote: fromNote && !!note,
       };
     }),
-    nextOffset: caseHits.length > query.limit ? query.offset + query.limit : null,
+    nextOffset: caseIds.length > query.limit ? query.offset + query.limit : null,
   };
 }
 

@@ -15,8 +15,9 @@ export async function up(db: Kysely<any>): Promise<void> {
       .execute();
     await sql`create index search_docs_tsv on search_docs using gin (tsv)`.execute(db);
   } else {
+    // Contentless: the text lives in its own tables; rowid = owner id * 4 + kind.
     await sql`create virtual table search_fts using fts5(
-      title, body, scope, content='', contentless_delete=1,
+      title, body, content='', contentless_delete=1,
       tokenize='porter unicode61 remove_diacritics 2')`.execute(db);
   }
 

@@ -31,20 +31,51 @@ export interface SearchQuery {
   offset: number;
 }
 
-export interface Hit {
-  refId: number;
-  score: number;
-}
-
 export interface SearchIndex {
   upsert(tx: Kysely<Database>, doc: SearchDoc): Promise<void>;
   remove(tx: Kysely<Database>, kind: DocKind, refId: number): Promise<void>;
-  searchCases(db: Kysely<Database>, q: SearchQuery & { filters: CaseFilters }): Promise<Hit[]>;
-  /** Patrons by name/contacts, and (when allowed) by their personal notes. */
+  /** Case ids, best first. */
+  searchCases(db: Kysely<Database>, q: SearchQuery & { filters: CaseFilters }): Promise<number[]>;
+  /** Patron ids by name and contacts, and (when allowed) by their personal notes. */
   searchPatrons(
     db: Kysely<Database>,
-    q: SearchQuery & { includePersonal: boolean },
-  ): Promise<Hit[]>;
+    q: SearchQuery & { includePersonal: boolean; prefix: boolean },
+  ): Promise<number[]>;
+}
+
+/**
+ * How results are ranked, on both dialects: the query as a phrase in the title (an exact
+ * subject match), then every word in the title, then every word anywhere; newest first within
+ * a tier. Each tier is an index scan in id order that stops at the page's end, so the cost
+ * follows the page, not the number of matches (bm25 over 40,000 matches takes 60 ms on a
+ * million cases; see the design notes).
+ */
+export type Tier = 'phrase' | 'title' | 'anywhere';
+export const tiersFor = (terms: string[]): Tier[] =>
+  terms.length > 1 ? ['phrase', 'title', 'anywhere'] : ['title', 'anywhere'];
+
+/** Merges the tiers' id lists into one ranked page; each tier is asked for just enough ids. */
+export async function rankByTiers(
+  terms: string[],
+  offset: number,
+  limit: number,
+  fetch: (tier: Tier, n: number) => Promise<number[]>,
+): Promise<number[]> {
+  if (!terms.length) return [];
+  const want = offset + limit;
+  const ranked: number[] = [];
+  const seen = new Set<number>();
+  for (const tier of tiersFor(terms)) {
+    // Ids already ranked higher come back from lower tiers too: ask for enough to skip them.
+    for (const id of await fetch(tier, want + seen.size)) {
+      if (!seen.has(id)) {
+        seen.add(id);
+        ranked.push(id);
+      }
+    }
+    if (ranked.length >= want) break;
+  }
+  return ranked.slice(offset, want);
 }
 
 export const docId = (kind: DocKind, refId: number) => refId * 4 + DOC_KINDS[kind];

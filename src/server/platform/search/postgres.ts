@@ -1,26 +1,27 @@
 // PostgreSQL: a tsvector per document (title weighted A, body B) under a GIN index, English
-// stemming to match SQLite's porter tokenizer. The text itself is not stored twice.
-import { sql, type Kysely } from 'kysely';
+// stemming to match SQLite's porter tokenizer. The text itself is not stored twice. A tier
+// restricts lexemes to weight A (the title) and uses <-> for the phrase.
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from '../../db/types.js';
 import {
   DOC_KINDS,
   MAX_DOC_CHARS,
   docId,
+  rankByTiers,
   type CaseFilters,
   type DocKind,
-  type Hit,
   type SearchDoc,
   type SearchIndex,
   type SearchQuery,
+  type Tier,
 } from './index.js';
 
-/** Terms are letters and digits only (see queryTerms), so they are safe inside to_tsquery. */
-export function tsQuery(terms: string[]): string {
-  return terms.map((t, i) => (i === terms.length - 1 ? `${t}:*` : t)).join(' & ');
+/** The to_tsquery text of a tier. Terms are letters and digits only (queryTerms): safe here. */
+export function tsQuery(tier: Tier, terms: string[], prefix = false): string {
+  const title = tier === 'anywhere' ? '' : 'A';
+  const words = terms.map((t, i) => `${t}:${prefix && i === terms.length - 1 ? '*' : ''}${title}`.replace(/:$/, ''));
+  return words.join(tier === 'phrase' ? ' <-> ' : ' & ');
 }
-
-// Weights {D, C, B, A}: a subject (A) match counts ten times a body (B) match.
-const WEIGHTS = sql.raw(`'{0.0, 0.0, 0.1, 1.0}'`);
 
 export class PostgresSearch implements SearchIndex {
   async upsert(tx: Kysely<Database>, doc: SearchDoc): Promise<void> {
@@ -36,39 +37,38 @@ export class PostgresSearch implements SearchIndex {
     await sql`delete from search_docs where id = ${docId(kind, refId)}`.execute(tx);
   }
 
-  async searchCases(db: Kysely<Database>, q: SearchQuery & { filters: CaseFilters }): Promise<Hit[]> {
-    if (!q.terms.length) return [];
+  async searchCases(db: Kysely<Database>, q: SearchQuery & { filters: CaseFilters }): Promise<number[]> {
     const f = q.filters;
-    const rows = await sql<{ id: number; score: number }>`
-      select c.id, ts_rank(${WEIGHTS}, d.tsv, query) as score
-      from search_docs d
-        cross join to_tsquery('english', ${tsQuery(q.terms)}) query
-        join cases c on c.id = d.ref_id
-      where d.tsv @@ query and d.org_id = ${q.orgId} and d.kind = ${DOC_KINDS.case}
-        ${f.status ? sql`and c.status = ${f.status}` : sql``}
-        ${f.teamId ? sql`and c.team_id = ${f.teamId}` : sql``}
-        ${f.from !== undefined ? sql`and c.created_at >= ${f.from}` : sql``}
-        ${f.to !== undefined ? sql`and c.created_at < ${f.to}` : sql``}
-      order by score desc, c.id desc
-      limit ${q.limit} offset ${q.offset}`.execute(db);
-    return rows.rows.map((r) => ({ refId: r.id, score: r.score }));
+    const where: RawBuilder<unknown>[] = [];
+    if (f.status) where.push(sql`and c.status = ${f.status}`);
+    if (f.teamId) where.push(sql`and c.team_id = ${f.teamId}`);
+    if (f.from !== undefined) where.push(sql`and c.created_at >= ${f.from}`);
+    if (f.to !== undefined) where.push(sql`and c.created_at < ${f.to}`);
+    return rankByTiers(q.terms, q.offset, q.limit, async (tier, n) => {
+      const rows = await sql<{ id: number }>`
+        select c.id
+        from search_docs d join cases c on c.id = d.ref_id
+        where d.tsv @@ to_tsquery('english', ${tsQuery(tier, q.terms)})
+          and d.org_id = ${q.orgId} and d.kind = ${DOC_KINDS.case} ${sql.join(where, sql` `)}
+        order by d.id desc
+        limit ${n}`.execute(db);
+      return rows.rows.map((r) => r.id);
+    });
   }
 
   async searchPatrons(
     db: Kysely<Database>,
-    q: SearchQuery & { includePersonal: boolean },
-  ): Promise<Hit[]> {
-    if (!q.terms.length) return [];
-    const kinds = q.includePersonal
-      ? [DOC_KINDS.patron, DOC_KINDS.patronPersonal]
-      : [DOC_KINDS.patron];
-    const rows = await sql<{ ref_id: number; score: number }>`
-      select d.ref_id, max(ts_rank(${WEIGHTS}, d.tsv, query)) as score
-      from search_docs d cross join to_tsquery('english', ${tsQuery(q.terms)}) query
-      where d.tsv @@ query and d.org_id = ${q.orgId} and d.kind in (${sql.join(kinds)})
-      group by d.ref_id
-      order by score desc, d.ref_id desc
-      limit ${q.limit} offset ${q.offset}`.execute(db);
-    return rows.rows.map((r) => ({ refId: r.ref_id, score: r.score }));
+    q: SearchQuery & { includePersonal: boolean; prefix: boolean },
+  ): Promise<number[]> {
+    const kinds = q.includePersonal ? [DOC_KINDS.patron, DOC_KINDS.patronPersonal] : [DOC_KINDS.patron];
+    return rankByTiers(q.terms, q.offset, q.limit, async (tier, n) => {
+      const rows = await sql<{ ref_id: number }>`
+        select d.ref_id from search_docs d
+        where d.tsv @@ to_tsquery('english', ${tsQuery(tier, q.terms, q.prefix)})
+          and d.org_id = ${q.orgId} and d.kind in (${sql.join(kinds)})
+        order by d.id desc
+        limit ${n}`.execute(db);
+      return rows.rows.map((r) => r.ref_id);
+    });
   }
 }

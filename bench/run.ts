@@ -1,0 +1,320 @@
+// The benchmark: `npm run bench` (after `npm run gen -- --cases 1000000`). It starts the real
+// server as a child process on the generated database, then measures over HTTP:
+//   - server time (the Server-Timing header) p50/p95 for the team queue's first page, a page
+//     10,000 rows deep (keyset), opening a case with a 20-entry timeline, a two-word search,
+//     and creating a case;
+//   - the bare SQL time of the very statements each endpoint ran (captured through Kysely's
+//     log, replayed directly on the driver) and the endpoint/SQL ratio;
+//   - queue requests per second at 20 concurrent clients (autocannon);
+//   - the server's peak resident memory.
+// It reports numbers; it never fails on them. `--write` records the table in bench/RESULTS.md.
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { Kysely, PostgresDialect, SqliteDialect, type CompiledQuery } from 'kysely';
+import pg from 'pg';
+import SQLite from 'better-sqlite3';
+import type { Database } from '../src/server/db/types.js';
+import { QueueQuery } from '../src/contracts/cases.js';
+import { SearchQuery } from '../src/contracts/search.js';
+import { listQueue } from '../src/server/cases/queue.js';
+import { createCase, getCase } from '../src/server/cases/service.js';
+import { search } from '../src/server/search/service.js';
+import { systemClock } from '../src/server/platform/clock.js';
+import type { Actor, Platform } from '../src/server/platform/context.js';
+import { LocalEventBus } from '../src/server/platform/events.js';
+import { PostgresSearch } from '../src/server/platform/search/postgres.js';
+import { SqliteSearch } from '../src/server/platform/search/sqlite.js';
+import { BENCH_LOGIN } from '../scripts/corpus.js';
+
+const { values: args } = parseArgs({
+  options: {
+    dialect: { type: 'string', default: 'both' },
+    iterations: { type: 'string', default: '300' },
+    'data-dir': { type: 'string', default: '.bench-data' },
+    write: { type: 'boolean', default: false },
+  },
+  strict: false,
+});
+const N = Number(args.iterations);
+const SEARCHES = ['wheelchair seating', 'lost umbrella', 'hearing loop', 'drama camp', 'donation receipt', 'parking garage', 'group booking', 'gift certificate', 'service dog', 'refund cancelled'];
+
+interface Stat {
+  p50: number;
+  p95: number;
+}
+const stat = (xs: number[]): Stat => {
+  const s = [...xs].sort((a, b) => a - b);
+  const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
+  return { p50: at(0.5), p95: at(0.95) };
+};
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; base: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
+      env: { ...process.env, ...env, SEED_DEMO: 'false', LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const base = `http://127.0.0.1:${env.PORT}`;
+    child.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
+    const started = Date.now();
+    const poll = async () => {
+      try {
+        if ((await fetch(`${base}/healthz`)).ok) return resolve({ child, base });
+      } catch {
+        // not listening yet
+      }
+      if (Date.now() - started > 120_000) return reject(new Error('server did not start'));
+      setTimeout(poll, 250);
+    };
+    void poll();
+  });
+}
+
+function rss(pid: number) {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (k: string) => Number(new RegExp(`${k}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+  return { now: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
+}
+
+class Http {
+  cookie = '';
+  csrf = '';
+  constructor(readonly base: string) {}
+  async req(method: string, url: string, body?: unknown) {
+    const res = await fetch(this.base + url, {
+      method,
+      headers: {
+        cookie: this.cookie,
+        ...(body ? { 'content-type': 'application/json' } : {}),
+        ...(method !== 'GET' ? { 'x-csrf-token': this.csrf } : {}),
+      },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(';');
+      const [name] = pair!.split('=');
+      this.cookie = [...this.cookie.split('; ').filter((x) => x && !x.startsWith(`${name}=`)), pair].join('; ');
+    }
+    const text = await res.text();
+    if (res.status >= 400) throw new Error(`${method} ${url}: ${res.status} ${text.slice(0, 200)}`);
+    const timing = Number(/dur=([\d.]+)/.exec(res.headers.get('server-timing') ?? '')?.[1]);
+    return { json: JSON.parse(text) as Record<string, unknown>, serverMs: timing };
+  }
+  async signIn() {
+    this.csrf = ((await this.req('GET', '/api/csrf')).json.token as string) ?? '';
+    await this.req('POST', '/api/auth/login', BENCH_LOGIN);
+  }
+}
+
+/** Runs a service once with a logging Kysely to learn the exact statements it issues. */
+interface Replayer {
+  capture<T>(fn: (p: Platform) => Promise<T>): Promise<CompiledQuery[]>;
+  /** Runs the statements back to back; writes are rolled back (the case can only be made once). */
+  run(qs: CompiledQuery[], write: boolean): Promise<number>;
+  close(): Promise<void>;
+}
+
+function replayer(dialect: 'sqlite' | 'postgres', file: string, url: string | undefined): Replayer {
+  let captured: CompiledQuery[] = [];
+  const log = (e: { level: string; query: CompiledQuery }) => {
+    if (e.level === 'query') captured.push(e.query);
+  };
+  if (dialect === 'sqlite') {
+    const raw = new SQLite(file);
+    raw.pragma('cache_size = -65536');
+    const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: new SQLite(file) }), log });
+    const p: Platform = { db: kysely, dialect, clock: systemClock, events: new LocalEventBus(), search: new SqliteSearch(), publicUrl: 'http://bench' };
+    const prepared = new Map<string, SQLite.Statement>();
+    return {
+      async capture(fn) {
+        captured = [];
+        await fn(p);
+        return captured;
+      },
+      async run(qs, write) {
+        const t = process.hrtime.bigint();
+        if (write) raw.exec('begin');
+        for (const q of qs) {
+          if (/^(begin|commit|rollback)$/i.test(q.sql)) continue;
+          let st = prepared.get(q.sql);
+          if (!st) prepared.set(q.sql, (st = raw.prepare(q.sql)));
+          const params = q.parameters as unknown[];
+          if (st.reader) st.all(...params);
+          else st.run(...params);
+        }
+        if (write) raw.exec('rollback');
+        return Number(process.hrtime.bigint() - t) / 1e6;
+      },
+      async close() {
+        raw.close();
+        await kysely.destroy();
+      },
+    };
+  }
+  const pool = new pg.Pool({ connectionString: url, max: 2 });
+  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log });
+  const p: Platform = { db: kysely, dialect, clock: systemClock, events: new LocalEventBus(), search: new PostgresSearch(), publicUrl: 'http://bench' };
+  const client = new pg.Client({ connectionString: url });
+  const connected = client.connect();
+  return {
+    async capture(fn) {
+      captured = [];
+      await fn(p);
+      return captured;
+    },
+    async run(qs, write) {
+      await connected;
+      const t = process.hrtime.bigint();
+      if (write) await client.query('begin');
+      for (const q of qs) {
+        if (/^(begin|commit|rollback)$/i.test(q.sql)) continue;
+        await client.query(q.sql, q.parameters as unknown[]);
+      }
+      if (write) await client.query('rollback');
+      return Number(process.hrtime.bigint() - t) / 1e6;
+    },
+    async close() {
+      await client.end();
+      await kysely.destroy();
+    },
+  };
+}
+
+interface Row {
+  name: string;
+  server: Stat;
+  client: Stat;
+  sql: Stat;
+}
+
+async function benchDialect(dialect: 'sqlite' | 'postgres') {
+  const dataDir = path.resolve(String(args['data-dir']));
+  const file = path.join(dataDir, 'servewell.db');
+  const url = process.env.BENCH_DATABASE_URL;
+  if (dialect === 'sqlite' && !fs.existsSync(file)) throw new Error(`${file} missing: run npm run gen first`);
+  if (dialect === 'postgres' && !url) throw new Error('BENCH_DATABASE_URL is not set');
+
+  const port = await freePort();
+  const env: Record<string, string> = { PORT: String(port), DATA_DIR: dataDir, ...(dialect === 'postgres' ? { DATABASE_URL: url! } : {}) };
+  const { child, base } = await startServer(env);
+  const http = new Http(base);
+  const sql = replayer(dialect, file, url);
+  const rows: Row[] = [];
+  try {
+    await http.signIn();
+    const me = (await http.req('GET', '/api/session')).json as { user: { id: number; teamId: number; name: string; email: string; role: 'associate' }; org: { id: number; casePrefix: string } };
+    const actor: Actor = { userId: me.user.id, orgId: me.org.id, role: me.user.role, name: me.user.name, email: me.user.email, teamId: me.user.teamId, casePrefix: me.org.casePrefix };
+
+    const measure = async (name: string, urls: () => { method?: string; url: string; body?: unknown }, serviceCall: (p: Platform, i: number) => Promise<unknown>, write = false) => {
+      const server: number[] = [];
+      const clientMs: number[] = [];
+      for (let i = 0; i < Math.min(20, N); i++) await http.req(urls().method ?? 'GET', urls().url, urls().body); // warm up
+      for (let i = 0; i < N; i++) {
+        const u = urls();
+        const t = performance.now();
+        const res = await http.req(u.method ?? 'GET', u.url, u.body);
+        clientMs.push(performance.now() - t);
+        server.push(res.serverMs);
+      }
+      const sqlMs: number[] = [];
+      const statements = await sql.capture((p) => serviceCall(p, 0));
+      for (let i = 0; i < Math.min(20, N); i++) await sql.run(statements, write);
+      for (let i = 0; i < N; i++) sqlMs.push(await sql.run(statements, write));
+      rows.push({ name, server: stat(server), client: stat(clientMs), sql: stat(sqlMs) });
+      console.log(`  ${name}: server p50 ${stat(server).p50.toFixed(2)} ms, p95 ${stat(server).p95.toFixed(2)} ms; SQL p50 ${stat(sqlMs).p50.toFixed(2)} ms (${statements.length} statements)`);
+    };
+
+    const teamQuery = 'queue=team&limit=50';
+    await measure('Team queue, first page', () => ({ url: `/api/cases?${teamQuery}` }), (p) => listQueue(p, actor, QueueQuery.parse({ queue: 'team', limit: 50 })));
+
+    // Walk 10,000 rows deep through the keyset (less on a small dataset), then measure that page.
+    const counts = (await http.req('GET', '/api/cases/counts')).json as { team: number };
+    const target = Math.min(10_000, Math.floor((counts.team * 0.8) / 100) * 100);
+    let after: string | null = null;
+    for (let depth = 0; depth < target; depth += 100) {
+      const page = (await http.req('GET', `/api/cases?queue=team&limit=100${after ? `&after=${after}` : ''}`)).json as { nextCursor: string | null };
+      after = page.nextCursor;
+      if (!after) throw new Error(`team queue ends at ${depth} rows`);
+    }
+    const deep = after;
+    await measure(`Team queue, page ${target.toLocaleString('en-US')} rows deep`, () => ({ url: `/api/cases?${teamQuery}${deep ? `&after=${deep}` : ''}` }), (p) => listQueue(p, actor, QueueQuery.parse({ queue: 'team', limit: 50, ...(deep ? { after: deep } : {}) })));
+
+    const longThreads = Array.from({ length: 50 }, (_, i) => `${me.org.casePrefix}-${1000 + 997 * (i + 1)}`);
+    let k = 0;
+    await measure('Open a case (20-entry timeline)', () => ({ url: `/api/cases/${longThreads[k++ % longThreads.length]}` }), (p) => getCase(p, actor, longThreads[0]!));
+
+    let s = 0;
+    await measure('Two-word full-text search', () => ({ url: `/api/search?q=${encodeURIComponent(SEARCHES[s++ % SEARCHES.length]!)}` }), (p) => search(p, actor, SearchQuery.parse({ q: SEARCHES[0] })));
+
+    let c = 0;
+    const body = () => ({ channel: 'phone', patronId: 1 + (c++ % 1000), subject: 'Bench call: exchange tickets', body: 'Caller asked to move Saturday tickets to Sunday.', teamId: me.user.teamId });
+    await measure('Create a case', () => ({ method: 'POST', url: '/api/cases', body: body() }), (p) => createCase(p, actor, { ...body(), direction: 'in', priority: 'normal', tags: [] } as Parameters<typeof createCase>[2]), true);
+
+    const load = await autocannon({ url: `${base}/api/cases?${teamQuery}`, connections: 20, duration: 10, headers: { cookie: http.cookie } });
+    const memory = rss(child.pid!);
+    return { rows, rps: load.requests.average, errors: load.non2xx + load.errors, memory, latency: load.latency };
+  } finally {
+    await sql.close();
+    child.removeAllListeners('exit');
+    child.kill('SIGTERM');
+  }
+}
+
+function table(dialect: string, r: Awaited<ReturnType<typeof benchDialect>>) {
+  const f = (x: number) => x.toFixed(2);
+  const lines = [
+    `**${dialect}**`,
+    '',
+    '| Measure | Server p50 (ms) | Server p95 (ms) | Client p95 (ms) | Bare SQL p50 (ms) | Endpoint/SQL (p50) |',
+    '|---|---:|---:|---:|---:|---:|',
+    ...r.rows.map((x) => `| ${x.name} | ${f(x.server.p50)} | ${f(x.server.p95)} | ${f(x.client.p95)} | ${f(x.sql.p50)} | ${(x.server.p50 / x.sql.p50).toFixed(2)} |`),
+    '',
+    `| Throughput and memory | Value |`,
+    '|---|---:|',
+    `| Team queue requests/s, 20 concurrent clients, 10 s | ${Math.round(r.rps).toLocaleString('en-US')} (non-2xx/errors: ${r.errors}; latency p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms) |`,
+    `| Server RSS peak / at end (MB) | ${r.memory.peak.toFixed(0)} / ${r.memory.now.toFixed(0)} |`,
+  ];
+  return lines.join('\n');
+}
+
+const dialectsToRun = args.dialect === 'both' ? (process.env.BENCH_DATABASE_URL ? ['sqlite', 'postgres'] : ['sqlite']) : [String(args.dialect)];
+const sections: string[] = [];
+for (const d of dialectsToRun) {
+  console.log(`\n== ${d} ==`);
+  const r = await benchDialect(d as 'sqlite' | 'postgres');
+  const t = table(d, r);
+  console.log(`\n${t}\n`);
+  sections.push(t);
+}
+if (!process.env.BENCH_DATABASE_URL && args.dialect === 'both') {
+  console.log('PostgreSQL skipped: set BENCH_DATABASE_URL (and generate into it) to measure it too.');
+}
+if (args.write) {
+  const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+  const header = [
+    `## Run of ${new Date().toISOString().slice(0, 10)}`,
+    '',
+    `Command: \`npm run bench${process.argv.slice(2).length ? ' -- ' + process.argv.slice(2).join(' ') : ''}\`, ${N} sequential requests per measure after 20 warm-up requests.`,
+    `Machine: ${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, ${os.type()} ${os.release()}, Node ${process.version}.`,
+    '',
+  ].join('\n');
+  const out = path.resolve('bench/RESULTS.md');
+  const previous = fs.existsSync(out) ? fs.readFileSync(out, 'utf8') : '# Benchmark results\n';
+  const [title, ...rest] = previous.split('\n## ');
+  fs.writeFileSync(out, `${title!.trimEnd()}\n\n${header}${sections.join('\n\n')}\n${rest.length ? '\n## ' + rest.join('\n## ') : ''}`);
+  console.log(`Recorded in ${out}`);
+}

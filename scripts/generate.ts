@@ -1,0 +1,292 @@
+// Large-data generator for the benchmark: `npm run gen -- --cases 1000000`.
+// Writes one organization with ~0.3 patrons per case, ~3 messages per case, three years of
+// history, into its own database (default .bench-data/servewell.db; --database-url for
+// PostgreSQL). It bypasses the services for speed but writes exactly what they would: the
+// same rows, the same search documents (shared helpers), and queue counters that match.
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { sql } from 'kysely';
+import type pg from 'pg';
+import { migrateToLatest, openDb, type Db } from '../src/server/db/index.js';
+import { hashPassword, randomToken } from '../src/server/platform/passwords.js';
+import { DOC_KINDS, MAX_DOC_CHARS, contactText, docId } from '../src/server/platform/search/index.js';
+import { BENCH_LOGIN, FIRST, LAST, TOPICS, filler, prng } from './corpus.js';
+
+const BENCH_ORG_SLUG = 'bench-theater';
+const LONG_THREAD_ENTRIES = 20;
+
+const { values: args } = parseArgs({
+  options: {
+    cases: { type: 'string', default: '1000000' },
+    patrons: { type: 'string' },
+    file: { type: 'string', default: '.bench-data/servewell.db' },
+    'database-url': { type: 'string' },
+    force: { type: 'boolean', default: false },
+  },
+});
+
+const CASES = Number(args.cases);
+const PATRONS = Number(args.patrons ?? Math.round(CASES * 0.3));
+if (!Number.isInteger(CASES) || CASES < 100) throw new Error('--cases must be an integer of at least 100');
+if (!Number.isInteger(PATRONS) || PATRONS < 10) throw new Error('--patrons must be an integer of at least 10');
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const NOW = Date.now();
+const START = NOW - 3 * 365 * DAY;
+const BATCH = 10_000;
+
+const TEAMS = ['Box office', 'Development', 'Education', 'Facilities', 'Membership', 'Volunteers'];
+const TEAM_WEIGHTS = [0.4, 0.15, 0.15, 0.1, 0.12, 0.08];
+const CHANNELS = ['email', 'web', 'phone', 'walk_in', 'internal'] as const;
+const CHANNEL_WEIGHTS = [0.35, 0.25, 0.25, 0.1, 0.05];
+const OPEN = ['new', 'open', 'waiting', 'promised'] as const;
+const ROADS = ['learn', 'care', 'teach', 'redirect', null, null] as const;
+
+const weighted = <T>(r: () => number, xs: readonly T[], ws: number[]): T => {
+  let x = r();
+  for (let i = 0; i < xs.length; i++) {
+    x -= ws[i]!;
+    if (x <= 0) return xs[i]!;
+  }
+  return xs[xs.length - 1]!;
+};
+
+type Row = unknown[];
+interface Writer {
+  insert(table: string, columns: string[], rows: Row[]): Promise<void>;
+  docs(rows: Array<{ id: number; orgId: number; kind: number; refId: number; title: string; body: string }>): Promise<void>;
+  begin(): Promise<void>;
+  commit(): Promise<void>;
+  finish(): Promise<void>;
+}
+
+function sqliteWriter(db: Db): Writer {
+  const s = db.sqlite!;
+  s.pragma('synchronous = OFF');
+  const stmts = new Map<string, ReturnType<typeof s.prepare>>();
+  const stmt = (table: string, columns: string[]) => {
+    const key = `${table}:${columns.join(',')}`;
+    let st = stmts.get(key);
+    if (!st) {
+      st = s.prepare(`insert into ${table} (${columns.join(', ')}) values (${columns.map(() => '?').join(', ')})`);
+      stmts.set(key, st);
+    }
+    return st;
+  };
+  const fts = s.prepare('insert into search_fts (rowid, title, body) values (?, ?, ?)');
+  return {
+    async insert(table, columns, rows) {
+      const st = stmt(table, columns);
+      for (const r of rows) (st.run as (...params: unknown[]) => unknown)(...r);
+    },
+    async docs(rows) {
+      for (const d of rows) fts.run(d.id, d.title, d.body.slice(0, MAX_DOC_CHARS));
+    },
+    async begin() {
+      s.exec('begin');
+    },
+    async commit() {
+      s.exec('commit');
+    },
+    async finish() {
+      s.exec('analyze');
+      s.pragma('optimize');
+      s.pragma('synchronous = NORMAL');
+      s.pragma('wal_checkpoint(TRUNCATE)');
+    },
+  };
+}
+
+const PG_TYPES: Record<string, string> = {
+  id: 'int', org_id: 'int', number: 'int', patron_id: 'int', team_id: 'int', assignee_id: 'int', created_by: 'int',
+  case_id: 'int', author_user_id: 'int', author_patron_id: 'int', n: 'int', failed_logins: 'int', case_seq: 'int',
+  created_at: 'bigint', updated_at: 'bigint', last_activity_at: 'bigint', first_response_at: 'bigint',
+  first_response_ms: 'bigint', resolved_at: 'bigint', resolution_ms: 'bigint', closed_at: 'bigint',
+  first_contact_at: 'bigint', last_contact_at: 'bigint', password_changed_at: 'bigint', locked_until: 'bigint',
+  deactivated_at: 'bigint',
+};
+
+function postgresWriter(db: Db): Writer {
+  let client: pg.PoolClient | undefined;
+  return {
+    async insert(table, columns, rows) {
+      if (!rows.length) return;
+      const arrays = columns.map((_, i) => rows.map((r) => r[i]));
+      const casts = columns.map((c, i) => `$${i + 1}::${PG_TYPES[c] ?? 'text'}[]`);
+      await client!.query(`insert into ${table} (${columns.join(', ')}) select * from unnest(${casts.join(', ')})`, arrays);
+    },
+    async docs(rows) {
+      if (!rows.length) return;
+      await client!.query(
+        `insert into search_docs (id, org_id, kind, ref_id, tsv)
+         select id, org_id, kind, ref_id,
+           setweight(to_tsvector('english', title), 'A') || setweight(to_tsvector('english', body), 'B')
+         from unnest($1::bigint[], $2::int[], $3::smallint[], $4::int[], $5::text[], $6::text[])
+           as d(id, org_id, kind, ref_id, title, body)`,
+        [rows.map((d) => d.id), rows.map((d) => d.orgId), rows.map((d) => d.kind), rows.map((d) => d.refId), rows.map((d) => d.title), rows.map((d) => d.body.slice(0, MAX_DOC_CHARS))],
+      );
+    },
+    async begin() {
+      client ??= await db.pool!.connect();
+      await client.query('begin');
+    },
+    async commit() {
+      await client!.query('commit');
+    },
+    async finish() {
+      await client!.query('analyze');
+      client!.release();
+    },
+  };
+}
+
+async function main() {
+  const url = args['database-url'];
+  let db: Db;
+  if (url) {
+    db = openDb({ databaseUrl: url, poolSize: 2 });
+    const existing = await sql<{ n: number }>`select count(*)::int as n from information_schema.tables where table_schema = current_schema() and table_name = 'cases'`.execute(db.kysely);
+    if (existing.rows[0]!.n > 0) {
+      if (!args.force) throw new Error(`${url} already has Servewell tables; pass --force to drop them first`);
+      await sql`drop schema public cascade; create schema public`.execute(db.kysely);
+    }
+  } else {
+    const file = path.resolve(args.file!);
+    if (fs.existsSync(file)) {
+      if (!args.force) throw new Error(`${file} exists; pass --force to replace it`);
+      for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true });
+    }
+    db = openDb({ sqliteFile: file });
+  }
+  await migrateToLatest(db);
+  const w = db.dialect === 'postgres' ? postgresWriter(db) : sqliteWriter(db);
+  const r = prng(20261123);
+  const started = Date.now();
+  const log = (msg: string) => console.log(`[${((Date.now() - started) / 1000).toFixed(1).padStart(6)} s] ${msg}`);
+
+  // Organization, teams, staff.
+  await w.begin();
+  await w.insert('organizations', ['id', 'slug', 'name', 'locale', 'time_zone', 'currency', 'case_prefix', 'case_seq', 'created_at'], [[1, BENCH_ORG_SLUG, 'Bench Theater', 'en-US', 'America/Chicago', 'USD', 'SW', 1000 + CASES, START]]);
+  await w.insert('teams', ['id', 'org_id', 'name', 'created_at'], TEAMS.map((t, i) => [i + 1, 1, t, START]));
+  const hash = await hashPassword(BENCH_LOGIN.password);
+  const users: Row[] = [];
+  const staffByTeam: number[][] = TEAMS.map(() => []);
+  for (let i = 1; i <= 40; i++) {
+    const role = i === 1 ? 'admin' : i <= 4 ? 'supervisor' : i <= 34 ? 'associate' : 'volunteer';
+    const team = i === 1 ? null : ((i - 2) % TEAMS.length) + 1;
+    const email = i === 5 ? BENCH_LOGIN.email : `staff${i}@servewell.test`;
+    users.push([i, 1, email, `Staff Member ${i}`, role, team, hash, 0, null, null, START, START]);
+    if (team) staffByTeam[team - 1]!.push(i);
+  }
+  await w.insert('users', ['id', 'org_id', 'email', 'name', 'role', 'team_id', 'password_hash', 'failed_logins', 'locked_until', 'deactivated_at', 'password_changed_at', 'created_at'], users);
+  await w.commit();
+
+  // Patrons.
+  const patronContact = new Float64Array(PATRONS + 1);
+  for (let start = 1; start <= PATRONS; start += BATCH) {
+    const rows: Row[] = [];
+    const docs = [];
+    for (let id = start; id < Math.min(start + BATCH, PATRONS + 1); id++) {
+      const first = FIRST[Math.floor(r() * FIRST.length)]!;
+      const last = LAST[Math.floor(r() * LAST.length)]!;
+      const name = `${first} ${last}`;
+      const email = r() < 0.85 ? `${first}.${last}.${id}@example.org`.toLowerCase() : null;
+      const phone = r() < 0.5 ? `(312) 555-${String(id % 10000).padStart(4, '0')}` : null;
+      const created = START + Math.floor(r() * (NOW - START));
+      rows.push([id, 1, name, null, email, phone, phone ? phone.replace(/\D/g, '') : null, null, null, null, created, created]);
+      docs.push({ id: docId('patron', id), orgId: 1, kind: DOC_KINDS.patron, refId: id, title: name, body: contactText(email, phone) });
+    }
+    await w.begin();
+    await w.insert('patrons', ['id', 'org_id', 'name', 'preferred_name', 'email', 'phone', 'phone_digits', 'language', 'first_contact_at', 'last_contact_at', 'created_at', 'updated_at'], rows);
+    await w.docs(docs);
+    await w.commit();
+  }
+  log(`${PATRONS.toLocaleString('en-US')} patrons`);
+
+  // Cases, their timelines, tags, search documents; counters are summed as we go.
+  const counters = new Map<string, number>();
+  let entryId = 0;
+  let messages = 0;
+  for (let start = 1; start <= CASES; start += BATCH) {
+    const cases: Row[] = [];
+    const entries: Row[] = [];
+    const tags: Row[] = [];
+    const docs = [];
+    for (let id = start; id < Math.min(start + BATCH, CASES + 1); id++) {
+      // Creation times rise with the id, as on a real desk.
+      const created = START + Math.floor(((id - 1 + r()) / CASES) * (NOW - START - HOUR));
+      const recent = NOW - created < 60 * DAY;
+      const topic = TOPICS[Math.floor(r() * TOPICS.length)]!;
+      const channel = weighted(r, CHANNELS, CHANNEL_WEIGHTS);
+      const team = TEAMS.indexOf(weighted(r, TEAMS, TEAM_WEIGHTS)) + 1;
+      const staff = staffByTeam[team - 1]!;
+      const openCase = r() < (recent ? 0.5 : 0.03);
+      const status = openCase ? OPEN[Math.floor(r() * OPEN.length)]! : r() < 0.4 ? 'resolved' : 'closed';
+      const assignee = status === 'new' || r() < 0.08 ? null : staff[Math.floor(r() * staff.length)]!;
+      const patron = channel === 'internal' ? null : 1 + Math.floor(r() * PATRONS);
+      const long = id % 997 === 0; // about a thousand long threads: the 20-entry timelines
+      const subject = topic.subject(r);
+      const bodies: string[] = [];
+      let t = created;
+      const push = (kind: string, body: string, author: number | null, patronAuthor: number | null, road: string | null, eventType: string | null = null, eventData: string | null = null) => {
+        entries.push([++entryId, 1, id, kind, kind === 'note' || kind === 'event' ? (eventType === 'created' ? channel : null) : channel, body, road, author, patronAuthor, eventType, eventData, t]);
+        if (kind !== 'event') bodies.push(body);
+        if (kind === 'message_in' || kind === 'message_out') messages++;
+      };
+      push('event', '', channel === 'phone' || channel === 'walk_in' ? assignee : null, patron, null, 'created', JSON.stringify({ channel, status: 'new' }));
+      push('message_in', topic.body(r) + filler(r), null, patron, channel === 'phone' ? ROADS[Math.floor(r() * ROADS.length)]! : null);
+      let firstResponse: number | null = channel === 'phone' || channel === 'walk_in' ? created : null;
+      const replies = status === 'new' ? 0 : long ? (LONG_THREAD_ENTRIES - 2) / 2 : r() < 0.7 ? 2 : 1;
+      for (let k = 0; k < replies; k++) {
+        t += Math.floor((0.5 + r() * 30) * HOUR);
+        if (patron === null) push('note', `${topic.note} ${topic.reply}`, assignee, null, null);
+        else push('message_out', topic.reply + filler(r), assignee ?? staff[0]!, null, ROADS[Math.floor(r() * ROADS.length)]!);
+        firstResponse ??= t;
+        if (k < replies - 1 || long) {
+          t += Math.floor((1 + r() * 48) * HOUR);
+          if (long || r() < 0.5) push('message_in', `Thank you. One more question about ${subject.toLowerCase()}.${filler(r)}`, null, patron, null);
+          else push('note', topic.note, assignee, null, null);
+        }
+      }
+      const resolvedAt = status === 'resolved' || status === 'closed' ? t + Math.floor(r() * 4 * HOUR) : null;
+      const closedAt = status === 'closed' && resolvedAt ? resolvedAt + Math.floor((1 + r() * 72) * HOUR) : null;
+      const last = Math.min(NOW, Math.max(t, closedAt ?? resolvedAt ?? t));
+      cases.push([id, 1, 1000 + id, patron, channel, subject, status, r() < 0.05 ? 'high' : r() < 0.01 ? 'urgent' : 'normal', team, assignee, randomToken(24), channel === 'phone' || channel === 'walk_in' ? assignee : null, created, last, last, firstResponse, firstResponse === null ? null : firstResponse - created, resolvedAt, resolvedAt === null ? null : resolvedAt - created, closedAt]);
+      if (r() < 0.15) tags.push([id, 1, ['accessibility', 'vip', 'refund', 'group', 'complaint'][Math.floor(r() * 5)]!]);
+      docs.push({ id: docId('case', id), orgId: 1, kind: DOC_KINDS.case, refId: id, title: subject, body: bodies.join('\n') });
+      const key = `${team}|${assignee ?? 0}|${status}`;
+      counters.set(key, (counters.get(key) ?? 0) + 1);
+    }
+    await w.begin();
+    await w.insert('cases', ['id', 'org_id', 'number', 'patron_id', 'channel', 'subject', 'status', 'priority', 'team_id', 'assignee_id', 'status_token', 'created_by', 'created_at', 'updated_at', 'last_activity_at', 'first_response_at', 'first_response_ms', 'resolved_at', 'resolution_ms', 'closed_at'], cases);
+    await w.insert('case_entries', ['id', 'org_id', 'case_id', 'kind', 'channel', 'body', 'road', 'author_user_id', 'author_patron_id', 'event_type', 'event_data', 'created_at'], entries);
+    await w.insert('case_tags', ['case_id', 'org_id', 'tag'], tags);
+    await w.docs(docs);
+    await w.commit();
+    if ((start - 1) % 100_000 === 0 || start + BATCH > CASES) log(`${Math.min(start + BATCH - 1, CASES).toLocaleString('en-US')} cases`);
+  }
+  await w.begin();
+  await w.insert('case_counters', ['org_id', 'team_id', 'assignee_id', 'status', 'n'], [...counters].map(([k, n]) => {
+    const [team, assignee, status] = k.split('|');
+    return [1, Number(team), Number(assignee), status, n];
+  }));
+  if (db.dialect === 'postgres') {
+    // Identity columns continue after the explicit ids written above.
+    for (const t of ['organizations', 'teams', 'users', 'patrons', 'cases', 'case_entries']) {
+      await sql`select setval(pg_get_serial_sequence(${t}, 'id'), (select max(id) from ${sql.table(t)}))`.execute(db.kysely);
+    }
+  }
+  await w.commit();
+  log('analyze');
+  await w.finish();
+  const secs = (Date.now() - started) / 1000;
+  console.log(
+    `Generated ${CASES.toLocaleString('en-US')} cases, ${messages.toLocaleString('en-US')} messages (${(messages / CASES).toFixed(2)} per case), ${entryId.toLocaleString('en-US')} timeline entries, ${PATRONS.toLocaleString('en-US')} patrons on ${db.dialect} in ${secs.toFixed(0)} s.`,
+  );
+  console.log(`Sign in as ${BENCH_LOGIN.email} / ${BENCH_LOGIN.password}`);
+  await db.close();
+}
+
+await main();
