@@ -22,7 +22,7 @@ import type { Database } from '../src/server/db/types.js';
 import { QueueQuery } from '../src/contracts/cases.js';
 import { SearchQuery } from '../src/contracts/search.js';
 import { listQueue } from '../src/server/cases/queue.js';
-import { createCase, getCase } from '../src/server/cases/service.js';
+import { createCase, deleteCase, getCase } from '../src/server/cases/service.js';
 import { search } from '../src/server/search/service.js';
 import { systemClock } from '../src/server/platform/clock.js';
 import type { Actor, Platform } from '../src/server/platform/context.js';
@@ -122,7 +122,7 @@ class Http {
 
 /** Runs a service once with a logging Kysely to learn the exact statements it issues. */
 interface Replayer {
-  capture<T>(fn: (p: Platform) => Promise<T>): Promise<CompiledQuery[]>;
+  capture<T>(fn: (p: Platform) => Promise<T>, undo?: (p: Platform, result: T) => Promise<unknown>): Promise<CompiledQuery[]>;
   /** Runs the statements back to back; writes are rolled back (the case can only be made once). */
   run(qs: CompiledQuery[], write: boolean): Promise<number>;
   close(): Promise<void>;
@@ -140,10 +140,12 @@ function replayer(dialect: 'sqlite' | 'postgres', file: string, url: string | un
     const p: Platform = { db: kysely, dialect, clock: systemClock, events: new LocalEventBus(), search: new SqliteSearch(), publicUrl: 'http://bench' };
     const prepared = new Map<string, SQLite.Statement>();
     return {
-      async capture(fn) {
+      async capture(fn, undo) {
         captured = [];
-        await fn(p);
-        return captured;
+        const result = await fn(p);
+        const statements = captured;
+        if (undo) await undo(p, result);
+        return statements;
       },
       async run(qs, write) {
         const t = process.hrtime.bigint();
@@ -219,7 +221,13 @@ async function benchDialect(dialect: 'sqlite' | 'postgres') {
     const me = (await http.req('GET', '/api/session')).json as { user: { id: number; teamId: number; name: string; email: string; role: 'associate' }; org: { id: number; casePrefix: string } };
     const actor: Actor = { userId: me.user.id, orgId: me.org.id, role: me.user.role, name: me.user.name, email: me.user.email, teamId: me.user.teamId, casePrefix: me.org.casePrefix };
 
-    const measure = async (name: string, urls: () => { method?: string; url: string; body?: unknown }, serviceCall: (p: Platform, i: number) => Promise<unknown>, write = false) => {
+    const measure = async (
+      name: string,
+      urls: () => { method?: string; url: string; body?: unknown },
+      serviceCall: (p: Platform, i: number) => Promise<unknown>,
+      write = false,
+      undo?: (p: Platform, result: unknown) => Promise<unknown>,
+    ) => {
       const server: number[] = [];
       const clientMs: number[] = [];
       for (let i = 0; i < Math.min(20, N); i++) await http.req(urls().method ?? 'GET', urls().url, urls().body); // warm up
@@ -231,7 +239,7 @@ async function benchDialect(dialect: 'sqlite' | 'postgres') {
         server.push(res.serverMs);
       }
       const sqlMs: number[] = [];
-      const statements = await sql.capture((p) => serviceCall(p, 0));
+      const statements = await sql.capture((p) => serviceCall(p, 0), undo);
       for (let i = 0; i < Math.min(20, N); i++) await sql.run(statements, write);
       for (let i = 0; i < N; i++) sqlMs.push(await sql.run(statements, write));
       rows.push({ name, server: stat(server), client: stat(clientMs), sql: stat(sqlMs) });
@@ -262,7 +270,14 @@ async function benchDialect(dialect: 'sqlite' | 'postgres') {
 
     let c = 0;
     const body = () => ({ channel: 'phone', patronId: 1 + (c++ % 1000), subject: 'Bench call: exchange tickets', body: 'Caller asked to move Saturday tickets to Sunday.', teamId: me.user.teamId });
-    await measure('Create a case', () => ({ method: 'POST', url: '/api/cases', body: body() }), (p) => createCase(p, actor, { ...body(), direction: 'in', priority: 'normal', tags: [] } as Parameters<typeof createCase>[2]), true);
+    // Capturing a creation commits a case: remove it again so the replay can reuse its number.
+    await measure(
+      'Create a case',
+      () => ({ method: 'POST', url: '/api/cases', body: body() }),
+      (p) => createCase(p, actor, { ...body(), direction: 'in', priority: 'normal', tags: [] } as Parameters<typeof createCase>[2]),
+      true,
+      (p, made) => deleteCase(p, actor, (made as { ref: string }).ref),
+    );
 
     const load = await autocannon({ url: `${base}/api/cases?${teamQuery}`, connections: 20, duration: 10, headers: { cookie: http.cookie } });
     const memory = rss(child.pid!);

@@ -10,7 +10,7 @@ import { sql } from 'kysely';
 import type pg from 'pg';
 import { migrateToLatest, openDb, type Db } from '../src/server/db/index.js';
 import { hashPassword, randomToken } from '../src/server/platform/passwords.js';
-import { DOC_KINDS, MAX_DOC_CHARS, contactText, docId } from '../src/server/platform/search/index.js';
+import { MAX_DOC_CHARS, contactText, docId, type DocKind } from '../src/server/platform/search/index.js';
 import { BENCH_LOGIN, FIRST, LAST, TOPICS, filler, prng } from './corpus.js';
 
 const BENCH_ORG_SLUG = 'bench-theater';
@@ -56,7 +56,7 @@ const weighted = <T>(r: () => number, xs: readonly T[], ws: number[]): T => {
 type Row = unknown[];
 interface Writer {
   insert(table: string, columns: string[], rows: Row[]): Promise<void>;
-  docs(rows: Array<{ id: number; orgId: number; kind: number; refId: number; title: string; body: string }>): Promise<void>;
+  docs(kind: DocKind, rows: Array<{ id: number; orgId: number; title: string; body: string }>): Promise<void>;
   begin(): Promise<void>;
   commit(): Promise<void>;
   finish(): Promise<void>;
@@ -75,14 +75,18 @@ function sqliteWriter(db: Db): Writer {
     }
     return st;
   };
-  const fts = s.prepare('insert into search_fts (rowid, title, body) values (?, ?, ?)');
+  const fts = {
+    case: s.prepare('insert into cases_fts (rowid, title, body) values (?, ?, ?)'),
+    patron: s.prepare('insert into patrons_fts (rowid, title, body) values (?, ?, ?)'),
+  };
   return {
     async insert(table, columns, rows) {
       const st = stmt(table, columns);
       for (const r of rows) (st.run as (...params: unknown[]) => unknown)(...r);
     },
-    async docs(rows) {
-      for (const d of rows) fts.run(d.id, d.title, d.body.slice(0, MAX_DOC_CHARS));
+    async docs(kind, rows) {
+      const st = kind === 'case' ? fts.case : fts.patron;
+      for (const d of rows) st.run(d.id, d.title, d.body.slice(0, MAX_DOC_CHARS));
     },
     async begin() {
       s.exec('begin');
@@ -117,15 +121,13 @@ function postgresWriter(db: Db): Writer {
       const casts = columns.map((c, i) => `$${i + 1}::${PG_TYPES[c] ?? 'text'}[]`);
       await client!.query(`insert into ${table} (${columns.join(', ')}) select * from unnest(${casts.join(', ')})`, arrays);
     },
-    async docs(rows) {
+    async docs(kind, rows) {
       if (!rows.length) return;
       await client!.query(
-        `insert into search_docs (id, org_id, kind, ref_id, tsv)
-         select id, org_id, kind, ref_id,
-           setweight(to_tsvector('english', title), 'A') || setweight(to_tsvector('english', body), 'B')
-         from unnest($1::bigint[], $2::int[], $3::smallint[], $4::int[], $5::text[], $6::text[])
-           as d(id, org_id, kind, ref_id, title, body)`,
-        [rows.map((d) => d.id), rows.map((d) => d.orgId), rows.map((d) => d.kind), rows.map((d) => d.refId), rows.map((d) => d.title), rows.map((d) => d.body.slice(0, MAX_DOC_CHARS))],
+        `insert into ${kind === 'case' ? 'cases_search' : 'patrons_search'} (id, org_id, tsv)
+         select id, org_id, setweight(to_tsvector('english', title), 'A') || setweight(to_tsvector('english', body), 'B')
+         from unnest($1::bigint[], $2::int[], $3::text[], $4::text[]) as d(id, org_id, title, body)`,
+        [rows.map((d) => d.id), rows.map((d) => d.orgId), rows.map((d) => d.title), rows.map((d) => d.body.slice(0, MAX_DOC_CHARS))],
       );
     },
     async begin() {
@@ -176,7 +178,7 @@ async function main() {
   for (let i = 1; i <= 40; i++) {
     const role = i === 1 ? 'admin' : i <= 4 ? 'supervisor' : i <= 34 ? 'associate' : 'volunteer';
     const team = i === 1 ? null : ((i - 2) % TEAMS.length) + 1;
-    const email = i === 5 ? BENCH_LOGIN.email : `staff${i}@servewell.test`;
+    const email = i === 8 ? BENCH_LOGIN.email : `staff${i}@servewell.test`; // 8: an associate in Box office
     users.push([i, 1, email, `Staff Member ${i}`, role, team, hash, 0, null, null, START, START]);
     if (team) staffByTeam[team - 1]!.push(i);
   }
@@ -196,11 +198,11 @@ async function main() {
       const phone = r() < 0.5 ? `(312) 555-${String(id % 10000).padStart(4, '0')}` : null;
       const created = START + Math.floor(r() * (NOW - START));
       rows.push([id, 1, name, null, email, phone, phone ? phone.replace(/\D/g, '') : null, null, null, null, created, created]);
-      docs.push({ id: docId('patron', id), orgId: 1, kind: DOC_KINDS.patron, refId: id, title: name, body: contactText(email, phone) });
+      docs.push({ id: docId('patron', id), orgId: 1, title: name, body: contactText(email, phone) });
     }
     await w.begin();
     await w.insert('patrons', ['id', 'org_id', 'name', 'preferred_name', 'email', 'phone', 'phone_digits', 'language', 'first_contact_at', 'last_contact_at', 'created_at', 'updated_at'], rows);
-    await w.docs(docs);
+    await w.docs('patron', docs);
     await w.commit();
   }
   log(`${PATRONS.toLocaleString('en-US')} patrons`);
@@ -255,7 +257,7 @@ async function main() {
       const last = Math.min(NOW, Math.max(t, closedAt ?? resolvedAt ?? t));
       cases.push([id, 1, 1000 + id, patron, channel, subject, status, r() < 0.05 ? 'high' : r() < 0.01 ? 'urgent' : 'normal', team, assignee, randomToken(24), channel === 'phone' || channel === 'walk_in' ? assignee : null, created, last, last, firstResponse, firstResponse === null ? null : firstResponse - created, resolvedAt, resolvedAt === null ? null : resolvedAt - created, closedAt]);
       if (r() < 0.15) tags.push([id, 1, ['accessibility', 'vip', 'refund', 'group', 'complaint'][Math.floor(r() * 5)]!]);
-      docs.push({ id: docId('case', id), orgId: 1, kind: DOC_KINDS.case, refId: id, title: subject, body: bodies.join('\n') });
+      docs.push({ id: docId('case', id), orgId: 1, title: subject, body: bodies.join('\n') });
       const key = `${team}|${assignee ?? 0}|${status}`;
       counters.set(key, (counters.get(key) ?? 0) + 1);
     }
@@ -263,7 +265,7 @@ async function main() {
     await w.insert('cases', ['id', 'org_id', 'number', 'patron_id', 'channel', 'subject', 'status', 'priority', 'team_id', 'assignee_id', 'status_token', 'created_by', 'created_at', 'updated_at', 'last_activity_at', 'first_response_at', 'first_response_ms', 'resolved_at', 'resolution_ms', 'closed_at'], cases);
     await w.insert('case_entries', ['id', 'org_id', 'case_id', 'kind', 'channel', 'body', 'road', 'author_user_id', 'author_patron_id', 'event_type', 'event_data', 'created_at'], entries);
     await w.insert('case_tags', ['case_id', 'org_id', 'tag'], tags);
-    await w.docs(docs);
+    await w.docs('case', docs);
     await w.commit();
     if ((start - 1) % 100_000 === 0 || start + BATCH > CASES) log(`${Math.min(start + BATCH - 1, CASES).toLocaleString('en-US')} cases`);
   }

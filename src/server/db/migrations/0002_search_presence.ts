@@ -4,21 +4,25 @@ import { sql, type Kysely } from 'kysely';
 import { isPostgres } from './helpers.js';
 
 export async function up(db: Kysely<any>): Promise<void> {
+  // One index for cases (id = case id), one for patrons (id = patron id * 2 + part, where part
+  // 1 holds personal notes): a search of one never walks the other's matches.
   if (isPostgres(db)) {
-    await db.schema
-      .createTable('search_docs')
-      .addColumn('id', 'bigint', (c) => c.primaryKey())
-      .addColumn('org_id', 'integer', (c) => c.notNull())
-      .addColumn('kind', 'smallint', (c) => c.notNull())
-      .addColumn('ref_id', 'integer', (c) => c.notNull())
-      .addColumn('tsv', sql`tsvector`, (c) => c.notNull())
-      .execute();
-    await sql`create index search_docs_tsv on search_docs using gin (tsv)`.execute(db);
+    for (const table of ['cases_search', 'patrons_search']) {
+      await db.schema
+        .createTable(table)
+        .addColumn('id', 'bigint', (c) => c.primaryKey())
+        .addColumn('org_id', 'integer', (c) => c.notNull())
+        .addColumn('tsv', sql`tsvector`, (c) => c.notNull())
+        .execute();
+      await sql`create index ${sql.id(`${table}_tsv`)} on ${sql.table(table)} using gin (tsv)`.execute(db);
+    }
   } else {
-    // Contentless: the text lives in its own tables; rowid = owner id * 4 + kind.
-    await sql`create virtual table search_fts using fts5(
-      title, body, content='', contentless_delete=1,
-      tokenize='porter unicode61 remove_diacritics 2')`.execute(db);
+    // Contentless: the text lives in its own tables, not twice.
+    for (const table of ['cases_fts', 'patrons_fts']) {
+      await sql`create virtual table ${sql.table(table)} using fts5(
+        title, body, content='', contentless_delete=1,
+        tokenize='porter unicode61 remove_diacritics 2')`.execute(db);
+    }
   }
 
   await db.schema
@@ -35,6 +39,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropTable('case_presence').execute();
-  if (isPostgres(db)) await db.schema.dropTable('search_docs').execute();
-  else await sql`drop table search_fts`.execute(db);
+  for (const table of isPostgres(db) ? ['cases_search', 'patrons_search'] : ['cases_fts', 'patrons_fts']) {
+    await db.schema.dropTable(table).execute();
+  }
 }

@@ -1,11 +1,12 @@
 // Full-text search: one interface, an FTS5 implementation for SQLite and a tsvector + GIN one
 // for PostgreSQL. Documents are written in the caller's transaction, so the index never drifts
-// from the rows it describes. A document id packs (ref id, kind): id = refId * 4 + kind.
+// from the rows it describes. Cases and patrons have separate indexes, so that a search of one
+// never walks the other's matches. A patron has two documents: name and contacts (everyone),
+// personal notes (not volunteers); their id packs (patron id, part): id = patron id * 2 + part.
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/types.js';
 
-export const DOC_KINDS = { case: 0, patron: 1, patronPersonal: 2 } as const;
-export type DocKind = keyof typeof DOC_KINDS;
+export type DocKind = 'case' | 'patron' | 'patronPersonal';
 
 export interface SearchDoc {
   orgId: number;
@@ -78,7 +79,9 @@ export async function rankByTiers(
   return ranked.slice(offset, want);
 }
 
-export const docId = (kind: DocKind, refId: number) => refId * 4 + DOC_KINDS[kind];
+/** The document's id inside its index (cases_fts / patrons_fts, or their PostgreSQL tables). */
+export const docId = (kind: DocKind, refId: number) =>
+  kind === 'case' ? refId : refId * 2 + (kind === 'patronPersonal' ? 1 : 0);
 
 /** Words of a query, as the index sees them: letters and digits, lower-cased, at most 8. */
 export function queryTerms(q: string): string[] {

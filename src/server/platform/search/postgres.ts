@@ -1,10 +1,10 @@
 // PostgreSQL: a tsvector per document (title weighted A, body B) under a GIN index, English
-// stemming to match SQLite's porter tokenizer. The text itself is not stored twice. A tier
-// restricts lexemes to weight A (the title) and uses <-> for the phrase.
+// stemming to match SQLite's porter tokenizer, one table for cases and one for patrons. The
+// text itself is not stored twice. A tier restricts lexemes to weight A (the title) and uses
+// <-> for the phrase.
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from '../../db/types.js';
 import {
-  DOC_KINDS,
   MAX_DOC_CHARS,
   docId,
   rankByTiers,
@@ -18,23 +18,28 @@ import {
 
 /** The to_tsquery text of a tier. Terms are letters and digits only (queryTerms): safe here. */
 export function tsQuery(tier: Tier, terms: string[], prefix = false): string {
-  const title = tier === 'anywhere' ? '' : 'A';
-  const words = terms.map((t, i) => `${t}:${prefix && i === terms.length - 1 ? '*' : ''}${title}`.replace(/:$/, ''));
+  const weight = tier === 'anywhere' ? '' : 'A';
+  const words = terms.map((t, i) => {
+    const star = prefix && i === terms.length - 1 ? '*' : '';
+    return star || weight ? `${t}:${star}${weight}` : t;
+  });
   return words.join(tier === 'phrase' ? ' <-> ' : ' & ');
 }
+
+const tableOf = (kind: DocKind) => sql.table(kind === 'case' ? 'cases_search' : 'patrons_search');
 
 export class PostgresSearch implements SearchIndex {
   async upsert(tx: Kysely<Database>, doc: SearchDoc): Promise<void> {
     const body = doc.body.slice(0, MAX_DOC_CHARS);
     await sql`
-      insert into search_docs (id, org_id, kind, ref_id, tsv)
-      values (${docId(doc.kind, doc.refId)}, ${doc.orgId}, ${DOC_KINDS[doc.kind]}, ${doc.refId},
+      insert into ${tableOf(doc.kind)} (id, org_id, tsv)
+      values (${docId(doc.kind, doc.refId)}, ${doc.orgId},
         setweight(to_tsvector('english', ${doc.title}), 'A') || setweight(to_tsvector('english', ${body}), 'B'))
       on conflict (id) do update set tsv = excluded.tsv`.execute(tx);
   }
 
   async remove(tx: Kysely<Database>, kind: DocKind, refId: number): Promise<void> {
-    await sql`delete from search_docs where id = ${docId(kind, refId)}`.execute(tx);
+    await sql`delete from ${tableOf(kind)} where id = ${docId(kind, refId)}`.execute(tx);
   }
 
   async searchCases(db: Kysely<Database>, q: SearchQuery & { filters: CaseFilters }): Promise<number[]> {
@@ -47,10 +52,10 @@ export class PostgresSearch implements SearchIndex {
     return rankByTiers(q.terms, q.offset, q.limit, async (tier, n) => {
       const rows = await sql<{ id: number }>`
         select c.id
-        from search_docs d join cases c on c.id = d.ref_id
-        where d.tsv @@ to_tsquery('english', ${tsQuery(tier, q.terms)})
-          and d.org_id = ${q.orgId} and d.kind = ${DOC_KINDS.case} ${sql.join(where, sql` `)}
-        order by d.id desc
+        from cases_search s join cases c on c.id = s.id
+        where s.tsv @@ to_tsquery('english', ${tsQuery(tier, q.terms)})
+          and s.org_id = ${q.orgId} ${sql.join(where, sql` `)}
+        order by s.id desc
         limit ${n}`.execute(db);
       return rows.rows.map((r) => r.id);
     });
@@ -60,15 +65,14 @@ export class PostgresSearch implements SearchIndex {
     db: Kysely<Database>,
     q: SearchQuery & { includePersonal: boolean; prefix: boolean },
   ): Promise<number[]> {
-    const kinds = q.includePersonal ? [DOC_KINDS.patron, DOC_KINDS.patronPersonal] : [DOC_KINDS.patron];
     return rankByTiers(q.terms, q.offset, q.limit, async (tier, n) => {
-      const rows = await sql<{ ref_id: number }>`
-        select d.ref_id from search_docs d
-        where d.tsv @@ to_tsquery('english', ${tsQuery(tier, q.terms, q.prefix)})
-          and d.org_id = ${q.orgId} and d.kind in (${sql.join(kinds)})
-        order by d.id desc
+      const rows = await sql<{ id: number }>`
+        select s.id / 2 as id from patrons_search s
+        where s.tsv @@ to_tsquery('english', ${tsQuery(tier, q.terms, q.prefix)})
+          and s.org_id = ${q.orgId} ${q.includePersonal ? sql`` : sql`and s.id % 2 = 0`}
+        order by s.id desc
         limit ${n}`.execute(db);
-      return rows.rows.map((r) => r.ref_id);
+      return rows.rows.map((r) => Number(r.id));
     });
   }
 }

@@ -1,9 +1,9 @@
-// SQLite: a contentless FTS5 table (no second copy of the text) with porter stemming. The
-// rowid packs (id, kind); organization and filters come from joining the owning row.
+// SQLite: contentless FTS5 tables (no second copy of the text) with porter stemming, one for
+// cases (rowid = case id) and one for patrons (rowid = patron id * 2 + part). Organization
+// and filters come from joining the owning row.
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from '../../db/types.js';
 import {
-  DOC_KINDS,
   MAX_DOC_CHARS,
   docId,
   rankByTiers,
@@ -25,15 +25,17 @@ export function ftsMatch(tier: Tier, terms: string[], prefix = false): string {
   return `{title body} : (${words.join(' AND ')})`;
 }
 
+const tableOf = (kind: DocKind) => sql.table(kind === 'case' ? 'cases_fts' : 'patrons_fts');
+
 export class SqliteSearch implements SearchIndex {
   async upsert(tx: Kysely<Database>, doc: SearchDoc): Promise<void> {
-    await sql`insert or replace into search_fts (rowid, title, body) values (${docId(doc.kind, doc.refId)}, ${doc.title}, ${doc.body.slice(0, MAX_DOC_CHARS)})`.execute(
+    await sql`insert or replace into ${tableOf(doc.kind)} (rowid, title, body) values (${docId(doc.kind, doc.refId)}, ${doc.title}, ${doc.body.slice(0, MAX_DOC_CHARS)})`.execute(
       tx,
     );
   }
 
   async remove(tx: Kysely<Database>, kind: DocKind, refId: number): Promise<void> {
-    await sql`delete from search_fts where rowid = ${docId(kind, refId)}`.execute(tx);
+    await sql`delete from ${tableOf(kind)} where rowid = ${docId(kind, refId)}`.execute(tx);
   }
 
   async searchCases(db: Kysely<Database>, q: SearchQuery & { filters: CaseFilters }): Promise<number[]> {
@@ -46,10 +48,9 @@ export class SqliteSearch implements SearchIndex {
     return rankByTiers(q.terms, q.offset, q.limit, async (tier, n) => {
       const rows = await sql<{ id: number }>`
         select c.id as id
-        from search_fts join cases c on c.id = search_fts.rowid / 4
-        where search_fts match ${ftsMatch(tier, q.terms)} and search_fts.rowid % 4 = ${DOC_KINDS.case}
-          and c.org_id = ${q.orgId} ${sql.join(where, sql` `)}
-        order by search_fts.rowid desc
+        from cases_fts f join cases c on c.id = f.rowid
+        where cases_fts match ${ftsMatch(tier, q.terms)} and c.org_id = ${q.orgId} ${sql.join(where, sql` `)}
+        order by f.rowid desc
         limit ${n}`.execute(db);
       return rows.rows.map((r) => r.id);
     });
@@ -59,14 +60,13 @@ export class SqliteSearch implements SearchIndex {
     db: Kysely<Database>,
     q: SearchQuery & { includePersonal: boolean; prefix: boolean },
   ): Promise<number[]> {
-    const kinds = q.includePersonal ? [DOC_KINDS.patron, DOC_KINDS.patronPersonal] : [DOC_KINDS.patron];
     return rankByTiers(q.terms, q.offset, q.limit, async (tier, n) => {
       const rows = await sql<{ id: number }>`
         select p.id as id
-        from search_fts join patrons p on p.id = search_fts.rowid / 4
-        where search_fts match ${ftsMatch(tier, q.terms, q.prefix)}
-          and search_fts.rowid % 4 in (${sql.join(kinds)}) and p.org_id = ${q.orgId}
-        order by search_fts.rowid desc
+        from patrons_fts f join patrons p on p.id = f.rowid / 2
+        where patrons_fts match ${ftsMatch(tier, q.terms, q.prefix)} and p.org_id = ${q.orgId}
+          ${q.includePersonal ? sql`` : sql`and f.rowid % 2 = 0`}
+        order by f.rowid desc
         limit ${n}`.execute(db);
       return rows.rows.map((r) => r.id);
     });
