@@ -27,6 +27,7 @@ import { search } from '../src/server/search/service.js';
 import { systemClock } from '../src/server/platform/clock.js';
 import type { Actor, Platform } from '../src/server/platform/context.js';
 import { LocalEventBus } from '../src/server/platform/events.js';
+import { SessionCache } from '../src/server/platform/sessions.js';
 import { PostgresSearch } from '../src/server/platform/search/postgres.js';
 import { SqliteSearch } from '../src/server/platform/search/sqlite.js';
 import { BENCH_LOGIN } from '../scripts/corpus.js';
@@ -137,7 +138,7 @@ function replayer(dialect: 'sqlite' | 'postgres', file: string, url: string | un
     const raw = new SQLite(file);
     raw.pragma('cache_size = -65536');
     const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: new SQLite(file) }), log });
-    const p: Platform = { db: kysely, dialect, clock: systemClock, events: new LocalEventBus(), search: new SqliteSearch(), publicUrl: 'http://bench' };
+    const p: Platform = { db: kysely, dialect, clock: systemClock, events: new LocalEventBus(), search: new SqliteSearch(), sessions: new SessionCache(), publicUrl: 'http://bench' };
     const prepared = new Map<string, SQLite.Statement>();
     return {
       async capture(fn, undo) {
@@ -169,7 +170,7 @@ function replayer(dialect: 'sqlite' | 'postgres', file: string, url: string | un
   }
   const pool = new pg.Pool({ connectionString: url, max: 2 });
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log });
-  const p: Platform = { db: kysely, dialect, clock: systemClock, events: new LocalEventBus(), search: new PostgresSearch(), publicUrl: 'http://bench' };
+  const p: Platform = { db: kysely, dialect, clock: systemClock, events: new LocalEventBus(), search: new PostgresSearch(), sessions: new SessionCache(), publicUrl: 'http://bench' };
   const client = new pg.Client({ connectionString: url });
   const connected = client.connect();
   return {

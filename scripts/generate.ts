@@ -186,7 +186,6 @@ async function main() {
   await w.commit();
 
   // Patrons.
-  const patronContact = new Float64Array(PATRONS + 1);
   for (let start = 1; start <= PATRONS; start += BATCH) {
     const rows: Row[] = [];
     const docs = [];

@@ -188,7 +188,7 @@ export async function renameTeam(p: Platform, actor: Actor, id: number, name: st
 }
 
 export async function deleteTeam(p: Platform, actor: Actor, id: number): Promise<void> {
-  await inTransaction(p, async (tx) => {
+  await inTransaction(p, async (tx, emit) => {
     const team = await q.findTeam(tx, actor.orgId, id);
     if (!team) throw notFound('Team');
     const inUse = await tx.selectFrom('cases').select('id').where('team_id', '=', id).limit(1).executeTakeFirst();
@@ -197,6 +197,7 @@ export async function deleteTeam(p: Platform, actor: Actor, id: number): Promise
     }
     await tx.updateTable('users').set({ team_id: null }).where('team_id', '=', id).execute();
     await tx.deleteFrom('teams').where('id', '=', id).execute();
+    emit({ type: 'sessions.revoked', orgId: actor.orgId }); // members' cached team is gone
     await audit(tx, {
       orgId: actor.orgId,
       actorId: actor.userId,
@@ -294,7 +295,7 @@ export async function updateUser(
   input: UserChanges,
 ): Promise<UserView> {
   const hash = input.password ? await hashPassword(input.password) : undefined;
-  return inTransaction(p, async (tx) => {
+  return inTransaction(p, async (tx, emit) => {
     const user = await q.findUser(tx, actor.orgId, id);
     if (!user) throw notFound('User');
     const now = p.clock.now();
@@ -329,6 +330,8 @@ export async function updateUser(
     if (changes.role || changes.deactivated_at || hash) {
       await tx.deleteFrom('sessions').where('user_id', '=', id).execute();
     }
+    // Cached sessions carry name, role and team: any change drops them on every instance.
+    if (Object.keys(changes).length) emit({ type: 'sessions.revoked', userId: id });
     const base = { orgId: actor.orgId, actorId: actor.userId, targetType: 'user', targetId: id, ip: actor.ip, at: now };
     if (changes.role) {
       await audit(tx, { ...base, action: 'user.role_changed', detail: { from: user.role, to: input.role } });

@@ -120,7 +120,10 @@ function lockedError(ms: number) {
 
 export async function logout(p: Platform, sessionId: string | null): Promise<void> {
   if (!sessionId) return;
-  await p.db.deleteFrom('sessions').where('id', '=', sessionId).execute();
+  await inTransaction(p, async (tx, emit) => {
+    await tx.deleteFrom('sessions').where('id', '=', sessionId).execute();
+    emit({ type: 'sessions.revoked', sessionId });
+  });
 }
 
 /** What the web app needs to know about the signed-in user and their organization. */
@@ -149,7 +152,7 @@ export async function changePassword(
     throw badRequest('must differ from the current password', 'newPassword');
   }
   const hash = await hashPassword(input.newPassword);
-  await inTransaction(p, async (tx) => {
+  await inTransaction(p, async (tx, emit) => {
     const now = p.clock.now();
     await tx
       .updateTable('users')
@@ -160,6 +163,7 @@ export async function changePassword(
     let others = tx.deleteFrom('sessions').where('user_id', '=', actor.userId);
     if (sessionId) others = others.where('id', '!=', sessionId);
     await others.execute();
+    emit({ type: 'sessions.revoked', userId: actor.userId });
     await audit(tx, {
       orgId: actor.orgId,
       actorId: actor.userId,

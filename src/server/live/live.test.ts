@@ -159,4 +159,35 @@ describe.runIf(TEST_DATABASE_URL)('two app instances on one PostgreSQL', () => {
       stream.close();
     }
   });
+
+  it('ends a session on every instance when it is signed out on one', async () => {
+    const org = await makeOrg(a);
+    const client = await org.as('associate'); // signed in through A
+    const onB = () => b.app.inject({ method: 'GET', url: '/api/session', cookies: client.cookies });
+    expect((await onB()).statusCode).toBe(200); // B now holds the session in its cache
+    const cookies = { ...client.cookies };
+    expect((await client.post('/api/auth/logout')).statusCode).toBe(200);
+    // The revocation travels by NOTIFY; allow it a moment to arrive.
+    let status = 200;
+    for (let i = 0; i < 50 && status === 200; i++) {
+      status = (await b.app.inject({ method: 'GET', url: '/api/session', cookies })).statusCode;
+      if (status === 200) await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(status).toBe(401);
+  });
+
+  it('applies a role change on every instance', async () => {
+    const org = await makeOrg(a);
+    const volunteer = await org.as('volunteer');
+    const admin = await org.as('admin');
+    const asVolunteerOnB = () => b.app.inject({ method: 'GET', url: '/api/session', cookies: volunteer.cookies });
+    expect((await asVolunteerOnB()).json().user.role).toBe('volunteer');
+    await admin.patch(`/api/admin/users/${org.users.volunteer.id}`, { name: 'Renamed Volunteer' });
+    let name = '';
+    for (let i = 0; i < 50 && name !== 'Renamed Volunteer'; i++) {
+      name = (await asVolunteerOnB()).json().user.name;
+      if (name !== 'Renamed Volunteer') await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(name).toBe('Renamed Volunteer');
+  });
 });

@@ -2,7 +2,8 @@
 import type { FastifyReply } from 'fastify';
 import { CaseRefParams } from '../../contracts/cases.js';
 import { Ok, errorReplies } from '../../contracts/common.js';
-import { PresenceBody, PresenceView, type LiveEvent } from '../../contracts/live.js';
+import { PresenceBody, PresenceView } from '../../contracts/live.js';
+import type { BusEvent } from '../platform/events.js';
 import { ANY_STAFF, actorOf } from '../platform/access.js';
 import type { Platform } from '../platform/context.js';
 import type { App } from '../platform/http.js';
@@ -31,8 +32,8 @@ export function liveRoutes(app: App, p: Platform): void {
         'x-accel-buffering': 'no',
       });
       res.write('retry: 3000\n\n');
-      const send = (event: LiveEvent) => {
-        if (event.orgId !== actor.orgId) return;
+      const send = (event: BusEvent) => {
+        if (event.type === 'sessions.revoked' || event.orgId !== actor.orgId) return;
         res.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
       };
       const unsubscribe = p.events.subscribe(send);

@@ -74,48 +74,59 @@ async function resolveSession(platform: Platform, request: FastifyRequest): Prom
   if (!token || token.length > 100) return null;
   const id = sha256(token);
   const now = platform.clock.now();
-  const row = await platform.db
-    .selectFrom('sessions as s')
-    .innerJoin('users as u', 'u.id', 's.user_id')
-    .innerJoin('organizations as o', 'o.id', 'u.org_id')
-    .select([
-      'o.case_prefix',
-      's.id as sid',
-      's.last_seen_at',
-      's.created_at as session_created_at',
-      'u.id',
-      'u.org_id',
-      'u.role',
-      'u.name',
-      'u.email',
-      'u.team_id',
-    ])
-    .where('s.id', '=', id)
-    .where('s.expires_at', '>', now)
-    .where('u.deactivated_at', 'is', null)
-    .executeTakeFirst();
-  if (!row) return null;
-  if (now - row.last_seen_at > TOUCH_EVERY_MS) {
+  let session = platform.sessions.get(id, now);
+  if (!session) {
+    const row = await platform.db
+      .selectFrom('sessions as s')
+      .innerJoin('users as u', 'u.id', 's.user_id')
+      .innerJoin('organizations as o', 'o.id', 'u.org_id')
+      .select([
+        'o.case_prefix',
+        's.last_seen_at',
+        's.created_at as session_created_at',
+        's.expires_at',
+        'u.id',
+        'u.org_id',
+        'u.role',
+        'u.name',
+        'u.email',
+        'u.team_id',
+      ])
+      .where('s.id', '=', id)
+      .where('s.expires_at', '>', now)
+      .where('u.deactivated_at', 'is', null)
+      .executeTakeFirst();
+    if (!row) return null;
+    session = {
+      actor: {
+        userId: row.id,
+        orgId: row.org_id,
+        role: row.role,
+        name: row.name,
+        email: row.email,
+        teamId: row.team_id,
+        casePrefix: row.case_prefix,
+      },
+      lastSeenAt: row.last_seen_at,
+      createdAt: row.session_created_at,
+      expiresAt: row.expires_at,
+      cachedAt: now,
+    };
+    platform.sessions.set(id, session);
+  }
+  if (now - session.lastSeenAt > TOUCH_EVERY_MS) {
+    // Sliding expiry, written at most every few minutes per session.
+    const expiresAt = Math.min(now + SESSION_IDLE_MS, session.createdAt + SESSION_MAX_MS);
     await platform.db
       .updateTable('sessions')
-      .set({
-        last_seen_at: now,
-        expires_at: Math.min(now + SESSION_IDLE_MS, row.session_created_at + SESSION_MAX_MS),
-      })
+      .set({ last_seen_at: now, expires_at: expiresAt })
       .where('id', '=', id)
       .execute();
+    session.lastSeenAt = now;
+    session.expiresAt = expiresAt;
   }
   request.sessionId = id;
-  request.actor = {
-    userId: row.id,
-    orgId: row.org_id,
-    role: row.role,
-    name: row.name,
-    email: row.email,
-    teamId: row.team_id,
-    casePrefix: row.case_prefix,
-    ip: request.ip,
-  };
+  request.actor = { ...session.actor, ip: request.ip };
   return request.actor;
 }
 

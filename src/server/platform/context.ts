@@ -5,6 +5,7 @@ import type { Database, Role } from '../db/types.js';
 import type { Clock } from './clock.js';
 import type { EventBus } from './events.js';
 import type { SearchIndex } from './search/index.js';
+import type { SessionCache } from './sessions.js';
 
 export interface Platform {
   db: Kysely<Database>;
@@ -12,6 +13,7 @@ export interface Platform {
   clock: Clock;
   events: EventBus;
   search: SearchIndex;
+  sessions: SessionCache;
   publicUrl: string;
 }
 

@@ -2,12 +2,25 @@
 // instance LISTENs on one channel and publishes with NOTIFY, so all instances see all events.
 import { EventEmitter } from 'node:events';
 import pg from 'pg';
+import { z } from 'zod';
 import { LiveEvent } from '../../contracts/live.js';
+
+/** Between instances only (never sent to browsers): cached sessions to drop. */
+export const SessionsRevoked = z.object({
+  type: z.literal('sessions.revoked'),
+  sessionId: z.string().optional(),
+  userId: z.number().optional(),
+  orgId: z.number().optional(),
+});
+export type SessionsRevoked = z.infer<typeof SessionsRevoked>;
+
+export const BusEvent = z.union([LiveEvent, SessionsRevoked]);
+export type BusEvent = z.infer<typeof BusEvent>;
 
 export interface EventBus {
   /** Call after the transaction that made the change has committed. */
-  publish(event: LiveEvent): Promise<void>;
-  subscribe(listener: (event: LiveEvent) => void): () => void;
+  publish(event: BusEvent): Promise<void>;
+  subscribe(listener: (event: BusEvent) => void): () => void;
   close(): Promise<void>;
 }
 
@@ -18,10 +31,10 @@ export function channelFor(schema: string | undefined): string {
 
 export class LocalEventBus implements EventBus {
   protected emitter = new EventEmitter().setMaxListeners(0);
-  async publish(event: LiveEvent): Promise<void> {
+  async publish(event: BusEvent): Promise<void> {
     this.emitter.emit('event', event);
   }
-  subscribe(listener: (event: LiveEvent) => void): () => void {
+  subscribe(listener: (event: BusEvent) => void): () => void {
     this.emitter.on('event', listener);
     return () => this.emitter.off('event', listener);
   }
@@ -53,7 +66,7 @@ export class PostgresEventBus extends LocalEventBus {
     const client = new pg.Client(this.connection);
     client.on('notification', (msg) => {
       if (msg.channel !== this.channel || !msg.payload) return;
-      const parsed = LiveEvent.safeParse(JSON.parse(msg.payload));
+      const parsed = BusEvent.safeParse(JSON.parse(msg.payload));
       if (parsed.success) this.emitter.emit('event', parsed.data);
     });
     client.on('error', (err) => {
@@ -81,7 +94,7 @@ export class PostgresEventBus extends LocalEventBus {
     }, this.retryMs).unref();
   }
 
-  override async publish(event: LiveEvent): Promise<void> {
+  override async publish(event: BusEvent): Promise<void> {
     await this.pool.query('select pg_notify($1, $2)', [this.channel, JSON.stringify(event)]);
   }
 

@@ -6,6 +6,7 @@ import { LocalEventBus, PostgresEventBus, channelFor, type EventBus } from './ev
 import { PostgresSearch } from './search/postgres.js';
 import { SqliteSearch } from './search/sqlite.js';
 import { randomToken } from './passwords.js';
+import { SessionCache } from './sessions.js';
 
 export interface PlatformOptions {
   clock?: Clock;
@@ -29,12 +30,18 @@ export async function createPlatform(db: Db, opts: PlatformOptions): Promise<Pla
   } else {
     events = new LocalEventBus();
   }
+  const sessions = new SessionCache();
+  // Revocations from any instance (this one's arrive here too) drop cached sessions.
+  events.subscribe((e) => {
+    if (e.type === 'sessions.revoked') sessions.revoke(e);
+  });
   return {
     db: db.kysely,
     dialect: db.dialect,
     clock: opts.clock ?? systemClock,
     events,
     search: db.dialect === 'postgres' ? new PostgresSearch() : new SqliteSearch(),
+    sessions,
     publicUrl: opts.publicUrl,
   };
 }
