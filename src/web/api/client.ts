@@ -1,0 +1,112 @@
+// The one way the web app talks to the API: JSON in and out, same-origin cookies, the CSRF
+// token on every state change, and every failure turned into an ApiError.
+import type { ErrorBody } from '../../contracts/common.js';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+export type QueryValue = string | number | boolean | null | undefined;
+
+const UNSAFE = new Set<Method>(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+let csrfToken: Promise<string> | null = null;
+
+function loadCsrf(): Promise<string> {
+  csrfToken ??= fetch('/api/csrf', { credentials: 'same-origin' })
+    .then((r) => {
+      if (!r.ok) throw new ApiError(r.status, 'csrf', 'Could not start a secure session; reload the page.');
+      return r.json() as Promise<{ token: string }>;
+    })
+    .then((b) => b.token)
+    .catch((e: unknown) => {
+      csrfToken = null;
+      throw e;
+    });
+  return csrfToken;
+}
+
+/** Query string from an object, leaving out empty values so URLs stay short. */
+export function qs(params: Record<string, QueryValue>): string {
+  const s = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) {
+    if (v === undefined || v === null || v === '') continue;
+    s.set(k, String(v));
+  }
+  const out = s.toString();
+  return out ? `?${out}` : '';
+}
+
+async function send(method: Method, path: string, body: unknown): Promise<Response> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (UNSAFE.has(method)) headers['x-csrf-token'] = await loadCsrf();
+  try {
+    return await fetch(path, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, 'network', 'Could not reach the server. Check your connection and try again.');
+  }
+}
+
+async function toError(res: Response): Promise<ApiError> {
+  try {
+    const b = (await res.json()) as Partial<ErrorBody>;
+    if (b.error) return new ApiError(res.status, b.error.code, b.error.message, b.error.field);
+  } catch {
+    // not JSON: fall through to a generic message
+  }
+  return new ApiError(res.status, 'http', `The server answered ${res.status}.`);
+}
+
+export async function api<T>(method: Method, path: string, body?: unknown): Promise<T> {
+  let res = await send(method, path, body);
+  if (!res.ok && res.status === 403 && UNSAFE.has(method)) {
+    const err = await toError(res.clone());
+    // The token expires with its cookie; fetch a fresh one and try once more.
+    if (err.code === 'csrf') {
+      csrfToken = null;
+      res = await send(method, path, body);
+    }
+  }
+  if (!res.ok) throw await toError(res);
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+export const get = <T>(path: string, query?: Record<string, QueryValue>) =>
+  api<T>('GET', path + (query ? qs(query) : ''));
+export const post = <T>(path: string, body?: unknown) => api<T>('POST', path, body ?? {});
+export const put = <T>(path: string, body?: unknown) => api<T>('PUT', path, body ?? {});
+export const patch = <T>(path: string, body: unknown) => api<T>('PATCH', path, body);
+export const del = <T>(path: string) => api<T>('DELETE', path);
+
+/** After sign-in or sign-out the CSRF secret cookie may change; start afresh. */
+export function resetCsrf(): void {
+  csrfToken = null;
+}
+
+/**
+ * A field error message for a label: "email must be a valid email address" becomes
+ * "Email must be a valid email address"; a full sentence from the server is kept as is.
+ */
+export function fieldMessage(err: ApiError, label: string): string {
+  let m = err.message;
+  if (err.field && m.startsWith(`${err.field} `)) m = m.slice(err.field.length + 1);
+  if (!/^[a-z]/.test(m)) return m;
+  // "is not your current password" on "Current password" reads better as "That is not…".
+  return m.startsWith('is ') && m.toLowerCase().includes(label.toLowerCase()) ? `That ${m}` : `${label} ${m}`;
+}

@@ -1,0 +1,114 @@
+// One case: heading, collision warning, timeline and composer, and the side panel.
+import { useMemo, useRef, useState } from 'react';
+import { Alert, Button, Grid, Group, Loader, Stack, Text, Title } from '@mantine/core';
+import { useDocumentTitle } from '@mantine/hooks';
+import { useParams } from '@tanstack/react-router';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { CaseDetail, CaseUpdateBody } from '../../../contracts/cases.js';
+import { ApiError, get, patch } from '../../api/client.js';
+import { keys } from '../../api/queries.js';
+import { ErrorAlert } from '../../components/ErrorAlert.js';
+import { useShortcuts } from '../../lib/shortcuts.js';
+import { CaseSidePanel } from './CaseSidePanel.js';
+import { Composer, emptyDraft, type ComposerMode, type Draft } from './Composer.js';
+import { Timeline } from './Timeline.js';
+import { usePresence } from './usePresence.js';
+
+export function CasePage() {
+  const { ref: raw } = useParams({ from: '/app/cases/$ref' });
+  const ref = raw.toUpperCase();
+  const query = useQuery({
+    queryKey: keys.case(ref),
+    queryFn: () => get<CaseDetail>(`/api/cases/${encodeURIComponent(ref)}`),
+  });
+  useDocumentTitle(query.data ? `${query.data.ref} ${query.data.subject} · Servewell` : `${ref} · Servewell`);
+
+  if (query.isPending) return <Loader aria-label="Loading the case" />;
+  if (query.isError) {
+    const missing = query.error instanceof ApiError && query.error.status === 404;
+    return (
+      <Stack>
+        <Title order={1}>{missing ? `Case ${ref} not found` : `Could not open ${ref}`}</Title>
+        <ErrorAlert error={query.error} />
+      </Stack>
+    );
+  }
+  return <CaseView key={ref} detail={query.data} />;
+}
+
+function CaseView({ detail }: { detail: CaseDetail }) {
+  const queryClient = useQueryClient();
+  const [draft, setDraft] = useState<Draft>(() => emptyDraft(detail.patron ? 'reply' : 'note'));
+  const textareaRef = useRef<HTMLTextAreaElement>(null);
+  const others = usePresence(detail.ref, draft.body.trim() !== '');
+
+  const update = useMutation({
+    mutationFn: (body: CaseUpdateBody) => patch<CaseDetail>(`/api/cases/${encodeURIComponent(detail.ref)}`, body),
+    onMutate: (body) => {
+      // Tags show at once; the server's answer replaces them a moment later.
+      if (body.tags) queryClient.setQueryData<CaseDetail>(keys.case(detail.ref), (d) => d && { ...d, tags: body.tags! });
+    },
+    onSuccess: (next) => {
+      queryClient.setQueryData(keys.case(detail.ref), next);
+      void queryClient.invalidateQueries({ queryKey: keys.cases });
+    },
+    onError: () => void queryClient.invalidateQueries({ queryKey: keys.case(detail.ref) }),
+  });
+
+  const bindings = useMemo(() => {
+    const write = (mode: ComposerMode) => () => {
+      setDraft((d) => ({ ...d, mode: detail.patron ? mode : 'note' }));
+      textareaRef.current?.focus();
+    };
+    return { r: write('reply'), i: write('note') };
+  }, [detail.patron]);
+  useShortcuts(bindings);
+
+  const canResolve = detail.allowedStatuses.includes('resolved');
+
+  return (
+    <Stack gap="md">
+      <Group justify="space-between" align="flex-start" wrap="nowrap">
+        <Title order={1} size="h2">
+          <Text span inherit ff="monospace" c="dimmed">
+            {detail.ref}
+          </Text>{' '}
+          {detail.subject}
+        </Title>
+        {canResolve && (
+          <Button onClick={() => update.mutate({ status: 'resolved' })} loading={update.isPending}>
+            Resolve
+          </Button>
+        )}
+      </Group>
+      <div role="status">
+        {others.length > 0 && (
+          <Alert color="orange" variant="light" title="Someone else is here" role="none">
+            {others.map((o) => (
+              <div key={o.userId}>
+                {o.state === 'composing' ? `${o.name} is writing a reply` : `${o.name} is also viewing this case`}
+              </div>
+            ))}
+          </Alert>
+        )}
+      </div>
+      <ErrorAlert error={update.error} title="The change was not saved" />
+      <Grid gap="lg">
+        <Grid.Col span={{ base: 12, md: 8 }}>
+          <Stack gap="md">
+            <section aria-labelledby="timeline-heading">
+              <Title order={2} size="h4" id="timeline-heading" mb="sm">
+                Conversation
+              </Title>
+              <Timeline detail={detail} />
+            </section>
+            <Composer detail={detail} draft={draft} onDraft={setDraft} textareaRef={textareaRef} />
+          </Stack>
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, md: 4 }}>
+          <CaseSidePanel detail={detail} update={(b) => update.mutate(b)} pending={update.isPending} />
+        </Grid.Col>
+      </Grid>
+    </Stack>
+  );
+}

@@ -1,0 +1,131 @@
+// Reply to the patron or add an internal note; optionally mark the road and set the status in
+// the same step. Ctrl/Cmd+Enter sends.
+import type { RefObject } from 'react';
+import { Button, Group, NativeSelect, Paper, SegmentedControl, Stack, Text, Textarea, Title } from '@mantine/core';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import {
+  ROADS,
+  ROAD_LABELS,
+  STATUS_LABELS,
+  type CaseDetail,
+  type EntryCreateBody,
+  type Road,
+  type Status,
+} from '../../../contracts/cases.js';
+import { post } from '../../api/client.js';
+import { keys } from '../../api/queries.js';
+import { ErrorAlert } from '../../components/ErrorAlert.js';
+
+export type ComposerMode = 'reply' | 'note';
+
+export interface Draft {
+  mode: ComposerMode;
+  body: string;
+  road: Road | '';
+  status: Status | '';
+}
+
+export const emptyDraft = (mode: ComposerMode): Draft => ({ mode, body: '', road: '', status: '' });
+
+interface Props {
+  detail: CaseDetail;
+  draft: Draft;
+  onDraft: (d: Draft) => void;
+  textareaRef: RefObject<HTMLTextAreaElement | null>;
+}
+
+export function Composer({ detail, draft, onDraft, textareaRef }: Props) {
+  const queryClient = useQueryClient();
+  const canReply = detail.patron !== null;
+  const mode: ComposerMode = canReply ? draft.mode : 'note';
+  const send = useMutation({
+    mutationFn: (body: EntryCreateBody) =>
+      post<CaseDetail>(`/api/cases/${encodeURIComponent(detail.ref)}/entries`, body),
+    onSuccess: (next) => {
+      queryClient.setQueryData(keys.case(detail.ref), next);
+      void queryClient.invalidateQueries({ queryKey: keys.cases });
+      onDraft(emptyDraft(mode));
+    },
+  });
+
+  const submit = () => {
+    if (!draft.body.trim() || send.isPending) return;
+    send.mutate({
+      kind: mode,
+      body: draft.body,
+      ...(mode === 'reply' && draft.road ? { road: draft.road } : {}),
+      ...(draft.status ? { status: draft.status } : {}),
+    });
+  };
+
+  return (
+    <Paper withBorder p="md" radius="md" component="section" aria-labelledby="composer-heading">
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          submit();
+        }}
+      >
+        <Stack gap="sm">
+          <Group justify="space-between">
+            <Title order={2} size="h4" id="composer-heading">
+              Respond
+            </Title>
+            <SegmentedControl
+              aria-label="Compose as"
+              value={mode}
+              onChange={(v) => onDraft({ ...draft, mode: v as ComposerMode })}
+              data={[
+                { value: 'reply', label: 'Reply', disabled: !canReply },
+                { value: 'note', label: 'Internal note' },
+              ]}
+            />
+          </Group>
+          {!canReply && <Text size="sm">This case has no patron, so only internal notes can be added.</Text>}
+          <Textarea
+            ref={textareaRef}
+            label="Message"
+            description={mode === 'note' ? 'Internal: only staff see notes.' : 'The patron receives this reply.'}
+            autosize
+            minRows={4}
+            maxRows={16}
+            value={draft.body}
+            onChange={(e) => onDraft({ ...draft, body: e.currentTarget.value })}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+                e.preventDefault();
+                submit();
+              }
+              // Esc leaves the box so single-key shortcuts (r, i, n…) work again.
+              if (e.key === 'Escape') e.currentTarget.blur();
+            }}
+            styles={mode === 'note' ? { input: { background: '#fff9db' } } : undefined}
+          />
+          <Group align="flex-end" gap="sm" wrap="wrap">
+            {mode === 'reply' && (
+              <NativeSelect
+                label="Road"
+                value={draft.road}
+                onChange={(e) => onDraft({ ...draft, road: e.currentTarget.value as Road | '' })}
+                data={[{ value: '', label: 'No road' }, ...ROADS.map((r) => ({ value: r, label: ROAD_LABELS[r] }))]}
+              />
+            )}
+            <NativeSelect
+              label="Then set status"
+              value={draft.status}
+              onChange={(e) => onDraft({ ...draft, status: e.currentTarget.value as Status | '' })}
+              data={[
+                { value: '', label: 'Leave as is' },
+                ...detail.allowedStatuses.map((s) => ({ value: s, label: STATUS_LABELS[s] })),
+              ]}
+            />
+            <Button type="submit" loading={send.isPending} disabled={!draft.body.trim()} aria-keyshortcuts="Control+Enter Meta+Enter">
+              {mode === 'reply' ? 'Send reply' : 'Add note'}
+            </Button>
+          </Group>
+          <ErrorAlert error={send.error} title={mode === 'reply' ? 'The reply was not sent' : 'The note was not added'} />
+        </Stack>
+      </form>
+    </Paper>
+  );
+}

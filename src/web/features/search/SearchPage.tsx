@@ -1,0 +1,175 @@
+// Search results for cases and patrons, matched words marked; filters combine with the query.
+// A reference or an email that names one thing jumps straight there.
+import { useEffect } from 'react';
+import { Badge, Button, Group, Loader, NativeSelect, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
+import { useDocumentTitle } from '@mantine/hooks';
+import { useNavigate, useSearch } from '@tanstack/react-router';
+import { useInfiniteQuery } from '@tanstack/react-query';
+import { STATUSES, STATUS_LABELS, type Status } from '../../../contracts/cases.js';
+import type { SearchResult } from '../../../contracts/search.js';
+import { get } from '../../api/client.js';
+import { useTeams } from '../../api/queries.js';
+import { ErrorAlert } from '../../components/ErrorAlert.js';
+import { Segments } from '../../components/Segments.js';
+import { StatusBadge } from '../../components/StatusBadge.js';
+import { AnchorLink } from '../../components/links.js';
+
+export interface SearchSearch {
+  q?: string;
+  status?: Status;
+  teamId?: number;
+  from?: string;
+  to?: string;
+}
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+export function validateSearchSearch(raw: Record<string, unknown>): SearchSearch {
+  const out: SearchSearch = {};
+  if (typeof raw.q === 'string' || typeof raw.q === 'number') out.q = String(raw.q).slice(0, 200);
+  if (typeof raw.status === 'string' && (STATUSES as readonly string[]).includes(raw.status)) out.status = raw.status as Status;
+  const team = Number(raw.teamId);
+  if (Number.isSafeInteger(team) && team > 0) out.teamId = team;
+  if (typeof raw.from === 'string' && DAY.test(raw.from)) out.from = raw.from;
+  if (typeof raw.to === 'string' && DAY.test(raw.to)) out.to = raw.to;
+  return out;
+}
+
+export function SearchPage() {
+  const search = useSearch({ from: '/app/search' });
+  const navigate = useNavigate();
+  const teams = useTeams();
+  const q = search.q?.trim() ?? '';
+  useDocumentTitle(q ? `Search: ${q} · Servewell` : 'Search · Servewell');
+
+  const filters = { status: search.status, teamId: search.teamId, from: search.from, to: search.to };
+  const results = useInfiniteQuery({
+    queryKey: ['search', q, filters],
+    queryFn: ({ pageParam }) => get<SearchResult>('/api/search', { q, ...filters, offset: pageParam, limit: 20 }),
+    initialPageParam: 0,
+    getNextPageParam: (last) => last.nextOffset ?? undefined,
+    enabled: q.length > 0,
+  });
+
+  const direct = results.data?.pages[0]?.direct ?? null;
+  useEffect(() => {
+    if (!direct) return;
+    if (direct.kind === 'case') void navigate({ to: '/cases/$ref', params: { ref: direct.ref }, replace: true });
+    else void navigate({ to: '/patrons/$id', params: { id: String(direct.id) }, replace: true });
+  }, [direct, navigate]);
+
+  const setFilter = (patch: Record<string, string | undefined>) =>
+    void navigate({ to: '/search', search: validateSearchSearch({ ...search, ...patch }), replace: true });
+
+  const cases = results.data?.pages.flatMap((p) => p.cases) ?? [];
+  const patrons = results.data?.pages.flatMap((p) => p.patrons) ?? [];
+
+  return (
+    <Stack gap="md">
+      <Title order={1}>{q ? `Search results for “${q}”` : 'Search'}</Title>
+      <form
+        role="search"
+        onSubmit={(e) => {
+          e.preventDefault();
+          const term = new FormData(e.currentTarget).get('q');
+          setFilter({ q: typeof term === 'string' && term.trim() ? term.trim() : undefined });
+        }}
+      >
+        <Group align="flex-end" gap="sm" wrap="wrap">
+          {/* Keyed by the query so a search started from the header box shows here too. */}
+          <TextInput key={q} name="q" label="Search for" type="search" defaultValue={q} w={260} />
+          <NativeSelect
+            label="Status"
+            value={search.status ?? ''}
+            onChange={(e) => setFilter({ status: e.currentTarget.value || undefined })}
+            data={[{ value: '', label: 'Any status' }, ...STATUSES.map((s) => ({ value: s, label: STATUS_LABELS[s] }))]}
+          />
+          <NativeSelect
+            label="Team"
+            value={search.teamId ? String(search.teamId) : ''}
+            onChange={(e) => setFilter({ teamId: e.currentTarget.value || undefined })}
+            data={[{ value: '', label: 'Any team' }, ...teams.map((t) => ({ value: String(t.id), label: t.name }))]}
+          />
+          <TextInput label="From" type="date" value={search.from ?? ''} onChange={(e) => setFilter({ from: e.currentTarget.value || undefined })} />
+          <TextInput label="To" type="date" value={search.to ?? ''} onChange={(e) => setFilter({ to: e.currentTarget.value || undefined })} />
+          <Button type="submit">Search</Button>
+        </Group>
+      </form>
+      {!q && <Text>Type words, a case reference (like SW-1042), a name, an email or a phone number.</Text>}
+      <ErrorAlert error={results.error} title="Search failed" />
+      {q && results.isPending && <Loader aria-label="Searching" />}
+      {results.data && !direct && (
+        <>
+          <section aria-labelledby="case-results">
+            <Title order={2} size="h3" id="case-results" mb="xs">
+              Cases
+            </Title>
+            {cases.length === 0 ? (
+              <Text size="sm">No cases match.</Text>
+            ) : (
+              <Stack gap="xs" component="ul" style={{ listStyle: 'none', padding: 0, margin: 0 }}>
+                {cases.map((hit) => (
+                  <Paper key={hit.case.id} component="li" withBorder p="sm">
+                    <Group gap="xs" wrap="wrap">
+                      <Text ff="monospace" size="sm">
+                        {hit.case.ref}
+                      </Text>
+                      <AnchorLink to="/cases/$ref" params={{ ref: hit.case.ref }} fw={500}>
+                        <Segments parts={hit.subject} />
+                      </AnchorLink>
+                      <StatusBadge status={hit.case.status} />
+                      {hit.case.patron && <Text size="sm">{hit.case.patron.name}</Text>}
+                    </Group>
+                    {hit.snippet.length > 0 && (
+                      <Text size="sm" mt={4}>
+                        <Segments parts={hit.snippet} />
+                      </Text>
+                    )}
+                  </Paper>
+                ))}
+              </Stack>
+            )}
+          </section>
+          <section aria-labelledby="patron-results">
+            <Title order={2} size="h3" id="patron-results" mb="xs">
+              Patrons
+            </Title>
+            {patrons.length === 0 ? (
+              <Text size="sm">No patrons match.</Text>
+            ) : (
+              <Stack gap="xs" component="ul" style={{ listStyle: 'none', padding: 0, margin: 0 }}>
+                {patrons.map((hit) => (
+                  <Paper key={hit.patron.id} component="li" withBorder p="sm">
+                    <Group gap="xs">
+                      <AnchorLink to="/patrons/$id" params={{ id: String(hit.patron.id) }} fw={500}>
+                        <Segments parts={hit.name} />
+                      </AnchorLink>
+                      {[hit.patron.email, hit.patron.phone].filter(Boolean).length > 0 && (
+                        <Text size="sm">{[hit.patron.email, hit.patron.phone].filter(Boolean).join(' · ')}</Text>
+                      )}
+                      {hit.fromPersonalNote && (
+                        <Badge size="sm" color="orange" variant="light" c="dark" tt="none">
+                          Matched a personal note
+                        </Badge>
+                      )}
+                    </Group>
+                    {hit.snippet.length > 0 && (
+                      <Text size="sm" mt={4}>
+                        <Segments parts={hit.snippet} />
+                      </Text>
+                    )}
+                  </Paper>
+                ))}
+              </Stack>
+            )}
+          </section>
+          {results.hasNextPage && (
+            <Button variant="default" w="fit-content" loading={results.isFetchingNextPage} onClick={() => void results.fetchNextPage()}>
+              More results
+            </Button>
+          )}
+        </>
+      )}
+    </Stack>
+  );
+}

@@ -1,0 +1,47 @@
+// Entry of the web app: providers (Mantine, React Query, router) and the reaction to a lost
+// session anywhere in the desk.
+import '@mantine/core/styles.css';
+import '@mantine/notifications/styles.css';
+import './styles.css';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { MantineProvider } from '@mantine/core';
+import { Notifications } from '@mantine/notifications';
+import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { RouterProvider } from '@tanstack/react-router';
+import { ApiError } from './api/client.js';
+import { keys } from './api/queries.js';
+import { makeRouter } from './router.js';
+import { cssVariablesResolver, theme } from './theme.js';
+
+function onError(error: unknown) {
+  // A 401 inside the desk means the session ended: sign in again and come back here.
+  if (!(error instanceof ApiError) || error.status !== 401) return;
+  const { pathname, href } = router.state.location;
+  if (pathname === '/login' || pathname === '/setup') return;
+  queryClient.removeQueries({ queryKey: keys.session });
+  void router.navigate({ to: '/login', search: { redirect: href } });
+}
+
+const queryClient: QueryClient = new QueryClient({
+  queryCache: new QueryCache({ onError }),
+  mutationCache: new MutationCache({ onError }),
+  defaultOptions: {
+    queries: {
+      refetchOnWindowFocus: false,
+      retry: (count, error) => !(error instanceof ApiError && error.status >= 400 && error.status < 500) && count < 2,
+    },
+  },
+});
+const router = makeRouter(queryClient);
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver} defaultColorScheme="light">
+      <Notifications position="bottom-right" />
+      <QueryClientProvider client={queryClient}>
+        <RouterProvider router={router} />
+      </QueryClientProvider>
+    </MantineProvider>
+  </StrictMode>,
+);
