@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Cursor, Email, optionalText, text } from './common.js';
+import { Cursor, OptionalEmail, optionalText, text } from './common.js';
 
 export const STATUSES = ['new', 'open', 'waiting', 'promised', 'resolved', 'closed'] as const;
 export const OPEN_STATUSES = ['new', 'open', 'waiting', 'promised'] as const;
@@ -165,7 +165,7 @@ export const FilterCount = z.object({ count: z.number(), capped: z.boolean() });
 
 export const NewPatronInline = z.object({
   name: text(120),
-  email: Email.optional().or(z.literal('').transform(() => undefined)),
+  email: OptionalEmail,
   phone: optionalText(40),
 });
 

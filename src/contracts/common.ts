@@ -50,6 +50,9 @@ export const Email = z
   .pipe(z.email('must be a valid email address'))
   .transform((v) => v.toLowerCase());
 
+/** An optional email where "" means "not given" (form fields). */
+export const OptionalEmail = z.preprocess((v) => (v === '' ? undefined : v), Email.optional());
+
 export const Password = z
   .string()
   .min(10, 'must be at least 10 characters')

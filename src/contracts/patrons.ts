@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CaseSummary } from './cases.js';
-import { Email, optionalText, text } from './common.js';
+import { Email, OptionalEmail, optionalText, text } from './common.js';
 
 export const PatronNoteKind = z.enum(['general', 'personal']);
 
@@ -43,7 +43,7 @@ export const PatronLookupResult = z.object({ items: z.array(PatronSummary) });
 export const PatronCreateBody = z.object({
   name: text(120),
   preferredName: optionalText(120),
-  email: Email.optional().or(z.literal('').transform(() => undefined)),
+  email: OptionalEmail,
   phone: optionalText(40),
   language: optionalText(35),
 });

@@ -17,8 +17,9 @@ export class AppError extends Error {
   }
 }
 
+/** A 400 naming its field; the message reads "<field> <message>", as zod's errors do. */
 export const badRequest = (message: string, field?: string) =>
-  new AppError(400, 'invalid', message, field);
+  new AppError(400, 'invalid', field ? `${field} ${message}` : message, field);
 export const unauthorized = (message = 'Please sign in.') =>
   new AppError(401, 'unauthorized', message);
 export const forbidden = (message = 'Your role does not allow this.') =>
