@@ -5,7 +5,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { buildApp, type RateLimits } from '../app.js';
 import { migrateToLatest, openDb, type Db, type DialectName } from '../db/index.js';
-import { TestClock } from '../platform/clock.js';
+import { TestClock, systemClock } from '../platform/clock.js';
 import type { Platform } from '../platform/context.js';
 import type { App } from '../platform/http.js';
 import { createPlatform } from '../platform/index.js';
@@ -50,7 +50,16 @@ export async function dropSchema(schema: string): Promise<void> {
 
 export async function makeHarness(
   dialect: DialectName,
-  opts: { rateLimits?: Partial<RateLimits>; pgSchema?: string; migrate?: boolean } = {},
+  opts: {
+    rateLimits?: Partial<RateLimits>;
+    pgSchema?: string;
+    migrate?: boolean;
+    /** Serve the built web app (browser journeys). */
+    webRoot?: string;
+    publicUrl?: string;
+    /** Browser journeys run on real time; integration tests move a TestClock. */
+    realTime?: boolean;
+  } = {},
 ): Promise<Harness> {
   const clock = new TestClock();
   let pgSchema: string | undefined;
@@ -63,8 +72,15 @@ export async function makeHarness(
     db = openDb({ sqliteFile: ':memory:' });
   }
   if (opts.migrate !== false) await migrateToLatest(db);
-  const p = await createPlatform(db, { clock, publicUrl: 'http://desk.test' });
-  const app = await buildApp({ platform: p, webRoot: null, rateLimits: { ...GENEROUS, ...opts.rateLimits } });
+  const p = await createPlatform(db, {
+    clock: opts.realTime ? systemClock : clock,
+    publicUrl: opts.publicUrl ?? 'http://desk.test',
+  });
+  const app = await buildApp({
+    platform: p,
+    webRoot: opts.webRoot ?? null,
+    rateLimits: { ...GENEROUS, ...opts.rateLimits },
+  });
   await app.ready();
   const ownSchema = !opts.pgSchema;
   return {

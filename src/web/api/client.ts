@@ -19,6 +19,8 @@ export type QueryValue = string | number | boolean | null | undefined;
 const UNSAFE = new Set<Method>(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 let csrfToken: Promise<string> | null = null;
+/** The token once known, for requests that must leave synchronously (page unload). */
+let csrfValue: string | null = null;
 
 function loadCsrf(): Promise<string> {
   csrfToken ??= fetch('/api/csrf', { credentials: 'same-origin' })
@@ -26,7 +28,7 @@ function loadCsrf(): Promise<string> {
       if (!r.ok) throw new ApiError(r.status, 'csrf', 'Could not start a secure session; reload the page.');
       return r.json() as Promise<{ token: string }>;
     })
-    .then((b) => b.token)
+    .then((b) => (csrfValue = b.token))
     .catch((e: unknown) => {
       csrfToken = null;
       throw e;
@@ -97,6 +99,21 @@ export const del = <T>(path: string) => api<T>('DELETE', path);
 /** After sign-in or sign-out the CSRF secret cookie may change; start afresh. */
 export function resetCsrf(): void {
   csrfToken = null;
+  csrfValue = null;
+}
+
+/**
+ * A request that must outlive the page (sent from `pagehide`): keepalive, fire and forget.
+ * It needs a CSRF token already fetched, which any earlier state change has done.
+ */
+export function sendOnUnload(method: Method, path: string): void {
+  if (!csrfValue) return;
+  void fetch(path, {
+    method,
+    keepalive: true,
+    credentials: 'same-origin',
+    headers: { 'x-csrf-token': csrfValue },
+  }).catch(() => undefined);
 }
 
 /**

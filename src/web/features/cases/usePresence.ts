@@ -3,7 +3,7 @@
 import { useEffect } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { PresenceView } from '../../../contracts/live.js';
-import { del, get, put } from '../../api/client.js';
+import { del, get, put, sendOnUnload } from '../../api/client.js';
 import { keys } from '../../api/queries.js';
 
 const RENEW_MS = 15_000;
@@ -23,12 +23,16 @@ export function usePresence(ref: string, composing: boolean): PresenceView['othe
     return () => clearInterval(timer);
   }, [path, ref, state, queryClient]);
 
-  useEffect(
-    () => () => {
+  useEffect(() => {
+    // Leaving within the app unmounts this; closing or reloading the tab does not, so say
+    // goodbye from pagehide too, with a request that survives the unload.
+    const onHide = () => sendOnUnload('DELETE', path);
+    window.addEventListener('pagehide', onHide);
+    return () => {
+      window.removeEventListener('pagehide', onHide);
       void del(path).catch(() => undefined);
-    },
-    [path],
-  );
+    };
+  }, [path]);
 
   const others = useQuery({
     queryKey: keys.presence(ref),

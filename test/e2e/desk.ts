@@ -1,0 +1,67 @@
+// A desk for browser journeys: the real app on a real port, serving the built web app, on a
+// fresh database (SQLite, or a fresh PostgreSQL schema), driven by Debian's Chromium.
+import fs from 'node:fs';
+import net from 'node:net';
+import { AxeBuilder } from '@axe-core/playwright';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { DEFAULT_WEB_ROOT } from '../../src/server/app.js';
+import type { DialectName } from '../../src/server/db/index.js';
+import { makeHarness, type Harness } from '../../src/server/testing/harness.js';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const hasBrowser = fs.existsSync(CHROMIUM);
+
+export interface Desk {
+  h: Harness;
+  base: string;
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export async function openDesk(dialect: DialectName): Promise<Desk> {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  // Browsers keep real time (presence renewals, relative dates).
+  const h = await makeHarness(dialect, { webRoot: DEFAULT_WEB_ROOT, publicUrl: base, realTime: true });
+  await h.app.listen({ port, host: '127.0.0.1' });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-dev-shm-usage'],
+  });
+  return {
+    h,
+    base,
+    browser,
+    close: async () => {
+      await browser.close();
+      await h.close();
+    },
+  };
+}
+
+export async function signInAs(page: Page, base: string, email: string, password: string): Promise<void> {
+  await page.goto(`${base}/login`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(/\/queue\//);
+}
+
+/** WCAG 2.2 AA violations on the page as it is now, as readable lines. */
+export async function accessibilityViolations(page: Page): Promise<string[]> {
+  const result = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
+    .analyze();
+  return result.violations.map(
+    (v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+  );
+}
