@@ -66,8 +66,9 @@ async function freePort(): Promise<number> {
 function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; base: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
-      env: { ...process.env, ...env, SEED_DEMO: 'false', LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'pipe', 'inherit'],
+      // Default logging (every request at info), written to /dev/null: what a deployment pays.
+      env: { ...process.env, ...env, SEED_DEMO: 'false' },
+      stdio: ['ignore', 'ignore', 'inherit'],
     });
     const base = `http://127.0.0.1:${env.PORT}`;
     child.on('exit', (code) => reject(new Error(`server exited with ${code}`)));

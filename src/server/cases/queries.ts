@@ -1,7 +1,7 @@
 // SQL for cases: the queues (keyset-paginated, index-backed), counters, timelines.
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
 import type { QueueFilters } from '../../contracts/cases.js';
-import type { CaseStatus, Database } from '../db/types.js';
+import type { CasesTable, CaseStatus, Database } from '../db/types.js';
 
 /**
  * The open-status condition, written literally and exactly as in the partial indexes of
@@ -107,10 +107,10 @@ function queueWhere(db: Kysely<Database>, scope: QueueScope, f: QueueFilters) {
     const tag = f.tag;
     q = q.where(({ exists, selectFrom }) =>
       exists(
-        selectFrom('case_tags as t')
-          .select('t.case_id')
-          .whereRef('t.case_id', '=', 'c.id')
-          .where('t.tag', '=', tag),
+        selectFrom('case_tags as ct')
+          .select('ct.case_id')
+          .whereRef('ct.case_id', '=', 'c.id')
+          .where('ct.tag', '=', tag),
       ),
     );
   }
@@ -119,6 +119,7 @@ function queueWhere(db: Kysely<Database>, scope: QueueScope, f: QueueFilters) {
 
 export type Keyset = [number, number];
 
+/** One queue page with its list columns, in one index-ordered query. */
 export async function queuePage(
   db: Kysely<Database>,
   scope: QueueScope,
@@ -128,7 +129,7 @@ export async function queuePage(
 ) {
   const byActivity = f.sort === 'activity';
   const col = byActivity ? 'c.last_activity_at' : 'c.created_at';
-  let q = queueWhere(db, scope, f).select(['c.id', `${col} as k`]);
+  let q = withSummaryColumns(queueWhere(db, scope, f));
   if (after) {
     // Activity: newest first. Age: oldest first (longest waiting at the top).
     q = q.where(({ eb, refTuple, tuple }) =>
@@ -154,48 +155,73 @@ export async function cappedCount(
   return Number(row.n);
 }
 
+/** The columns of a case's list row: the case and the names it points to. */
+function withSummaryColumns<Q extends SelectQueryBuilder<Database & { c: CasesTable }, 'c', object>>(qb: Q) {
+  return qb
+    .leftJoin('patrons as p', 'p.id', 'c.patron_id')
+    .leftJoin('teams as t', 't.id', 'c.team_id')
+    .leftJoin('users as u', 'u.id', 'c.assignee_id')
+    .select([
+      'c.id',
+      'c.number',
+      'c.subject',
+      'c.status',
+      'c.priority',
+      'c.channel',
+      'c.patron_id',
+      'p.name as patron_name',
+      'c.team_id',
+      't.name as team_name',
+      'c.assignee_id',
+      'u.name as assignee_name',
+      'c.created_at',
+      'c.last_activity_at',
+    ]);
+}
+
+/** Tags of some cases, by case id. */
+export async function tagsOf(db: Kysely<Database>, ids: number[]): Promise<Map<number, string[]>> {
+  const byCase = new Map<number, string[]>();
+  if (!ids.length) return byCase;
+  const rows = await db
+    .selectFrom('case_tags')
+    .select(['case_id', 'tag'])
+    .where('case_id', 'in', ids)
+    .orderBy('tag')
+    .execute();
+  for (const t of rows) byCase.set(t.case_id, [...(byCase.get(t.case_id) ?? []), t.tag]);
+  return byCase;
+}
+
+/** Rows with their tags attached. */
+export async function withTags<R extends { id: number }>(db: Kysely<Database>, rows: R[]) {
+  const tags = await tagsOf(db, rows.map((r) => r.id));
+  return rows.map((r) => ({ ...r, tags: tags.get(r.id) ?? [] }));
+}
+
 /** The list-row shape of some cases, in the order of `ids`. */
 export async function caseSummaries(db: Kysely<Database>, ids: number[]) {
   if (!ids.length) return [];
-  const [rows, tags] = await Promise.all([
-    db
-      .selectFrom('cases as c')
-      .leftJoin('patrons as p', 'p.id', 'c.patron_id')
-      .leftJoin('teams as t', 't.id', 'c.team_id')
-      .leftJoin('users as u', 'u.id', 'c.assignee_id')
-      .select([
-        'c.id',
-        'c.number',
-        'c.subject',
-        'c.status',
-        'c.priority',
-        'c.channel',
-        'c.patron_id',
-        'p.name as patron_name',
-        'c.team_id',
-        't.name as team_name',
-        'c.assignee_id',
-        'u.name as assignee_name',
-        'c.created_at',
-        'c.last_activity_at',
-      ])
-      .where('c.id', 'in', ids)
-      .execute(),
-    db
-      .selectFrom('case_tags')
-      .select(['case_id', 'tag'])
-      .where('case_id', 'in', ids)
-      .orderBy('tag')
-      .execute(),
-  ]);
-  const tagsBy = new Map<number, string[]>();
-  for (const t of tags) tagsBy.set(t.case_id, [...(tagsBy.get(t.case_id) ?? []), t.tag]);
-  const byId = new Map(rows.map((r) => [r.id, { ...r, tags: tagsBy.get(r.id) ?? [] }]));
+  const rows = await withTags(
+    db,
+    await withSummaryColumns(db.selectFrom('cases as c')).where('c.id', 'in', ids).execute(),
+  );
+  const byId = new Map(rows.map((r) => [r.id, r]));
   return ids.flatMap((id) => {
     const r = byId.get(id);
     return r ? [r] : [];
   });
 }
+
+/** A whole case by its number, with the names its list row shows and who created it. */
+export const caseWithNames = (db: Kysely<Database>, orgId: number, number: number) =>
+  withSummaryColumns(db.selectFrom('cases as c'))
+    .leftJoin('users as creator', 'creator.id', 'c.created_by')
+    .selectAll('c')
+    .select('creator.name as creator_name')
+    .where('c.org_id', '=', orgId)
+    .where('c.number', '=', number)
+    .executeTakeFirst();
 export type SummaryRow = Awaited<ReturnType<typeof caseSummaries>>[number];
 
 /** The newest `limit` timeline entries before `before` (or the newest overall), oldest first. */

@@ -11,13 +11,13 @@ export async function listQueue(p: Platform, actor: Actor, query: QueueQuery): P
   const after = query.after === undefined ? undefined : decodeCursor(query.after);
   if (after === null) throw badRequest('is not a valid cursor', 'after');
   const scope = { orgId: actor.orgId, userId: actor.userId, teamId: actor.teamId };
-  const keys = await q.queuePage(p.db, scope, query, after, query.limit + 1);
-  const page = keys.slice(0, query.limit);
-  const rows = await q.caseSummaries(p.db, page.map((k) => k.id));
-  const last = page.at(-1);
+  const found = await q.queuePage(p.db, scope, query, after, query.limit + 1);
+  const rows = await q.withTags(p.db, found.slice(0, query.limit));
+  const last = rows.at(-1);
+  const key = (r: NonNullable<typeof last>) => (query.sort === 'activity' ? r.last_activity_at : r.created_at);
   return {
     items: rows.map((r) => toCaseSummary(r, actor.casePrefix)),
-    nextCursor: keys.length > query.limit && last ? encodeCursor(Number(last.k), last.id) : null,
+    nextCursor: found.length > query.limit && last ? encodeCursor(key(last), last.id) : null,
   };
 }
 

@@ -217,23 +217,24 @@ export async function requireCase(db: Kysely<Database>, actor: Actor, ref: strin
 }
 
 export async function getCase(p: Platform, actor: Actor, ref: string): Promise<CaseDetail> {
-  const row = await requireCase(p.db, actor, ref);
-  const [[summary], entries, creator] = await Promise.all([
-    q.caseSummaries(p.db, [row.id]),
-    q.timeline(p.db, row.id, { limit: TIMELINE_PAGE }),
-    row.created_by
-      ? p.db.selectFrom('users').select(['id', 'name']).where('id', '=', row.created_by).executeTakeFirst()
-      : undefined,
+  const parsed = parseRef(ref);
+  const found =
+    parsed && parsed.prefix === actor.casePrefix
+      ? await q.caseWithNames(p.db, actor.orgId, parsed.number)
+      : undefined;
+  if (!found) throw notFound(`Case ${ref}`);
+  const [tags, entries] = await Promise.all([
+    q.tagsOf(p.db, [found.id]),
+    q.timeline(p.db, found.id, { limit: TIMELINE_PAGE }),
   ]);
-  if (!summary) throw notFound(`Case ${ref}`);
   return toCaseDetail({
-    row,
-    summary,
+    row: found,
+    summary: { ...found, tags: tags.get(found.id) ?? [] },
     prefix: actor.casePrefix,
     entries: entries.rows,
     earlier: entries.earlier,
-    creator: creator ?? null,
-    allowed: [...allowedNext(row.status)],
+    creator: found.created_by !== null && found.creator_name !== null ? { id: found.created_by, name: found.creator_name } : null,
+    allowed: [...allowedNext(found.status)],
     publicUrl: p.publicUrl,
   });
 }
