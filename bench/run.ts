@@ -35,13 +35,15 @@ import { BENCH_LOGIN } from '../scripts/corpus.js';
 const { values: args } = parseArgs({
   options: {
     dialect: { type: 'string', default: 'both' },
-    iterations: { type: 'string', default: '300' },
+    iterations: { type: 'string', default: '500' },
+    warmup: { type: 'string', default: '300' },
     'data-dir': { type: 'string', default: '.bench-data' },
     write: { type: 'boolean', default: false },
   },
   strict: false,
 });
 const N = Number(args.iterations);
+const WARMUP = Number(args.warmup ?? 300);
 const SEARCHES = ['wheelchair seating', 'lost umbrella', 'hearing loop', 'drama camp', 'donation receipt', 'parking garage', 'group booking', 'gift certificate', 'service dog', 'refund cancelled'];
 
 interface Stat {
@@ -122,77 +124,103 @@ class Http {
   }
 }
 
-/** Runs a service once with a logging Kysely to learn the exact statements it issues. */
+/**
+ * Runs a service once with a logging Kysely to learn the exact statements it issues, then
+ * replays them straight on the driver. A write is replayed in a transaction that commits (as
+ * the endpoint's does: FTS5 flushes at commit), and is undone outside the timing so that it
+ * can run again with the same values.
+ */
 interface Replayer {
   capture<T>(fn: (p: Platform) => Promise<T>, undo?: (p: Platform, result: T) => Promise<unknown>): Promise<CompiledQuery[]>;
-  /** Runs the statements back to back; writes are rolled back (the case can only be made once). */
   run(qs: CompiledQuery[], write: boolean): Promise<number>;
   close(): Promise<void>;
 }
 
 function replayer(dialect: 'sqlite' | 'postgres', file: string, url: string | undefined): Replayer {
   let captured: CompiledQuery[] = [];
+  let undoLast: (() => Promise<unknown>) | undefined;
   const log = (e: { level: string; query: CompiledQuery }) => {
     if (e.level === 'query') captured.push(e.query);
   };
+  const control = (q: CompiledQuery) => /^(begin|commit|rollback)$/i.test(q.sql);
+  let p: Platform;
+  let kysely: Kysely<Database>;
+  let execute: (q: CompiledQuery) => Promise<void> | void;
+  let tx: (sqlText: string) => Promise<void> | void;
+  let closeRaw: () => Promise<void> | void;
   if (dialect === 'sqlite') {
     const raw = new SQLite(file);
+    raw.pragma('foreign_keys = ON');
     raw.pragma('cache_size = -65536');
-    const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: new SQLite(file) }), log });
-    const p: Platform = { db: kysely, dialect, clock: systemClock, events: new LocalEventBus(), search: new SqliteSearch(), sessions: new SessionCache(), publicUrl: 'http://bench' };
+    raw.pragma('synchronous = NORMAL');
+    const app = new SQLite(file);
+    app.pragma('foreign_keys = ON');
+    kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: app }), log });
+    p = { db: kysely, dialect, clock: systemClock, events: new LocalEventBus(), search: new SqliteSearch(), sessions: new SessionCache(), publicUrl: 'http://bench' };
     const prepared = new Map<string, SQLite.Statement>();
-    return {
-      async capture(fn, undo) {
-        captured = [];
-        const result = await fn(p);
-        const statements = captured;
-        if (undo) await undo(p, result);
-        return statements;
-      },
-      async run(qs, write) {
-        const t = process.hrtime.bigint();
-        if (write) raw.exec('begin');
-        for (const q of qs) {
-          if (/^(begin|commit|rollback)$/i.test(q.sql)) continue;
-          let st = prepared.get(q.sql);
-          if (!st) prepared.set(q.sql, (st = raw.prepare(q.sql)));
-          const params = q.parameters as unknown[];
-          if (st.reader) st.all(...params);
-          else st.run(...params);
-        }
-        if (write) raw.exec('rollback');
-        return Number(process.hrtime.bigint() - t) / 1e6;
-      },
-      async close() {
-        raw.close();
-        await kysely.destroy();
-      },
+    execute = (q) => {
+      let st = prepared.get(q.sql);
+      if (!st) prepared.set(q.sql, (st = raw.prepare(q.sql)));
+      const params = q.parameters as unknown[];
+      if (st.reader) st.all(...params);
+      else st.run(...params);
     };
+    tx = (sqlText) => {
+      raw.exec(sqlText);
+    };
+    closeRaw = () => {
+      raw.close();
+    };
+  } else {
+    const pool = new pg.Pool({ connectionString: url, max: 2 });
+    kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log });
+    p = { db: kysely, dialect, clock: systemClock, events: new LocalEventBus(), search: new PostgresSearch(), sessions: new SessionCache(), publicUrl: 'http://bench' };
+    const client = new pg.Client({ connectionString: url });
+    const connected = client.connect();
+    execute = async (q) => {
+      await connected;
+      await client.query(q.sql, q.parameters as unknown[]);
+    };
+    tx = async (sqlText) => {
+      await connected;
+      await client.query(sqlText);
+    };
+    closeRaw = () => client.end();
   }
-  const pool = new pg.Pool({ connectionString: url, max: 2 });
-  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log });
-  const p: Platform = { db: kysely, dialect, clock: systemClock, events: new LocalEventBus(), search: new PostgresSearch(), sessions: new SessionCache(), publicUrl: 'http://bench' };
-  const client = new pg.Client({ connectionString: url });
-  const connected = client.connect();
   return {
-    async capture(fn) {
+    async capture(fn, undo) {
+      const maxIds = await kysely
+        .selectFrom('cases')
+        .select((eb) => [eb.fn.max('id').as('c'), eb.selectFrom('case_entries').select((e) => e.fn.max('id').as('e')).as('e')])
+        .executeTakeFirstOrThrow();
       captured = [];
-      await fn(p);
-      return captured;
+      const result = await fn(p);
+      const statements = captured.filter((q) => !control(q));
+      if (undo) {
+        undoLast = async () => {
+          await undo(p, result);
+          if (dialect === 'postgres') {
+            // Identity sequences move on even when rows go: put them back so the replayed
+            // inserts get the same ids the captured statements refer to.
+            await tx(`select setval(pg_get_serial_sequence('cases', 'id'), ${Number(maxIds.c)})`);
+            await tx(`select setval(pg_get_serial_sequence('case_entries', 'id'), ${Number(maxIds.e)})`);
+          }
+        };
+        await undoLast();
+      }
+      return statements;
     },
     async run(qs, write) {
-      await connected;
       const t = process.hrtime.bigint();
-      if (write) await client.query('begin');
-      for (const q of qs) {
-        if (/^(begin|commit|rollback)$/i.test(q.sql)) continue;
-        await client.query(q.sql, q.parameters as unknown[]);
-      }
-      if (write) await client.query('rollback');
-      return Number(process.hrtime.bigint() - t) / 1e6;
+      if (write) await tx('begin');
+      for (const q of qs) await execute(q);
+      if (write) await tx('commit');
+      const ms = Number(process.hrtime.bigint() - t) / 1e6;
+      if (write) await undoLast?.();
+      return ms;
     },
     async close() {
-      await client.end();
+      await closeRaw();
       await kysely.destroy();
     },
   };
@@ -232,7 +260,11 @@ async function benchDialect(dialect: 'sqlite' | 'postgres') {
     ) => {
       const server: number[] = [];
       const clientMs: number[] = [];
-      for (let i = 0; i < Math.min(20, N); i++) await http.req(urls().method ?? 'GET', urls().url, urls().body); // warm up
+      // Warm up until V8 has optimized the hot paths, as on a server that has been running.
+      for (let i = 0; i < WARMUP; i++) {
+        const u = urls();
+        await http.req(u.method ?? 'GET', u.url, u.body);
+      }
       for (let i = 0; i < N; i++) {
         const u = urls();
         const t = performance.now();
@@ -242,7 +274,7 @@ async function benchDialect(dialect: 'sqlite' | 'postgres') {
       }
       const sqlMs: number[] = [];
       const statements = await sql.capture((p) => serviceCall(p, 0), undo);
-      for (let i = 0; i < Math.min(20, N); i++) await sql.run(statements, write);
+      for (let i = 0; i < WARMUP; i++) await sql.run(statements, write);
       for (let i = 0; i < N; i++) sqlMs.push(await sql.run(statements, write));
       rows.push({ name, server: stat(server), client: stat(clientMs), sql: stat(sqlMs) });
       console.log(`  ${name}: server p50 ${stat(server).p50.toFixed(2)} ms, p95 ${stat(server).p95.toFixed(2)} ms; SQL p50 ${stat(sqlMs).p50.toFixed(2)} ms (${statements.length} statements)`);
@@ -325,7 +357,7 @@ if (args.write) {
   const header = [
     `## Run of ${new Date().toISOString().slice(0, 10)}`,
     '',
-    `Command: \`npm run bench${process.argv.slice(2).length ? ' -- ' + process.argv.slice(2).join(' ') : ''}\`, ${N} sequential requests per measure after 20 warm-up requests.`,
+    `Command: \`npm run bench${process.argv.slice(2).length ? ' -- ' + process.argv.slice(2).join(' ') : ''}\`, ${N} sequential requests per measure after ${WARMUP} warm-up requests.`,
     `Machine: ${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, ${os.type()} ${os.release()}, Node ${process.version}.`,
     '',
   ].join('\n');
