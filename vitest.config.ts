@@ -10,6 +10,7 @@ export default defineConfig({
         test: {
           name: 'server',
           include: ['src/**/*.test.ts'],
+          globalSetup: ['test/server-setup.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },
