@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Email, Password, Role, text } from './common.js';
+import { Email, Id, Password, RefId, Role, text } from './common.js';
 
 export const isTimeZone = (tz: string) => {
   try {
@@ -24,7 +24,7 @@ export const OrgUpdateBody = z.object({
   name: text(120).optional(),
   locale: Locale.optional(),
   timeZone: TimeZone.optional(),
-  defaultTeamId: z.number().int().positive().nullable().optional(),
+  defaultTeamId: RefId.nullable().optional(),
 });
 
 export const UserView = z
@@ -47,14 +47,14 @@ export const UserCreateBody = z.object({
   email: Email,
   name: text(120),
   role: Role,
-  teamId: z.number().int().positive().nullable().optional(),
+  teamId: RefId.nullable().optional(),
   password: Password,
 });
 
 export const UserUpdateBody = z.object({
   name: text(120).optional(),
   role: Role.optional(),
-  teamId: z.number().int().positive().nullable().optional(),
+  teamId: RefId.nullable().optional(),
   active: z.boolean().optional(),
   password: Password.optional(),
 });
@@ -81,7 +81,7 @@ export const AuditEntryView = z
 export type AuditEntryView = z.infer<typeof AuditEntryView>;
 
 export const AuditQuery = z.object({
-  before: z.coerce.number().int().positive().optional(),
+  before: Id.optional(),
   action: z.string().max(60).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Cursor, OptionalEmail, optionalText, text } from './common.js';
+import { Cursor, Id, OptionalEmail, RefId, optionalText, text } from './common.js';
 
 export const STATUSES = ['new', 'open', 'waiting', 'promised', 'resolved', 'closed'] as const;
 export const OPEN_STATUSES = ['new', 'open', 'waiting', 'promised'] as const;
@@ -108,7 +108,7 @@ export const CaseDetail = CaseSummary.extend({
 export type CaseDetail = z.infer<typeof CaseDetail>;
 
 export const EntriesQuery = z.object({
-  before: z.coerce.number().int().positive(),
+  before: Id,
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 export const EntriesPage = z.object({ entries: z.array(EntryView), earlierEntries: z.boolean() });
@@ -130,9 +130,9 @@ export const QueueFilters = z.object({
   status: Status.optional(),
   priority: Priority.optional(),
   channel: Channel.optional(),
-  teamId: z.coerce.number().int().positive().optional(),
+  teamId: Id.optional(),
   /** A user id, or "none" for unassigned. */
-  assigneeId: z.union([z.literal('none'), z.coerce.number().int().positive()]).optional(),
+  assigneeId: z.union([z.literal('none'), Id]).optional(),
   tag: z.string().trim().toLowerCase().min(1).max(40).optional(),
   sort: z.enum(['activity', 'age']).default('activity'),
 });
@@ -172,7 +172,7 @@ export const NewPatronInline = z.object({
 export const CaseCreateBody = z
   .object({
     channel: Channel,
-    patronId: z.number().int().positive().optional(),
+    patronId: RefId.optional(),
     patron: NewPatronInline.optional(),
     subject: text(200),
     body: text(20000),
@@ -181,8 +181,8 @@ export const CaseCreateBody = z
     road: Road.optional(),
     status: Status.optional(),
     priority: Priority.default('normal'),
-    teamId: z.number().int().positive().nullable().optional(),
-    assigneeId: z.number().int().positive().nullable().optional(),
+    teamId: RefId.nullable().optional(),
+    assigneeId: RefId.nullable().optional(),
     tags: Tags.default([]),
   })
   .refine((b) => !(b.patronId && b.patron), {
@@ -196,8 +196,8 @@ export const CaseUpdateBody = z
     subject: text(200).optional(),
     status: Status.optional(),
     priority: Priority.optional(),
-    teamId: z.number().int().positive().nullable().optional(),
-    assigneeId: z.number().int().positive().nullable().optional(),
+    teamId: RefId.nullable().optional(),
+    assigneeId: RefId.nullable().optional(),
     tags: Tags.optional(),
     /** Supervisors may override the status rules; the reason goes to the audit log. */
     overrideReason: optionalText(500),

@@ -27,7 +27,12 @@ export const errorReplies = {
   429: ErrorBody,
 } as const;
 
-export const Id = z.coerce.number().int().positive();
+/** Keys are 32-bit integers in both databases: a larger id cannot exist. */
+export const MAX_ID = 2_147_483_647;
+/** An id in a path or query string. */
+export const Id = z.coerce.number().int().positive().max(MAX_ID, 'is not a known id');
+/** An id in a JSON body. */
+export const RefId = z.number().int().positive().max(MAX_ID, 'is not a known id');
 
 export const Ok = z.object({ ok: z.literal(true) });
 

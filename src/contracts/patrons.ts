@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CaseSummary } from './cases.js';
-import { Email, OptionalEmail, optionalText, text } from './common.js';
+import { Email, Id, OptionalEmail, optionalText, text } from './common.js';
 
 export const PatronNoteKind = z.enum(['general', 'personal']);
 
@@ -56,4 +56,4 @@ export const PatronUpdateBody = z.object({
 });
 
 export const PatronNoteBody = z.object({ kind: PatronNoteKind, body: text(5000) });
-export const PatronParams = z.object({ id: z.coerce.number().int().positive() });
+export const PatronParams = z.object({ id: Id });

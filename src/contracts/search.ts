@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Id } from './common.js';
 import { CaseSummary, Status } from './cases.js';
 import { PatronSummary } from './patrons.js';
 
@@ -6,12 +7,19 @@ import { PatronSummary } from './patrons.js';
 export const Highlighted = z.array(z.object({ text: z.string(), hit: z.boolean() }));
 export type Highlighted = z.infer<typeof Highlighted>;
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-11-23');
+const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-11-23')
+  .refine((d) => {
+    const [y, m, dd] = d.split('-').map(Number) as [number, number, number];
+    const t = new Date(Date.UTC(y, m - 1, dd));
+    return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === dd;
+  }, 'is not a calendar date');
 
 export const SearchQuery = z.object({
   q: z.string().trim().min(1, 'must not be empty').max(200),
   status: Status.optional(),
-  teamId: z.coerce.number().int().positive().optional(),
+  teamId: Id.optional(),
   /** Cases created on or after this day (organization's time zone). */
   from: day.optional(),
   /** Cases created on or before this day. */

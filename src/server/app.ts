@@ -26,7 +26,7 @@ import { liveRoutes } from './live/routes.js';
 import { patronRoutes } from './patrons/routes.js';
 import { PUBLIC, installAccessControl } from './platform/access.js';
 import type { Platform } from './platform/context.js';
-import { AppError, installErrorHandler, installNotFound } from './platform/errors.js';
+import { AppError, installErrorHandler, installNotFound, refuseNulCharacters } from './platform/errors.js';
 import type { App } from './platform/http.js';
 import { sharedSecret } from './platform/index.js';
 import { searchRoutes } from './search/routes.js';
@@ -74,6 +74,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
+  refuseNulCharacters(app);
 
   // Server-Timing: what the server spent on a request (read by the benchmark and by browsers).
   app.addHook('onRequest', async (req) => {

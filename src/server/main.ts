@@ -5,6 +5,7 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { anyUser } from './admin/queries.js';
 import { migrateToLatest, openDb } from './db/index.js';
 import { DEMO_LOGINS, DEMO_PASSWORD, seedDemo } from './demo/seed.js';
+import { scheduleHousekeeping } from './platform/housekeeping.js';
 import { createPlatform } from './platform/index.js';
 
 async function start(config: Config) {
@@ -27,6 +28,7 @@ async function start(config: Config) {
     logger: { level: config.logLevel },
   });
   await app.listen({ port: config.port, host: config.host });
+  const stopHousekeeping = scheduleHousekeeping(platform, app.log);
 
   const where = db.dialect === 'postgres' ? 'PostgreSQL' : config.database.sqliteFile;
   console.log(`\nServewell is serving ${config.publicUrl} (database: ${where})`);
@@ -45,6 +47,7 @@ async function start(config: Config) {
 
   const stop = async (signal: string) => {
     console.log(`${signal}: shutting down`);
+    stopHousekeeping();
     await app.close();
     await platform.events.close();
     await db.close();

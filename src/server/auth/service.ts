@@ -6,7 +6,7 @@ import { createOrganization, insertUser, toOrgView } from '../admin/service.js';
 import * as admin from '../admin/queries.js';
 import { SESSION_IDLE_MS, SESSION_MAX_MS } from '../platform/access.js';
 import { audit } from '../platform/audit.js';
-import type { Actor, Platform } from '../platform/context.js';
+import { needsRowLocks, type Actor, type Platform } from '../platform/context.js';
 import { AppError, badRequest, conflict, notFound } from '../platform/errors.js';
 import {
   dummyPasswordHash,
@@ -35,56 +35,67 @@ async function createSession(tx: Kysely<Database>, userId: number, now: number):
   return token;
 }
 
+/**
+ * One answer for an unknown email, a wrong password, a locked or a deactivated account, after
+ * the same password-hashing work, so that the answer does not tell whether an account exists.
+ */
 const badCredentials = () =>
-  new AppError(401, 'bad_credentials', 'That email and password do not match an account.');
+  new AppError(
+    401,
+    'bad_credentials',
+    `That email and password do not match an account. After ${MAX_FAILED_LOGINS} failed attempts an account is locked for ${LOCKOUT_MS / 60000} minutes; an admin can reset the password.`,
+  );
 
 export async function login(
   p: Platform,
   input: { email: string; password: string; ip: string },
 ): Promise<{ token: string; userId: number }> {
   const user = await admin.findUserByEmail(p.db, input.email);
-  const now = p.clock.now();
-  if (user && user.locked_until !== null && user.locked_until > now) {
-    await audit(p.db, {
-      orgId: user.org_id,
-      actorId: null,
-      action: 'login.refused_locked',
-      targetType: 'user',
-      targetId: user.id,
-      ip: input.ip,
-      at: now,
-    });
-    throw lockedError(user.locked_until - now);
-  }
   // Verify outside any transaction: argon2 is deliberately slow, and an open transaction would
-  // hold SQLite's single writer for that long. Unknown users cost the same time as known ones.
+  // hold SQLite's single writer for that long.
   const ok = await verifyPassword(user?.password_hash ?? (await dummyPasswordHash()), input.password);
-  const active = !!user && user.deactivated_at === null;
+  const now = p.clock.now();
 
-  return inTransaction(p, async (tx) => {
-    if (!user || !ok || !active) {
-      let locked = false;
-      if (user && active) {
-        const failed = user.failed_logins + 1;
-        locked = failed >= MAX_FAILED_LOGINS;
+  const outcome = await inTransaction(p, async (tx) => {
+    const base = { actorId: null, ip: input.ip, at: now, detail: { email: input.email } };
+    if (!user) {
+      await audit(tx, { ...base, orgId: null, action: 'login.failed' });
+      return null;
+    }
+    const target = { ...base, orgId: user.org_id, targetType: 'user', targetId: user.id };
+    // Re-read under the row lock: a parallel attempt may have counted a failure or locked it.
+    const state = await tx
+      .selectFrom('users')
+      .select(['locked_until', 'deactivated_at'])
+      .where('id', '=', user.id)
+      .$if(needsRowLocks(p), (qb) => qb.forUpdate())
+      .executeTakeFirstOrThrow();
+    if (state.deactivated_at !== null) {
+      await audit(tx, { ...target, action: 'login.failed', detail: { ...base.detail, reason: 'deactivated' } });
+      return null;
+    }
+    if (state.locked_until !== null && state.locked_until > now) {
+      await audit(tx, { ...target, action: 'login.refused_locked' });
+      return null;
+    }
+    if (!ok) {
+      // Counted in the database, not from a value read earlier: parallel guesses all count.
+      const { failed_logins } = await tx
+        .updateTable('users')
+        .set((eb) => ({ failed_logins: eb('failed_logins', '+', 1) }))
+        .where('id', '=', user.id)
+        .returning('failed_logins')
+        .executeTakeFirstOrThrow();
+      const locks = failed_logins >= MAX_FAILED_LOGINS;
+      if (locks) {
         await tx
           .updateTable('users')
-          .set(locked ? { failed_logins: 0, locked_until: now + LOCKOUT_MS } : { failed_logins: failed })
+          .set({ failed_logins: 0, locked_until: now + LOCKOUT_MS })
           .where('id', '=', user.id)
           .execute();
       }
-      await audit(tx, {
-        orgId: user?.org_id ?? null,
-        actorId: null,
-        action: locked ? 'login.locked' : 'login.failed',
-        targetType: user ? 'user' : undefined,
-        targetId: user?.id,
-        detail: { email: input.email, ...(user && !active ? { reason: 'deactivated' } : {}) },
-        ip: input.ip,
-        at: now,
-      });
-      if (locked) return { error: lockedError(LOCKOUT_MS) };
-      return { error: badCredentials() };
+      await audit(tx, { ...target, action: locks ? 'login.locked' : 'login.failed' });
+      return null;
     }
     await tx
       .updateTable('users')
@@ -92,30 +103,12 @@ export async function login(
       .where('id', '=', user.id)
       .execute();
     const token = await createSession(tx, user.id, now);
-    await audit(tx, {
-      orgId: user.org_id,
-      actorId: user.id,
-      action: 'login.succeeded',
-      targetType: 'user',
-      targetId: user.id,
-      ip: input.ip,
-      at: now,
-    });
+    await audit(tx, { ...target, actorId: user.id, action: 'login.succeeded', detail: undefined });
     return { token, userId: user.id };
-  }).then((r) => {
-    // The failed attempt is committed (counted and audited) before the error is thrown.
-    if ('error' in r) throw r.error;
-    return r;
   });
-}
-
-function lockedError(ms: number) {
-  const minutes = Math.max(1, Math.ceil(ms / 60000));
-  return new AppError(
-    429,
-    'locked',
-    `Too many failed sign-in attempts. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}, or ask an admin to reset your password.`,
-  );
+  // A failed attempt is committed (counted and audited) before the refusal goes out.
+  if (!outcome) throw badCredentials();
+  return outcome;
 }
 
 export async function logout(p: Platform, sessionId: string | null): Promise<void> {

@@ -67,18 +67,37 @@ describeEachDialect('cases', (h) => {
   it('writes nothing when a request fails half way', async () => {
     const org = await makeOrg(h());
     const c = await org.as('associate');
+    // The new patron is inserted before the status is refused: the whole request rolls back.
     const res = await c.post('/api/cases', {
       channel: 'phone',
       patron: { name: 'Ghost Patron', email: 'ghost@example.org' },
       subject: 'Should not exist',
       body: 'Nothing of this may be stored.',
-      assigneeId: 999999,
+      status: 'closed',
     });
     expect(res.statusCode).toBe(400);
-    expect(res.json().error.field).toBe('assigneeId');
+    expect(res.json().error.field).toBe('status');
     const patrons = await h().db.kysely.selectFrom('patrons').select('id').where('email', '=', 'ghost@example.org').execute();
     expect(patrons).toEqual([]);
+    expect((await c.get('/api/patrons/lookup?q=ghost')).json().items).toEqual([]);
     expect((await logCall(c)).ref).toBe('SW-1001');
+  });
+
+  it('refuses NUL characters and impossible ids with a 400, on every database', async () => {
+    const org = await makeOrg(h());
+    const c = await org.as('associate');
+    const nul = await c.post('/api/cases', { channel: 'phone', patron: { name: 'A\u0000B' }, subject: 's', body: 'b' });
+    expect(nul.statusCode).toBe(400);
+    expect(nul.json().error.field).toBe('patron.name');
+    const big = await c.get('/api/patrons/99999999999');
+    expect(big.statusCode).toBe(400);
+    expect(big.json().error.field).toBe('id');
+    const team = await c.get('/api/cases?queue=open&teamId=99999999999');
+    expect(team.statusCode).toBe(400);
+    const assignee = await c.post('/api/cases', { channel: 'phone', patron: { name: 'X' }, subject: 's', body: 'b', assigneeId: 2 ** 40 });
+    expect(assignee.json().error.field).toBe('assigneeId');
+    const cursor = Buffer.from(JSON.stringify([1, 2 ** 40])).toString('base64url');
+    expect((await c.get(`/api/cases?queue=open&after=${cursor}`)).statusCode).toBe(400);
   });
 
   it('names the field of every kind of bad input', async () => {
@@ -370,6 +389,45 @@ describeEachDialect('queues', (h) => {
     expect((await c.get('/api/cases/counts')).json()).toEqual(expected);
     // 12 logged, two resolved and both reopened (patron message, override), one deleted.
     expect(expected.open).toBe(11);
+  });
+
+  it('keeps counters and status rules right when colleagues change the same cases at once', async () => {
+    const org = await makeOrg(h());
+    const associate = await org.as('associate');
+    const supervisor = await org.as('supervisor');
+    const refs: string[] = [];
+    for (let i = 0; i < 12; i++) refs.push((await logCall(associate, { subject: `Race ${i}` })).ref);
+    // One resolves while another reassigns and a third logs a patron message, all at once.
+    await Promise.all(
+      refs.flatMap((ref) => [
+        associate.patch(`/api/cases/${ref}`, { status: 'resolved' }),
+        supervisor.patch(`/api/cases/${ref}`, { assigneeId: org.users.supervisor.id, teamId: org.teams.development }),
+        supervisor.post(`/api/cases/${ref}/entries`, { kind: 'patron_message', body: 'Calling again' }),
+      ]),
+    );
+    const db = h().db.kysely;
+    const open = sql<boolean>`status in ('new', 'open', 'waiting', 'promised')`;
+    const count = async (where: (q: ReturnType<typeof base>) => ReturnType<typeof base>) =>
+      Number((await where(base()).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    const base = () => db.selectFrom('cases').where('org_id', '=', org.orgId).where(open);
+    const counts = (await supervisor.get('/api/cases/counts')).json();
+    expect(counts).toEqual({
+      mine: await count((q) => q.where('assignee_id', '=', org.users.supervisor.id)),
+      team: await count((q) => q.where('team_id', '=', org.teams.boxOffice)),
+      unassigned: await count((q) => q.where('assignee_id', 'is', null)),
+      open: await count((q) => q),
+    });
+    const cells = await db.selectFrom('case_counters').select(['status', 'n']).where('org_id', '=', org.orgId).execute();
+    expect(cells.every((c) => c.n >= 0)).toBe(true);
+    expect(cells.reduce((sum, c) => sum + c.n, 0)).toBe(refs.length);
+    // Every case took all three changes, in some order, each from the state the one before left.
+    for (const ref of refs) {
+      const d: CaseDetail = (await supervisor.get(`/api/cases/${ref}`)).json();
+      expect(d.assignee?.id).toBe(org.users.supervisor.id);
+      expect(d.entries.filter((e) => e.kind === 'message_in')).toHaveLength(2);
+      const moves = d.entries.filter((e) => e.eventType === 'status').map((e) => e.eventData as { from: string; to: string });
+      for (let i = 1; i < moves.length; i++) expect(moves[i]!.from).toBe(moves[i - 1]!.to);
+    }
   });
 
   it('saves views per user', async () => {

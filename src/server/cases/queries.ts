@@ -20,16 +20,26 @@ export async function nextCaseNumber(tx: Kysely<Database>, orgId: number) {
     .executeTakeFirstOrThrow();
 }
 
-export const findCaseByNumber = (db: Kysely<Database>, orgId: number, number: number) =>
+/**
+ * `lock`: take the row lock (SELECT … FOR UPDATE) so that concurrent changes to one case queue
+ * up instead of each deciding from a stale copy. PostgreSQL only: SQLite has one writer.
+ */
+export const findCaseByNumber = (db: Kysely<Database>, orgId: number, number: number, lock = false) =>
   db
     .selectFrom('cases')
     .selectAll()
     .where('org_id', '=', orgId)
     .where('number', '=', number)
+    .$if(lock, (qb) => qb.forUpdate())
     .executeTakeFirst();
 
-export const findCaseByToken = (db: Kysely<Database>, token: string) =>
-  db.selectFrom('cases').selectAll().where('status_token', '=', token).executeTakeFirst();
+export const findCaseByToken = (db: Kysely<Database>, token: string, lock = false) =>
+  db
+    .selectFrom('cases')
+    .selectAll()
+    .where('status_token', '=', token)
+    .$if(lock, (qb) => qb.forUpdate())
+    .executeTakeFirst();
 
 /** Moves one case between counter cells; deltas are applied in key order to avoid deadlocks. */
 export async function adjustCounters(

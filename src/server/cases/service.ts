@@ -16,9 +16,9 @@ import type {
   Road,
 } from '../db/types.js';
 import { findTeam, findUser } from '../admin/queries.js';
-import { createPatronIn, findPatronByEmail, touchPatron } from '../patrons/service.js';
+import { createPatronIn, patronForEmail, touchPatron } from '../patrons/service.js';
 import { audit } from '../platform/audit.js';
-import { isManager, type Actor, type Platform } from '../platform/context.js';
+import { isManager, needsRowLocks, type Actor, type Platform } from '../platform/context.js';
 import { badRequest, conflict, notFound } from '../platform/errors.js';
 import { randomToken } from '../platform/passwords.js';
 import { inTransaction, type Emit } from '../platform/tx.js';
@@ -174,8 +174,10 @@ export async function createCase(p: Platform, actor: Actor, input: CaseCreateBod
       if (!exists) throw badRequest('is not a patron of this organization', 'patronId');
       patronId = exists.id;
     } else if (input.patron) {
-      const existing = input.patron.email && (await findPatronByEmail(tx, actor.orgId, input.patron.email));
-      patronId = existing ? existing.id : (await createPatronIn(tx, p, actor.orgId, input.patron)).id;
+      const { email } = input.patron;
+      patronId = email
+        ? (await patronForEmail(tx, p, actor.orgId, { ...input.patron, email })).id
+        : (await createPatronIn(tx, p, actor.orgId, input.patron)).id;
     } else if (input.channel !== 'internal') {
       throw badRequest('is required: pick a patron or add a new one', 'patronId');
     }
@@ -206,11 +208,16 @@ export async function createCase(p: Platform, actor: Actor, input: CaseCreateBod
 }
 
 /** The one check before any case data is read: the case belongs to the actor's organization. */
-export async function requireCase(db: Kysely<Database>, actor: Actor, ref: string): Promise<CaseRow> {
+export async function requireCase(
+  db: Kysely<Database>,
+  actor: Actor,
+  ref: string,
+  lock = false,
+): Promise<CaseRow> {
   const parsed = parseRef(ref);
   const row =
     parsed && parsed.prefix === actor.casePrefix
-      ? await q.findCaseByNumber(db, actor.orgId, parsed.number)
+      ? await q.findCaseByNumber(db, actor.orgId, parsed.number, lock)
       : undefined;
   if (!row) throw notFound(`Case ${ref}`);
   return row;
@@ -337,7 +344,7 @@ export async function updateCase(
   input: CaseUpdateBody,
 ): Promise<CaseDetail> {
   await inTransaction(p, async (tx, emit) => {
-    const row = await requireCase(tx, actor, ref);
+    const row = await requireCase(tx, actor, ref, needsRowLocks(p));
     const now = p.clock.now();
     const set: Partial<CaseRow> = {};
     const changes: Change[] = [];
@@ -477,7 +484,7 @@ export async function addEntry(
     throw badRequest('applies to messages with the patron, not to internal notes', 'road');
   }
   await inTransaction(p, async (tx, emit) => {
-    const row = await requireCase(tx, actor, ref);
+    const row = await requireCase(tx, actor, ref, needsRowLocks(p));
     const now = p.clock.now();
     if (input.kind === 'patron_message') {
       if (input.status) throw badRequest('a patron message sets the status by itself', 'status');
@@ -525,7 +532,7 @@ export async function addEntry(
 /** Admins delete a case (spam, a duplicate): audited, and gone from counters and search. */
 export async function deleteCase(p: Platform, actor: Actor, ref: string): Promise<void> {
   await inTransaction(p, async (tx, emit) => {
-    const row = await requireCase(tx, actor, ref);
+    const row = await requireCase(tx, actor, ref, needsRowLocks(p));
     const now = p.clock.now();
     await q.adjustCounters(tx, row.org_id, [
       { teamId: row.team_id, assigneeId: row.assignee_id, status: row.status, n: -1 },

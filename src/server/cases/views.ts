@@ -1,5 +1,6 @@
 // Rows to contract shapes, and case references ("SW-1042") to and from numbers.
 import type { CaseDetail, CaseSummary, EntryView } from '../../contracts/cases.js';
+import { MAX_ID } from '../../contracts/common.js';
 import type { CaseRow, CaseStatus } from '../db/types.js';
 import type { EntryRow, SummaryRow } from './queries.js';
 
@@ -83,8 +84,10 @@ export function encodeCursor(k: number, id: number): string {
 export function decodeCursor(cursor: string): [number, number] | null {
   try {
     const v: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(v) && v.length === 2 && v.every((n) => Number.isSafeInteger(n))) {
-      return [v[0] as number, v[1] as number];
+    const [k, id] = Array.isArray(v) && v.length === 2 ? (v as unknown[]) : [];
+    // A sort key is an instant (ms); an id is a 32-bit key. Anything else was not ours.
+    if (Number.isSafeInteger(k) && (k as number) >= 0 && Number.isInteger(id) && (id as number) > 0 && (id as number) <= MAX_ID) {
+      return [k as number, id as number];
     }
   } catch {
     // fall through

@@ -34,6 +34,22 @@ describeEachDialect('the public web form and status page', (h) => {
     expect(second.patron!.id).toBe(d.patron!.id);
   });
 
+  it('makes one patron when the same new address writes twice at once', async () => {
+    const org = await makeOrg(h());
+    const results = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        new Client(h().app, `203.0.113.${i + 10}`).post(`/api/public/orgs/${org.slug}/cases`, {
+          ...form,
+          email: 'twice@example.org',
+          subject: `Parallel ${i}`,
+        }),
+      ),
+    );
+    expect(results.map((r) => r.statusCode)).toEqual(Array(6).fill(201));
+    const patrons = await h().db.kysely.selectFrom('patrons').select('id').where('email', '=', 'twice@example.org').execute();
+    expect(patrons).toHaveLength(1);
+  });
+
   it('shows the patron the conversation and never an internal note or event', async () => {
     const org = await makeOrg(h());
     const patron = new Client(h().app);

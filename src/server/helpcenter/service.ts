@@ -6,8 +6,8 @@ import { findOrg, findOrgBySlug, firstOrg } from '../admin/queries.js';
 import { findCaseByToken } from '../cases/queries.js';
 import { openCase, recordPatronMessage } from '../cases/service.js';
 import { formatRef } from '../cases/views.js';
-import { createPatronIn, findPatronByEmail } from '../patrons/service.js';
-import type { Platform } from '../platform/context.js';
+import { patronForEmail } from '../patrons/service.js';
+import { needsRowLocks, type Platform } from '../platform/context.js';
 import { notFound } from '../platform/errors.js';
 import { inTransaction } from '../platform/tx.js';
 
@@ -34,9 +34,7 @@ export async function submitWebForm(p: Platform, slug: string, input: WebFormBod
   return inTransaction(p, async (tx, emit) => {
     const org = await findOrgBySlug(tx, slug);
     if (!org) throw notFound('Organization');
-    const patron =
-      (await findPatronByEmail(tx, org.id, input.email)) ??
-      (await createPatronIn(tx, p, org.id, { name: input.name, email: input.email, phone: input.phone }));
+    const patron = await patronForEmail(tx, p, org.id, { name: input.name, email: input.email, phone: input.phone });
     const row = await openCase(
       tx,
       p,
@@ -97,7 +95,7 @@ export async function caseStatus(p: Platform, token: string): Promise<StatusView
 
 export async function replyOnStatusPage(p: Platform, token: string, message: string): Promise<StatusView> {
   await inTransaction(p, async (tx, emit) => {
-    const row = await findCaseByToken(tx, token);
+    const row = await findCaseByToken(tx, token, needsRowLocks(p));
     const org = row && (await findOrg(tx, row.org_id));
     if (!row || !org) throw notFound('Case');
     await recordPatronMessage(tx, p, row, { body: message, channel: 'web', loggedBy: null }, org.case_prefix, emit);

@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LiveEvent } from '../../contracts/live.js';
 import type { App } from '../platform/http.js';
-import { logCall, makeOrg } from '../testing/factories.js';
+import { signIn } from '../testing/client.js';
+import { PASSWORD, logCall, makeOrg } from '../testing/factories.js';
 import { TEST_DATABASE_URL, describeEachDialect, makeHarness, type Harness } from '../testing/harness.js';
 import { PRESENCE_TTL_MS } from './service.js';
 
@@ -24,6 +25,7 @@ async function openStream(app: App, cookies: Record<string, string>) {
     req.on('error', reject);
   });
   let buffer = '';
+  const ended = new Promise<void>((resolve) => res.on('end', resolve));
   res.setEncoding('utf8');
   res.on('data', (chunk: string) => {
     buffer += chunk;
@@ -55,6 +57,12 @@ async function openStream(app: App, cookies: Record<string, string>) {
         });
       }
     },
+    /** Resolves when the server ends the stream. */
+    ended: (ms: number) =>
+      Promise.race([
+        ended,
+        new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`stream still open after ${ms} ms`)), ms)),
+      ]),
     close: () => req.destroy(),
   };
 }
@@ -76,6 +84,21 @@ describeEachDialect('live updates', (h) => {
       const changes = () => stream.events.filter((x) => x.type === 'case.changed' && x.ref === ref).length;
       await stream.waitFor(() => changes() >= 2);
       expect(stream.events.every((e) => e.orgId === org.orgId)).toBe(true);
+    } finally {
+      stream.close();
+    }
+  });
+
+  it('ends an open stream when its session is signed out', async () => {
+    const org = await makeOrg(h());
+    const supervisor = await signIn(h().app, org.users.supervisor.email, PASSWORD);
+    const stream = await openStream(h().app, supervisor.cookies);
+    try {
+      await supervisor.post('/api/auth/logout');
+      await stream.ended(5000);
+      const { ref } = await logCall(await org.as('associate'));
+      await new Promise((r) => setTimeout(r, 200));
+      expect(stream.events.some((e) => e.type === 'case.changed' && e.ref === ref)).toBe(false);
     } finally {
       stream.close();
     }
@@ -176,18 +199,31 @@ describe.runIf(TEST_DATABASE_URL)('two app instances on one PostgreSQL', () => {
     expect(status).toBe(401);
   });
 
-  it('applies a role change on every instance', async () => {
+  it('applies a team or role change on every instance at once', async () => {
     const org = await makeOrg(a);
-    const volunteer = await org.as('volunteer');
+    const associate = await org.as('associate');
     const admin = await org.as('admin');
-    const asVolunteerOnB = () => b.app.inject({ method: 'GET', url: '/api/session', cookies: volunteer.cookies });
-    expect((await asVolunteerOnB()).json().user.role).toBe('volunteer');
-    await admin.patch(`/api/admin/users/${org.users.volunteer.id}`, { name: 'Renamed Volunteer' });
-    let name = '';
-    for (let i = 0; i < 50 && name !== 'Renamed Volunteer'; i++) {
-      name = (await asVolunteerOnB()).json().user.name;
-      if (name !== 'Renamed Volunteer') await new Promise((r) => setTimeout(r, 20));
+    const teamQueueOnB = async () =>
+      (await b.app.inject({ method: 'GET', url: '/api/cases?queue=team', cookies: associate.cookies })).json().items.map(
+        (c: { subject: string }) => c.subject,
+      );
+    await logCall(associate, { subject: 'Development matter', teamId: org.teams.development });
+    expect(await teamQueueOnB()).toEqual([]); // B caches the associate as Box office
+    await admin.patch(`/api/admin/users/${org.users.associate.id}`, { teamId: org.teams.development });
+    // "My team" is read from the cached session: it follows only if B dropped its copy.
+    let team: string[] = [];
+    for (let i = 0; i < 50 && !team.length; i++) {
+      team = await teamQueueOnB();
+      if (!team.length) await new Promise((r) => setTimeout(r, 20));
     }
-    expect(name).toBe('Renamed Volunteer');
+    expect(team).toEqual(['Development matter']);
+
+    await admin.patch(`/api/admin/users/${org.users.associate.id}`, { role: 'volunteer' });
+    let status = 200;
+    for (let i = 0; i < 50 && status === 200; i++) {
+      status = (await b.app.inject({ method: 'GET', url: '/api/session', cookies: associate.cookies })).statusCode;
+      if (status === 200) await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(status).toBe(401); // a role change ends the user's sessions everywhere
   });
 });

@@ -5,6 +5,7 @@ import { Ok, errorReplies } from '../../contracts/common.js';
 import { PresenceBody, PresenceView } from '../../contracts/live.js';
 import type { BusEvent } from '../platform/events.js';
 import { ANY_STAFF, actorOf } from '../platform/access.js';
+import { AppError } from '../platform/errors.js';
 import type { Platform } from '../platform/context.js';
 import type { App } from '../platform/http.js';
 import * as service from './service.js';
@@ -12,8 +13,12 @@ import * as service from './service.js';
 const HEARTBEAT_MS = 20_000;
 /** Streams end after this long; the browser reconnects, and its session is checked again. */
 const STREAM_MAX_MS = 30 * 60_000;
+export const MAX_STREAMS_PER_USER = 8;
 
 export function liveRoutes(app: App, p: Platform): void {
+  // Open streams per user on this instance: a runaway tab cannot hold unbounded connections.
+  const streams = new Map<number, number>();
+
   app.get('/api/events', {
     config: { roles: ANY_STAFF },
     schema: {
@@ -23,6 +28,11 @@ export function liveRoutes(app: App, p: Platform): void {
     },
     handler: async (req, reply: FastifyReply) => {
       const actor = actorOf(req);
+      const open = streams.get(actor.userId) ?? 0;
+      if (open >= MAX_STREAMS_PER_USER) {
+        throw new AppError(429, 'rate_limited', 'Too many live connections; close some tabs.');
+      }
+      streams.set(actor.userId, open + 1);
       reply.hijack();
       const res = reply.raw;
       res.writeHead(200, {
@@ -33,16 +43,29 @@ export function liveRoutes(app: App, p: Platform): void {
       });
       res.write('retry: 3000\n\n');
       const send = (event: BusEvent) => {
-        if (event.type === 'sessions.revoked' || event.orgId !== actor.orgId) return;
+        if (event.type === 'sessions.revoked') {
+          // Signed out, deactivated, changed: end the stream; the browser reconnects (or not).
+          const mine =
+            event.sessionId === req.sessionId || event.userId === actor.userId || event.orgId === actor.orgId;
+          if (mine) res.end();
+          return;
+        }
+        if (event.orgId !== actor.orgId) return;
         res.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
       };
       const unsubscribe = p.events.subscribe(send);
       const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
       const end = setTimeout(() => res.end(), STREAM_MAX_MS);
+      let stopped = false;
       const stop = () => {
+        if (stopped) return;
+        stopped = true;
         unsubscribe();
         clearInterval(heartbeat);
         clearTimeout(end);
+        const left = (streams.get(actor.userId) ?? 1) - 1;
+        if (left > 0) streams.set(actor.userId, left);
+        else streams.delete(actor.userId);
       };
       req.raw.on('close', stop);
       res.on('close', stop);

@@ -74,32 +74,63 @@ export interface NewPatron {
 }
 
 /** Creates a patron in the caller's transaction (quick log, web form, email, import). */
+const newPatronRow = (orgId: number, input: NewPatron, now: number) => ({
+  org_id: orgId,
+  name: input.name,
+  preferred_name: input.preferredName ?? null,
+  email: input.email?.toLowerCase() ?? null,
+  phone: input.phone ?? null,
+  phone_digits: digits(input.phone),
+  language: input.language ?? null,
+  first_contact_at: null,
+  last_contact_at: null,
+  created_at: now,
+  updated_at: now,
+});
+
+/** Creates a patron in the caller's transaction (quick log, web form, import). */
 export async function createPatronIn(
   tx: Kysely<Database>,
   p: Platform,
   orgId: number,
   input: NewPatron,
 ): Promise<PatronRow> {
-  const now = p.clock.now();
   const row = await tx
     .insertInto('patrons')
-    .values({
-      org_id: orgId,
-      name: input.name,
-      preferred_name: input.preferredName ?? null,
-      email: input.email?.toLowerCase() ?? null,
-      phone: input.phone ?? null,
-      phone_digits: digits(input.phone),
-      language: input.language ?? null,
-      first_contact_at: null,
-      last_contact_at: null,
-      created_at: now,
-      updated_at: now,
-    })
+    .values(newPatronRow(orgId, input, p.clock.now()))
     .returningAll()
     .executeTakeFirstOrThrow();
   await indexPatron(tx, p, row);
   return row;
+}
+
+/**
+ * The patron with this email, created if there is none: the web form, a quick log, and (next)
+ * email. Two requests for a new address at once make one patron, not two.
+ */
+export async function patronForEmail(
+  tx: Kysely<Database>,
+  p: Platform,
+  orgId: number,
+  input: NewPatron & { email: string },
+): Promise<PatronRow> {
+  const existing = await findPatronByEmail(tx, orgId, input.email);
+  if (existing) return existing;
+  const now = p.clock.now();
+  const inserted = await tx
+    .insertInto('patrons')
+    .values(newPatronRow(orgId, input, now))
+    .onConflict((oc) => oc.columns(['org_id', 'email']).where('email', 'is not', null).doNothing())
+    .returningAll()
+    .executeTakeFirst();
+  if (inserted) {
+    await indexPatron(tx, p, inserted);
+    return inserted;
+  }
+  // Someone else's request created them a moment ago.
+  const created = await findPatronByEmail(tx, orgId, input.email);
+  if (!created) throw new Error('patron vanished after an email conflict');
+  return created;
 }
 
 export async function touchPatron(tx: Kysely<Database>, patronId: number, now: number) {
@@ -252,7 +283,7 @@ export async function addPatronNote(
   return getPatron(p, actor, id);
 }
 
-/** Notes are removable on request; removing a personal note is audited. */
+/** Notes are removable on request; every removal is audited (the note's text is not kept). */
 export async function deletePatronNote(p: Platform, actor: Actor, id: number, noteId: number) {
   await inTransaction(p, async (tx) => {
     const note = await tx
@@ -265,18 +296,17 @@ export async function deletePatronNote(p: Platform, actor: Actor, id: number, no
     // A volunteer cannot learn that a personal note exists.
     if (!note || (note.kind === 'personal' && !canSeePersonal(actor))) throw notFound('Note');
     await tx.deleteFrom('patron_notes').where('id', '=', noteId).execute();
-    if (note.kind === 'personal') {
-      await indexPersonalNotes(tx, p, actor.orgId, id);
-      await audit(tx, {
-        orgId: actor.orgId,
-        actorId: actor.userId,
-        action: 'patron.personal_note_deleted',
-        targetType: 'patron',
-        targetId: id,
-        ip: actor.ip,
-        at: p.clock.now(),
-      });
-    }
+    if (note.kind === 'personal') await indexPersonalNotes(tx, p, actor.orgId, id);
+    await audit(tx, {
+      orgId: actor.orgId,
+      actorId: actor.userId,
+      action: note.kind === 'personal' ? 'patron.personal_note_deleted' : 'patron.note_deleted',
+      targetType: 'patron',
+      targetId: id,
+      detail: { noteId },
+      ip: actor.ip,
+      at: p.clock.now(),
+    });
   });
   return getPatron(p, actor, id);
 }

@@ -32,3 +32,6 @@ export interface Actor {
 
 export const MANAGER_ROLES: readonly Role[] = ['admin', 'supervisor'];
 export const isManager = (a: Actor) => MANAGER_ROLES.includes(a.role);
+
+/** Whether this database needs explicit row locks for read-then-write use cases. */
+export const needsRowLocks = (p: Platform) => p.dialect === 'postgres';

@@ -61,6 +61,12 @@ export function installErrorHandler(app: FastifyInstance): void {
         },
       });
     }
+    if (isUniqueViolation(err)) {
+      // Two requests raced to create the same thing; the first one won.
+      return reply.status(409).send({
+        error: { code: 'conflict', message: 'That was just created or changed by someone else; reload and try again.' },
+      });
+    }
     if (isResponseSerializationError(err)) {
       request.log.error({ err, issues: err.cause.issues }, 'response does not match its schema');
       return reply.status(500).send(internal(request.id));
@@ -78,6 +84,31 @@ export function installErrorHandler(app: FastifyInstance): void {
 
 }
 
+/** Where in a parsed request the first string holding a NUL character is, if any. */
+export function nulPath(value: unknown, path: string[] = []): string | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? path.join('.') || 'value' : null;
+  if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      const found = nulPath(v, [...path, k]);
+      if (found !== null) return found;
+    }
+  }
+  return null;
+}
+
+/**
+ * No text with a NUL character gets past validation: PostgreSQL cannot store it, and no
+ * person types it. One check for every route, naming the field.
+ */
+export function refuseNulCharacters(app: FastifyInstance): void {
+  app.addHook('preValidation', async (request) => {
+    for (const part of [request.params, request.query, request.body]) {
+      const field = nulPath(part);
+      if (field !== null) throw badRequest('must not contain NUL characters', field);
+    }
+  });
+}
+
 /** 404 for unknown routes; `page` (the web app's index) answers unknown non-API GETs. */
 export function installNotFound(
   app: FastifyInstance,
@@ -89,6 +120,12 @@ export function installNotFound(
       error: { code: 'not_found', message: `No route for ${request.method} ${request.url}.` },
     });
   });
+}
+
+/** A unique constraint said no (PostgreSQL 23505, SQLite SQLITE_CONSTRAINT_UNIQUE). */
+export function isUniqueViolation(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }
 
 function internal(requestId: string) {

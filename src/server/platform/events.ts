@@ -66,7 +66,13 @@ export class PostgresEventBus extends LocalEventBus {
     const client = new pg.Client(this.connection);
     client.on('notification', (msg) => {
       if (msg.channel !== this.channel || !msg.payload) return;
-      const parsed = BusEvent.safeParse(JSON.parse(msg.payload));
+      let payload: unknown;
+      try {
+        payload = JSON.parse(msg.payload);
+      } catch {
+        return; // not ours: anyone with database access can NOTIFY this channel
+      }
+      const parsed = BusEvent.safeParse(payload);
       if (parsed.success) this.emitter.emit('event', parsed.data);
     });
     client.on('error', (err) => {

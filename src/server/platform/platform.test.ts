@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../config.js';
+import { ROLES } from '../../contracts/common.js';
 import { ANY_STAFF } from './access.js';
 import { describeEachDialect } from '../testing/harness.js';
 import { makeOrg } from '../testing/factories.js';
@@ -30,6 +31,32 @@ describeEachDialect('the app', (h) => {
         'POST /api/setup',
       ].sort(),
     );
+  });
+
+  it('lets through exactly the roles each route declares', async () => {
+    const org = await makeOrg(h());
+    const routes = h().app.routeRules.filter((r) => Array.isArray(r.roles) && r.method !== 'HEAD' && r.url !== '/api/events');
+    expect(routes.length).toBeGreaterThan(25);
+    const url = (u: string) =>
+      u.replace(':ref', 'SW-1001').replace(':noteId', '1').replace(':id', '1');
+    let refused = 0;
+    for (const role of ROLES) {
+      const client = await org.as(role);
+      for (const r of routes) {
+        const allowed = (r.roles as readonly string[]).includes(role);
+        // Never sign ourselves out or rename the org mid-test: a 403 check still runs first.
+        if (allowed && (r.url === '/api/auth/logout' || r.method === 'DELETE' || r.method === 'PATCH' || r.method === 'POST')) continue;
+        const res = await client.request(r.method as 'GET', url(r.url), r.method === 'GET' ? undefined : {});
+        if (allowed) {
+          expect([401, 403], `${role} ${r.method} ${r.url}`).not.toContain(res.statusCode);
+        } else {
+          expect(res.statusCode, `${role} ${r.method} ${r.url}`).toBe(403);
+          expect(res.json().error.code).toBe('forbidden');
+          refused++;
+        }
+      }
+    }
+    expect(refused).toBeGreaterThan(20); // admin-only routes, each refused to three roles
   });
 
   it('answers 401 to every staff route without a session', async () => {

@@ -96,7 +96,6 @@ describeEachDialect('search', (h) => {
     const vol = await org.as('volunteer');
     const res = await vol.get('/api/search?q=chemotherapy');
     expect(res.json().patrons).toEqual([]);
-    expect(res.body.toLowerCase()).not.toContain('chemotherapy";');
     expect(res.body).not.toContain('afternoon');
     // The volunteer still finds the patron by name, without the note.
     const byName = await find(vol, 'wendy');
@@ -139,6 +138,9 @@ describeEachDialect('search', (h) => {
     const bad = await c.get('/api/search?q=x&from=yesterday');
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.field).toBe('from');
+    const impossible = await c.get('/api/search?q=x&to=2026-02-31');
+    expect(impossible.statusCode).toBe(400);
+    expect(impossible.json().error.field).toBe('to');
     const empty = await c.get('/api/search?q=');
     expect(empty.json().error.field).toBe('q');
   });

@@ -1,7 +1,7 @@
 // Search from anywhere: a reference or an email goes straight to its match; anything else is
 // full-text search over cases and patrons, ranked by tier (see platform/search), grouped, with
 // the matching words marked.
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { SearchQuery, SearchResult } from '../../contracts/search.js';
 import type { Database } from '../db/types.js';
 import { findOrg } from '../admin/queries.js';
@@ -13,6 +13,8 @@ import { hasHit, highlight, snippet } from '../platform/search/highlight.js';
 import { queryTerms } from '../platform/search/index.js';
 
 const PATRONS_SHOWN = 5;
+const ENTRIES_PER_SNIPPET = 20;
+const SNIPPET_SOURCE_CHARS = 5000;
 
 /** Midnight of a calendar day in a time zone, as epoch ms. */
 export function startOfDay(day: string, timeZone: string): number {
@@ -46,16 +48,25 @@ async function direct(p: Platform, actor: Actor, text: string): Promise<SearchRe
   return null;
 }
 
+/** Per case, the first messages and notes to cut a snippet from (bounded per case and in size). */
 async function entryTexts(db: Kysely<Database>, caseIds: number[]) {
   const byCase = new Map<number, string[]>();
   if (!caseIds.length) return byCase;
   const rows = await db
-    .selectFrom('case_entries')
-    .select(['case_id', 'body'])
-    .where('case_id', 'in', caseIds)
-    .where('kind', '!=', 'event')
-    .orderBy('id')
-    .limit(caseIds.length * 20)
+    .selectFrom((qb) =>
+      qb
+        .selectFrom('case_entries')
+        .select((eb) => [
+          'case_id',
+          eb.fn<string>('substr', ['body', eb.val(1), eb.val(SNIPPET_SOURCE_CHARS)]).as('body'),
+          sql<number>`row_number() over (partition by case_id order by id)`.as('n'),
+        ])
+        .where('case_id', 'in', caseIds)
+        .where('kind', '!=', 'event')
+        .as('e'),
+    )
+    .select(['e.case_id', 'e.body'])
+    .where('e.n', '<=', ENTRIES_PER_SNIPPET)
     .execute();
   for (const r of rows) byCase.set(r.case_id, [...(byCase.get(r.case_id) ?? []), r.body]);
   return byCase;

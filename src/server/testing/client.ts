@@ -6,7 +6,7 @@ type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export class Client {
   readonly cookies: Record<string, string> = {};
-  private csrf: string | undefined;
+  private csrf: Promise<string> | undefined;
 
   constructor(
     private readonly app: App,
@@ -34,12 +34,12 @@ export class Client {
   patch = (url: string, body?: unknown) => this.request('PATCH', url, body ?? {});
   delete = (url: string) => this.request('DELETE', url);
 
-  async csrfToken(): Promise<string> {
-    if (!this.csrf) {
-      const res = await this.app.inject({ method: 'GET', url: '/api/csrf', cookies: this.cookies });
+  /** One token per client, fetched once even when requests start in parallel. */
+  csrfToken(): Promise<string> {
+    this.csrf ??= this.app.inject({ method: 'GET', url: '/api/csrf', cookies: this.cookies }).then((res) => {
       this.keep(res);
-      this.csrf = (res.json() as { token: string }).token;
-    }
+      return (res.json() as { token: string }).token;
+    });
     return this.csrf;
   }
 

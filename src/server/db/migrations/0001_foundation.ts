@@ -76,7 +76,14 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('patrons_org_email').on('patrons').columns(['org_id', 'email']).execute();
+  // One patron per email in an organization; patrons without email are many.
+  await db.schema
+    .createIndex('patrons_org_email')
+    .unique()
+    .on('patrons')
+    .columns(['org_id', 'email'])
+    .where(sql.ref('email'), 'is not', null)
+    .execute();
   await db.schema
     .createIndex('patrons_org_phone')
     .on('patrons')

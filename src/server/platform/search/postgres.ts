@@ -2,6 +2,13 @@
 // stemming to match SQLite's porter tokenizer, one table for cases and one for patrons. The
 // text itself is not stored twice. A tier restricts lexemes to weight A (the title) and uses
 // <-> for the phrase.
+//
+// GIN cannot return matches in id order, so for each tier the planner picks between walking
+// ids newest first (fast when matches are dense) and collecting every match (fast when they
+// are rare). For the title tiers its guess fails on common words that seldom meet, e.g. the
+// phrase "refund cancelled" when subjects say "refund for cancelled": 400 ms at a million
+// cases. Those tiers therefore run on a time budget and are skipped when they overrun; their
+// cases still appear, newest first, in the words-anywhere tier.
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from '../../db/types.js';
 import {
@@ -15,6 +22,25 @@ import {
   type SearchQuery,
   type Tier,
 } from './index.js';
+
+/** How long a title tier may take before it is skipped (see above). */
+export const TITLE_TIER_BUDGET_MS = 60;
+
+const QUERY_CANCELED = '57014';
+
+/** Runs a tier within a time budget; undefined when it overran. */
+async function withinBudget<T>(db: Kysely<Database>, tier: Tier, run: (db: Kysely<Database>) => Promise<T>) {
+  if (tier === 'anywhere') return run(db);
+  try {
+    return await db.transaction().execute(async (tx) => {
+      await sql`set local statement_timeout = ${sql.lit(TITLE_TIER_BUDGET_MS)}`.execute(tx);
+      return run(tx);
+    });
+  } catch (err) {
+    if ((err as { code?: string }).code === QUERY_CANCELED) return undefined;
+    throw err;
+  }
+}
 
 /** The to_tsquery text of a tier. Terms are letters and digits only (queryTerms): safe here. */
 export function tsQuery(tier: Tier, terms: string[], prefix = false): string {
@@ -50,14 +76,16 @@ export class PostgresSearch implements SearchIndex {
     if (f.from !== undefined) where.push(sql`and c.created_at >= ${f.from}`);
     if (f.to !== undefined) where.push(sql`and c.created_at < ${f.to}`);
     return rankByTiers(q.terms, q.offset, q.limit, async (tier, n) => {
-      const rows = await sql<{ id: number }>`
-        select c.id
-        from cases_search s join cases c on c.id = s.id
-        where s.tsv @@ to_tsquery('english', ${tsQuery(tier, q.terms)})
-          and s.org_id = ${q.orgId} ${sql.join(where, sql` `)}
-        order by s.id desc
-        limit ${n}`.execute(db);
-      return rows.rows.map((r) => r.id);
+      const rows = await withinBudget(db, tier, (conn) =>
+        sql<{ id: number }>`
+          select c.id
+          from cases_search s join cases c on c.id = s.id
+          where s.tsv @@ to_tsquery('english', ${tsQuery(tier, q.terms)})
+            and s.org_id = ${q.orgId} ${sql.join(where, sql` `)}
+          order by s.id desc
+          limit ${n}`.execute(conn),
+      );
+      return rows?.rows.map((r) => r.id) ?? [];
     });
   }
 
@@ -66,13 +94,15 @@ export class PostgresSearch implements SearchIndex {
     q: SearchQuery & { includePersonal: boolean; prefix: boolean },
   ): Promise<number[]> {
     return rankByTiers(q.terms, q.offset, q.limit, async (tier, n) => {
-      const rows = await sql<{ id: number }>`
-        select s.id / 2 as id from patrons_search s
-        where s.tsv @@ to_tsquery('english', ${tsQuery(tier, q.terms, q.prefix)})
-          and s.org_id = ${q.orgId} ${q.includePersonal ? sql`` : sql`and s.id % 2 = 0`}
-        order by s.id desc
-        limit ${n}`.execute(db);
-      return rows.rows.map((r) => Number(r.id));
+      const rows = await withinBudget(db, tier, (conn) =>
+        sql<{ id: number }>`
+          select s.id / 2 as id from patrons_search s
+          where s.tsv @@ to_tsquery('english', ${tsQuery(tier, q.terms, q.prefix)})
+            and s.org_id = ${q.orgId} ${q.includePersonal ? sql`` : sql`and s.id % 2 = 0`}
+          order by s.id desc
+          limit ${n}`.execute(conn),
+      );
+      return rows?.rows.map((r) => Number(r.id)) ?? [];
     });
   }
 }
