@@ -3,7 +3,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Fastify, { type FastifyReply, type FastifyServerOptions } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyReply,
+  type FastifyRequest,
+  type FastifyServerOptions,
+} from 'fastify';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import helmet from '@fastify/helmet';
@@ -56,6 +61,22 @@ export interface AppOptions {
   webRoot?: string | null;
 }
 
+/** One access-log line per response, instead of Fastify's two lines per request. */
+class AccessLog extends LogController {
+  override incomingRequest(): void {}
+
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    const line = {
+      method: request.method,
+      url: request.url,
+      status: reply.statusCode,
+      ms: Math.round(reply.elapsedTime * 10) / 10,
+    };
+    if (error) reply.log.error({ ...line, err: error }, 'request failed');
+    else reply.log.info(line, 'request');
+  }
+}
+
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const DEFAULT_WEB_ROOT = path.resolve(here, '../../dist/web');
 
@@ -66,8 +87,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   const rateLimits = { ...DEFAULT_RATE_LIMITS, ...opts.rateLimits };
   const app = Fastify({
     logger: opts.logger ?? false,
-    // One access-log line per response (below) instead of Fastify's two per request.
-    disableRequestLogging: true,
+    logController: new AccessLog(),
     trustProxy: opts.trustProxy ?? false,
     bodyLimit: 1024 * 1024,
   }).withTypeProvider<ZodTypeProvider>();
@@ -85,12 +105,6 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     if (t !== undefined) {
       reply.header('server-timing', `app;dur=${(Number(process.hrtime.bigint() - t) / 1e6).toFixed(3)}`);
     }
-  });
-  app.addHook('onResponse', async (req, reply) => {
-    req.log.info(
-      { method: req.method, url: req.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 },
-      'request',
-    );
   });
 
   await app.register(helmet, {
