@@ -1,6 +1,8 @@
 // Text for generated cases: a theater desk's everyday topics, varied enough that search has
 // realistic selectivity (a topical word matches a few percent of cases, a pair far fewer).
 
+export { prng } from '../src/server/demo/random.js';
+
 /** The generated organization's associate, used by the benchmark to sign in. */
 export const BENCH_LOGIN = { email: 'bench@servewell.test', password: 'bench-password' };
 
@@ -63,14 +65,3 @@ export const filler = (r: () => number) => (r() < 0.6 ? ` ${pick(r, FILLER)}` : 
 
 export const FIRST = ['Ana', 'Ben', 'Carla', 'David', 'Elena', 'Frank', 'Grace', 'Hiro', 'Imani', 'Jamal', 'Keiko', 'Luis', 'Mei', 'Nora', 'Omar', 'Priya', 'Quinn', 'Rosa', 'Sean', 'Tara', 'Uma', 'Victor', 'Wendy', 'Xavier', 'Yara', 'Zoe', 'Aaron', 'Bianca', 'Carlos', 'Dana', 'Ethan', 'Fatima', 'George', 'Hannah', 'Ivan', 'Julia', 'Kofi', 'Lena', 'Marco', 'Nadia'];
 export const LAST = ['Abbott', 'Baker', 'Chen', 'Diaz', 'Evans', 'Fischer', 'Garcia', 'Hughes', 'Ibrahim', 'Johnson', 'Kowalski', 'Larsen', 'Martin', 'Novak', 'Obrien', 'Petrov', 'Quinlan', 'Reyes', 'Singh', 'Thompson', 'Ueda', 'Vargas', 'Wong', 'Xu', 'Young', 'Zimmerman', 'Adams', 'Brooks', 'Cohen', 'Duarte'];
-
-export function prng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

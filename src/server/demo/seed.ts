@@ -10,6 +10,7 @@ import { addPatronNote, createPatronIn } from '../patrons/service.js';
 import type { Actor, Platform } from '../platform/context.js';
 import { hashPassword, randomToken } from '../platform/passwords.js';
 import { inTransaction } from '../platform/tx.js';
+import { prng } from './random.js';
 
 export const DEMO_PASSWORD = 'servewell-demo';
 export const DEMO_LOGINS: ReadonlyArray<{ email: string; role: Role; name: string }> = [
@@ -80,18 +81,6 @@ const GENERAL_NOTES = [
   'Asks for aisle seats.',
   'Usually buys for a group of four.',
 ];
-
-/** A small deterministic random generator, so the demo is the same on every machine. */
-function prng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

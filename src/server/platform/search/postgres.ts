@@ -9,13 +9,14 @@
 // phrase "refund cancelled" when subjects say "refund for cancelled": 400 ms at a million
 // cases. Those tiers therefore run on a time budget and are skipped when they overrun; their
 // cases still appear, newest first, in the words-anywhere tier.
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/types.js';
 import {
   MAX_DOC_CHARS,
   docId,
-  rankByTiers,
+  caseFilterSql,
   type CaseFilters,
+  rankByTiers,
   type DocKind,
   type SearchDoc,
   type SearchIndex,
@@ -69,19 +70,14 @@ export class PostgresSearch implements SearchIndex {
   }
 
   async searchCases(db: Kysely<Database>, q: SearchQuery & { filters: CaseFilters }): Promise<number[]> {
-    const f = q.filters;
-    const where: RawBuilder<unknown>[] = [];
-    if (f.status) where.push(sql`and c.status = ${f.status}`);
-    if (f.teamId) where.push(sql`and c.team_id = ${f.teamId}`);
-    if (f.from !== undefined) where.push(sql`and c.created_at >= ${f.from}`);
-    if (f.to !== undefined) where.push(sql`and c.created_at < ${f.to}`);
+    const filters = caseFilterSql(q.filters);
     return rankByTiers(q.terms, q.offset, q.limit, async (tier, n) => {
       const rows = await withinBudget(db, tier, (conn) =>
         sql<{ id: number }>`
           select c.id
           from cases_search s join cases c on c.id = s.id
           where s.tsv @@ to_tsquery('english', ${tsQuery(tier, q.terms)})
-            and s.org_id = ${q.orgId} ${sql.join(where, sql` `)}
+            and s.org_id = ${q.orgId} ${filters}
           order by s.id desc
           limit ${n}`.execute(conn),
       );

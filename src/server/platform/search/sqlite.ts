@@ -1,13 +1,14 @@
 // SQLite: contentless FTS5 tables (no second copy of the text) with porter stemming, one for
 // cases (rowid = case id) and one for patrons (rowid = patron id * 2 + part). Organization
 // and filters come from joining the owning row.
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/types.js';
 import {
   MAX_DOC_CHARS,
   docId,
-  rankByTiers,
+  caseFilterSql,
   type CaseFilters,
+  rankByTiers,
   type DocKind,
   type SearchDoc,
   type SearchIndex,
@@ -39,17 +40,12 @@ export class SqliteSearch implements SearchIndex {
   }
 
   async searchCases(db: Kysely<Database>, q: SearchQuery & { filters: CaseFilters }): Promise<number[]> {
-    const f = q.filters;
-    const where: RawBuilder<unknown>[] = [];
-    if (f.status) where.push(sql`and c.status = ${f.status}`);
-    if (f.teamId) where.push(sql`and c.team_id = ${f.teamId}`);
-    if (f.from !== undefined) where.push(sql`and c.created_at >= ${f.from}`);
-    if (f.to !== undefined) where.push(sql`and c.created_at < ${f.to}`);
+    const filters = caseFilterSql(q.filters);
     return rankByTiers(q.terms, q.offset, q.limit, async (tier, n) => {
       const rows = await sql<{ id: number }>`
         select c.id as id
         from cases_fts f join cases c on c.id = f.rowid
-        where cases_fts match ${ftsMatch(tier, q.terms)} and c.org_id = ${q.orgId} ${sql.join(where, sql` `)}
+        where cases_fts match ${ftsMatch(tier, q.terms)} and c.org_id = ${q.orgId} ${filters}
         order by f.rowid desc
         limit ${n}`.execute(db);
       return rows.rows.map((r) => r.id);

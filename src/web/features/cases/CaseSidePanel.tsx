@@ -1,5 +1,6 @@
 // The side panel of a case: status (with a supervisor override), priority, team, assignee,
 // tags, the patron, the channel and the service times, and the patron's status link.
+import { Term } from '../../components/Term.js';
 import { useState } from 'react';
 import {
   Anchor,
@@ -189,19 +190,6 @@ export function CaseSidePanel({ detail, update, pending }: Props) {
         }}
       />
     </Stack>
-  );
-}
-
-function Term({ label, children }: { label: string; children: React.ReactNode }) {
-  return (
-    <>
-      <Text component="dt" size="sm" fw={600}>
-        {label}
-      </Text>
-      <Text component="dd" size="sm" m={0}>
-        {children}
-      </Text>
-    </>
   );
 }
 

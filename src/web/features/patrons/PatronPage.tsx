@@ -1,4 +1,5 @@
 // A patron: who they are, notes (personal ones marked, never for volunteers), their cases.
+import { Term } from '../../components/Term.js';
 import { useState } from 'react';
 import { Alert, Anchor, Button, Grid, Group, Loader, Paper, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
@@ -62,17 +63,17 @@ function PatronView({ patron }: { patron: PatronDetail }) {
                 <ProfileForm patron={patron} onDone={() => setEditing(false)} />
               ) : (
                 <dl style={{ margin: 0, display: 'grid', gridTemplateColumns: 'auto 1fr', gap: '6px 12px' }}>
-                  <Item label="Name">{patron.name}</Item>
-                  <Item label="Preferred name">{patron.preferredName ?? '—'}</Item>
-                  <Item label="Email">{patron.email ? <Anchor href={`mailto:${patron.email}`}>{patron.email}</Anchor> : '—'}</Item>
-                  <Item label="Phone">{patron.phone ?? '—'}</Item>
-                  <Item label="Language">{patron.language ?? '—'}</Item>
-                  <Item label="First contact">
+                  <Term label="Name">{patron.name}</Term>
+                  <Term label="Preferred name">{patron.preferredName ?? '—'}</Term>
+                  <Term label="Email">{patron.email ? <Anchor href={`mailto:${patron.email}`}>{patron.email}</Anchor> : '—'}</Term>
+                  <Term label="Phone">{patron.phone ?? '—'}</Term>
+                  <Term label="Language">{patron.language ?? '—'}</Term>
+                  <Term label="First contact">
                     {patron.firstContactAt ? <When ms={patron.firstContactAt} place={org} relative={false} /> : '—'}
-                  </Item>
-                  <Item label="Last contact">
+                  </Term>
+                  <Term label="Last contact">
                     {patron.lastContactAt ? <When ms={patron.lastContactAt} place={org} /> : '—'}
-                  </Item>
+                  </Term>
                 </dl>
               )}
             </Paper>
@@ -122,19 +123,6 @@ function PatronView({ patron }: { patron: PatronDetail }) {
         </Grid.Col>
       </Grid>
     </Stack>
-  );
-}
-
-function Item({ label, children }: { label: string; children: React.ReactNode }) {
-  return (
-    <>
-      <Text component="dt" size="sm" fw={600}>
-        {label}
-      </Text>
-      <Text component="dd" size="sm" m={0}>
-        {children}
-      </Text>
-    </>
   );
 }
 
