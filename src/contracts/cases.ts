@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { Cursor, Id, OptionalEmail, RefId, optionalText, text } from './common.js';
 
 export const STATUSES = ['new', 'open', 'waiting', 'promised', 'resolved', 'closed'] as const;
-export const OPEN_STATUSES = ['new', 'open', 'waiting', 'promised'] as const;
 export const CHANNELS = ['email', 'web', 'phone', 'walk_in', 'internal'] as const;
 export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
 export const ROADS = ['learn', 'care', 'teach', 'redirect'] as const;

@@ -1,6 +1,6 @@
 // Table types, declared once. Rows never leave the server as they are: each domain maps them
 // to its contract shape (`toCaseView`, `toUserView`, ...).
-import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { Generated, Selectable } from 'kysely';
 
 export type Role = 'admin' | 'supervisor' | 'associate' | 'volunteer';
 
@@ -175,12 +175,8 @@ export interface Database {
 
 export type OrganizationRow = Selectable<OrganizationsTable>;
 export type UserRow = Selectable<UsersTable>;
-export type TeamRow = Selectable<TeamsTable>;
 export type PatronRow = Selectable<PatronsTable>;
 export type CaseRow = Selectable<CasesTable>;
-export type CaseEntryRow = Selectable<CaseEntriesTable>;
-export type NewCase = Insertable<CasesTable>;
-export type CaseUpdate = Updateable<CasesTable>;
 
 export interface CasePresenceTable {
   case_id: number;

@@ -11,7 +11,6 @@ import { sha256 } from './passwords.js';
 export type RoleRule = readonly Role[] | 'public';
 
 export const ANY_STAFF: readonly Role[] = ROLES;
-export const SUPERVISORS: readonly Role[] = ['admin', 'supervisor'];
 export const ADMINS: readonly Role[] = ['admin'];
 export const PUBLIC = 'public' as const;
 

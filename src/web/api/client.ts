@@ -116,6 +116,11 @@ export function sendOnUnload(method: Method, path: string): void {
   }).catch(() => undefined);
 }
 
+/** The server's message for `field`, worded for its label, when `error` names that field. */
+export function errorFor(error: unknown, field: string, label: string): string | undefined {
+  return error instanceof ApiError && error.field === field ? fieldMessage(error, label) : undefined;
+}
+
 /**
  * A field error message for a label: "email must be a valid email address" becomes
  * "Email must be a valid email address"; a full sentence from the server is kept as is.

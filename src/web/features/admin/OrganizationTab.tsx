@@ -4,7 +4,7 @@ import { Alert, Button, Loader, NativeSelect, Stack, TextInput } from '@mantine/
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { OrgView } from '../../../contracts/auth.js';
-import { ApiError, fieldMessage, get, patch } from '../../api/client.js';
+import { ApiError, errorFor, get, patch } from '../../api/client.js';
 import { keys, useTeams } from '../../api/queries.js';
 import { ErrorAlert, errorText } from '../../components/ErrorAlert.js';
 
@@ -47,7 +47,7 @@ function OrganizationForm({ org }: { org: OrgView }) {
     },
   });
   const err = save.error instanceof ApiError ? save.error : null;
-  const fe = (f: keyof typeof LABELS) => (err?.field === f ? fieldMessage(err, LABELS[f]) : undefined);
+  const fe = (f: keyof typeof LABELS) => errorFor(save.error, f, LABELS[f]);
   const set = (k: keyof typeof v) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) => {
     const value = e.currentTarget.value;
     setV((s) => ({ ...s, [k]: value }));

@@ -4,7 +4,7 @@ import { Button, Group, Modal, Stack, Table, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { TeamView } from '../../../contracts/admin.js';
-import { ApiError, del, fieldMessage, patch, post } from '../../api/client.js';
+import { ApiError, del, errorFor, patch, post } from '../../api/client.js';
 import { keys, useTeams } from '../../api/queries.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 
@@ -46,7 +46,7 @@ export function TeamsTab() {
             required
             value={name}
             onChange={(e) => setName(e.currentTarget.value)}
-            error={addErr?.field === 'name' ? fieldMessage(addErr, 'Team name') : undefined}
+            error={errorFor(add.error, 'name', 'Team name')}
           />
           <Button type="submit" mt={25} loading={add.isPending}>
             Add team
@@ -123,7 +123,7 @@ function RenameForm({ team, onDone }: { team: TeamView; onDone: () => void }) {
           required
           value={name}
           onChange={(e) => setName(e.currentTarget.value)}
-          error={err?.field === 'name' ? fieldMessage(err, 'Team name') : undefined}
+          error={errorFor(rename.error, 'name', 'Team name')}
           data-autofocus
         />
         {rename.isError && err?.field !== 'name' && <ErrorAlert error={rename.error} />}

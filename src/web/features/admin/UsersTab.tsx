@@ -5,7 +5,7 @@ import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { UserView } from '../../../contracts/admin.js';
 import { ROLES, type Role } from '../../../contracts/common.js';
-import { ApiError, fieldMessage, patch, post } from '../../api/client.js';
+import { ApiError, errorFor, patch, post } from '../../api/client.js';
 import { keys, useSession, useStaff, useTeams } from '../../api/queries.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { ROLE_LABELS } from '../../lib/labels.js';
@@ -130,7 +130,7 @@ function AddUserForm({ teamOptions, onDone }: { teamOptions: { value: string; la
     },
   });
   const err = add.error instanceof ApiError ? add.error : null;
-  const fe = (f: keyof typeof ADD_LABELS) => (err?.field === f ? fieldMessage(err, ADD_LABELS[f]) : undefined);
+  const fe = (f: keyof typeof ADD_LABELS) => errorFor(add.error, f, ADD_LABELS[f]);
   const set = (k: keyof typeof v) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) => {
     const value = e.currentTarget.value;
     setV((s) => ({ ...s, [k]: value }));
@@ -199,7 +199,7 @@ function ResetPasswordForm({ user, onDone }: { user: UserView; onDone: () => voi
           required
           value={password}
           onChange={(e) => setPassword(e.currentTarget.value)}
-          error={err?.field === 'password' ? fieldMessage(err, 'New password') : undefined}
+          error={errorFor(reset.error, 'password', 'New password')}
           data-autofocus
         />
         {reset.isError && err?.field !== 'password' && <ErrorAlert error={reset.error} />}

@@ -4,7 +4,7 @@ import { Alert, Button, Paper, Stack, TextInput, Title } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { useMutation } from '@tanstack/react-query';
-import { ApiError, fieldMessage, post } from '../../api/client.js';
+import { ApiError, errorFor, post } from '../../api/client.js';
 import { useSession } from '../../api/queries.js';
 import { errorText } from '../../components/ErrorAlert.js';
 
@@ -22,7 +22,7 @@ export function AccountPage() {
     },
   });
   const err = change.error instanceof ApiError ? change.error : null;
-  const onField = (f: string, label: string) => (err?.field === f ? fieldMessage(err, label) : undefined);
+  const onField = (f: string, label: string) => errorFor(change.error, f, label);
 
   return (
     <Stack maw={480}>

@@ -5,7 +5,7 @@ import { useDocumentTitle } from '@mantine/hooks';
 import { Navigate, useNavigate } from '@tanstack/react-router';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { SessionView } from '../../../contracts/auth.js';
-import { ApiError, fieldMessage, get, post } from '../../api/client.js';
+import { ApiError, errorFor, get, post } from '../../api/client.js';
 import { keys } from '../../api/queries.js';
 import { errorText } from '../../components/ErrorAlert.js';
 
@@ -43,7 +43,7 @@ export function SetupPage() {
 
   if (status.data && !status.data.needed) return <Navigate to="/login" replace />;
   const err = setup.error instanceof ApiError ? setup.error : null;
-  const fieldError = (f: Field) => (err?.field === f ? fieldMessage(err, LABELS[f]) : undefined);
+  const fieldError = (f: Field) => errorFor(setup.error, f, LABELS[f]);
 
   return (
     <Container size={480} py={60}>

@@ -6,7 +6,7 @@ import { useDocumentTitle } from '@mantine/hooks';
 import { useParams } from '@tanstack/react-router';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { PatronDetail } from '../../../contracts/patrons.js';
-import { ApiError, fieldMessage, get, patch } from '../../api/client.js';
+import { ApiError, errorFor, get, patch } from '../../api/client.js';
 import { keys, useSession } from '../../api/queries.js';
 import { ErrorAlert, errorText } from '../../components/ErrorAlert.js';
 import { StatusBadge } from '../../components/StatusBadge.js';
@@ -182,7 +182,7 @@ function ProfileForm({ patron, onDone }: { patron: PatronDetail; onDone: () => v
                 const v = e.currentTarget.value;
                 setValues((s) => ({ ...s, [f]: v }));
               }}
-              error={err?.field === f ? fieldMessage(err, label) : undefined}
+              error={errorFor(save.error, f, label)}
             />
           ))}
         </SimpleGrid>
