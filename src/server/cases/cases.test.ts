@@ -329,6 +329,16 @@ describeEachDialect('queues', (h) => {
     expect(page.items[0].subject).toBe('Old one');
   });
 
+  it('shows each case\'s tags, in order, on its queue row and on the case', async () => {
+    const org = await makeOrg(h());
+    const c = await org.as('associate');
+    const tagged = await logCall(c, { subject: 'Tagged', tags: ['zebra', 'Alpha', 'mid'] });
+    await logCall(c, { subject: 'Plain' });
+    const rows = (await c.get('/api/cases?queue=open')).json().items as CaseSummary[];
+    expect(Object.fromEntries(rows.map((r) => [r.subject, r.tags]))).toEqual({ Tagged: ['alpha', 'mid', 'zebra'], Plain: [] });
+    expect((await c.get(`/api/cases/${tagged.ref}`)).json().tags).toEqual(['alpha', 'mid', 'zebra']);
+  });
+
   it('combines filters: status, priority, channel, team, assignee, tag', async () => {
     const org = await makeOrg(h());
     const c = await org.as('associate');

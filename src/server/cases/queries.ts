@@ -165,7 +165,13 @@ export async function cappedCount(
   return Number(row.n);
 }
 
-/** The columns of a case's list row: the case and the names it points to. */
+/**
+ * A case's tags in one column, so that a list row needs no second statement. One SQL text
+ * serves both dialects (SQLite ≥ 3.44 has `string_agg … order by`); tags cannot hold a comma.
+ */
+const TAG_LIST = sql<string | null>`(select string_agg(ct.tag, ',' order by ct.tag) from case_tags as ct where ct.case_id = c.id)`;
+
+/** The columns of a case's list row: the case, the names it points to, and its tags. */
 function withSummaryColumns<Q extends SelectQueryBuilder<Database & { c: CasesTable }, 'c', object>>(qb: Q) {
   return qb
     .leftJoin('patrons as p', 'p.id', 'c.patron_id')
@@ -186,36 +192,14 @@ function withSummaryColumns<Q extends SelectQueryBuilder<Database & { c: CasesTa
       'u.name as assignee_name',
       'c.created_at',
       'c.last_activity_at',
+      TAG_LIST.as('tag_list'),
     ]);
-}
-
-/** Tags of some cases, by case id. */
-export async function tagsOf(db: Kysely<Database>, ids: number[]): Promise<Map<number, string[]>> {
-  const byCase = new Map<number, string[]>();
-  if (!ids.length) return byCase;
-  const rows = await db
-    .selectFrom('case_tags')
-    .select(['case_id', 'tag'])
-    .where('case_id', 'in', ids)
-    .orderBy('tag')
-    .execute();
-  for (const t of rows) byCase.set(t.case_id, [...(byCase.get(t.case_id) ?? []), t.tag]);
-  return byCase;
-}
-
-/** Rows with their tags attached. */
-export async function withTags<R extends { id: number }>(db: Kysely<Database>, rows: R[]) {
-  const tags = await tagsOf(db, rows.map((r) => r.id));
-  return rows.map((r) => ({ ...r, tags: tags.get(r.id) ?? [] }));
 }
 
 /** The list-row shape of some cases, in the order of `ids`. */
 export async function caseSummaries(db: Kysely<Database>, ids: number[]) {
   if (!ids.length) return [];
-  const rows = await withTags(
-    db,
-    await withSummaryColumns(db.selectFrom('cases as c')).where('c.id', 'in', ids).execute(),
-  );
+  const rows = await withSummaryColumns(db.selectFrom('cases as c')).where('c.id', 'in', ids).execute();
   const byId = new Map(rows.map((r) => [r.id, r]));
   return ids.flatMap((id) => {
     const r = byId.get(id);

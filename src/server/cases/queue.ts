@@ -12,7 +12,7 @@ export async function listQueue(p: Platform, actor: Actor, query: QueueQuery): P
   if (after === null) throw badRequest('is not a valid cursor', 'after');
   const scope = { orgId: actor.orgId, userId: actor.userId, teamId: actor.teamId };
   const found = await q.queuePage(p.db, scope, query, after, query.limit + 1);
-  const rows = await q.withTags(p.db, found.slice(0, query.limit));
+  const rows = found.length > query.limit ? found.slice(0, query.limit) : found;
   const last = rows.at(-1);
   const key = (r: NonNullable<typeof last>) => (query.sort === 'activity' ? r.last_activity_at : r.created_at);
   return {

@@ -230,13 +230,10 @@ export async function getCase(p: Platform, actor: Actor, ref: string): Promise<C
       ? await q.caseWithNames(p.db, actor.orgId, parsed.number)
       : undefined;
   if (!found) throw notFound(`Case ${ref}`);
-  const [tags, entries] = await Promise.all([
-    q.tagsOf(p.db, [found.id]),
-    q.timeline(p.db, found.id, { limit: TIMELINE_PAGE }),
-  ]);
+  const entries = await q.timeline(p.db, found.id, { limit: TIMELINE_PAGE });
   return toCaseDetail({
     row: found,
-    summary: { ...found, tags: tags.get(found.id) ?? [] },
+    summary: found,
     prefix: actor.casePrefix,
     entries: entries.rows,
     earlier: entries.earlier,

@@ -23,7 +23,7 @@ export const toCaseSummary = (r: SummaryRow, prefix: string): CaseSummary => ({
   patron: named(r.patron_id, r.patron_name),
   team: named(r.team_id, r.team_name),
   assignee: named(r.assignee_id, r.assignee_name),
-  tags: r.tags,
+  tags: r.tag_list ? r.tag_list.split(',') : [],
   createdAt: r.created_at,
   lastActivityAt: r.last_activity_at,
 });
