@@ -257,6 +257,11 @@ export const caseTags = async (db: Kysely<Database>, caseId: number) =>
 
 export async function replaceTags(tx: Kysely<Database>, orgId: number, caseId: number, tags: string[]) {
   await tx.deleteFrom('case_tags').where('case_id', '=', caseId).execute();
+  await addTags(tx, orgId, caseId, tags);
+}
+
+/** Tags of a case that has none yet (a new case): no delete first. */
+export async function addTags(tx: Kysely<Database>, orgId: number, caseId: number, tags: string[]) {
   const unique = [...new Set(tags)];
   if (unique.length) {
     await tx

@@ -116,7 +116,7 @@ export async function openCase(
       },
     ])
     .execute();
-  await q.replaceTags(tx, input.orgId, row.id, input.tags);
+  await q.addTags(tx, input.orgId, row.id, input.tags);
   await q.adjustCounters(tx, input.orgId, [
     { teamId: row.team_id, assigneeId: row.assignee_id, status: row.status, n: 1 },
   ]);
