@@ -117,9 +117,14 @@ describeEachDialect('the app', (h) => {
   });
 
   it('sends security headers', async () => {
-    const res = await h().app.inject({ method: 'GET', url: '/healthz' });
-    expect(res.headers['content-security-policy']).toContain("default-src 'self'");
-    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    for (const url of ['/healthz', '/api/cases', '/api/no-such-route']) {
+      const res = await h().app.inject({ method: 'GET', url });
+      expect(res.headers['content-security-policy'], url).toContain("default-src 'self'");
+      expect(res.headers['content-security-policy'], url).toContain("style-src 'self' 'unsafe-inline'");
+      expect(res.headers['x-content-type-options'], url).toBe('nosniff');
+      expect(res.headers['x-frame-options'], url).toBe('SAMEORIGIN');
+      expect(res.headers['strict-transport-security'], url).toMatch(/^max-age=\d+/);
+    }
   });
 });
 

@@ -1,5 +1,5 @@
 // Security headers, from helmet's policy, worked out once at start. @fastify/helmet rebuilds
-// helmet's middleware for every request (about 4% of a queue page's CPU); our policy is
+// helmet's middleware for every request (about a tenth of a queue page's CPU); our policy is
 // static (no per-request nonces), so the headers it produces are too.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import helmet, { type HelmetOptions } from 'helmet';
