@@ -43,6 +43,7 @@ async function openStream(app: App, cookies: Record<string, string>) {
   return {
     status: res.statusCode,
     contentType: res.headers['content-type'],
+    nosniff: res.headers['x-content-type-options'],
     events,
     async waitFor(pred: (e: LiveEvent) => boolean, ms = 5000): Promise<LiveEvent> {
       const deadline = Date.now() + ms;
@@ -76,6 +77,7 @@ describeEachDialect('live updates', (h) => {
     try {
       expect(stream.status).toBe(200);
       expect(stream.contentType).toMatch(/^text\/event-stream/);
+      expect(stream.nosniff).toBe('nosniff'); // the security headers survive the hijacked reply
       await logCall(await other.as('associate'), { subject: 'Elsewhere' });
       const { ref } = await logCall(await org.as('associate'));
       const created = await stream.waitFor((e) => e.type === 'case.changed' && e.ref === ref);

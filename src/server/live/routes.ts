@@ -35,6 +35,10 @@ export function liveRoutes(app: App, p: Platform): void {
       streams.set(actor.userId, open + 1);
       reply.hijack();
       const res = reply.raw;
+      // The security headers were set on the reply before the hijack: carry them over.
+      for (const [name, value] of Object.entries(reply.getHeaders())) {
+        if (value !== undefined) res.setHeader(name, value);
+      }
       res.writeHead(200, {
         'content-type': 'text/event-stream; charset=utf-8',
         'cache-control': 'no-cache, no-transform',
