@@ -43,6 +43,7 @@ export const Ref = z
   .regex(/^[A-Za-z]{1,10}-\d{1,9}$/, 'must look like SW-1042')
   .transform((v) => v.toUpperCase());
 
+// No comma: a list row carries its tags joined by commas (TAG_LIST in server/cases/queries.ts).
 const Tag = z
   .string()
   .trim()

@@ -35,7 +35,7 @@ export function liveRoutes(app: App, p: Platform): void {
       streams.set(actor.userId, open + 1);
       reply.hijack();
       const res = reply.raw;
-      // The security headers were set on the reply before the hijack: carry them over.
+      // Everything set on the reply before the hijack (the security headers) carries over.
       for (const [name, value] of Object.entries(reply.getHeaders())) {
         if (value !== undefined) res.setHeader(name, value);
       }

@@ -4,6 +4,7 @@ import { ROLES } from '../../contracts/common.js';
 import { ANY_STAFF } from './access.js';
 import { describeEachDialect } from '../testing/harness.js';
 import { makeOrg } from '../testing/factories.js';
+import { securityHeaders } from './security-headers.js';
 
 describeEachDialect('the app', (h) => {
   it('declares a role rule on every registered route', () => {
@@ -125,6 +126,17 @@ describeEachDialect('the app', (h) => {
       expect(res.headers['x-frame-options'], url).toBe('SAMEORIGIN');
       expect(res.headers['strict-transport-security'], url).toMatch(/^max-age=\d+/);
     }
+  });
+});
+
+describe('security headers', () => {
+  it('are worked out once from helmet, and refuse a policy that needs the request', () => {
+    const headers = securityHeaders({});
+    expect(headers['x-content-type-options']).toBe('nosniff');
+    expect(headers['content-security-policy']).toContain("default-src 'self'");
+    expect(() =>
+      securityHeaders({ contentSecurityPolicy: { directives: { 'script-src': ["'self'", () => "'nonce-x'"] } } }),
+    ).toThrow(/directive is a function/);
   });
 });
 
