@@ -1,5 +1,6 @@
 // SQL for organizations, teams, users and the audit log.
 import type { Kysely } from 'kysely';
+import { prepared } from '../db/prepared.js';
 import type { Database } from '../db/types.js';
 
 export const findOrg = (db: Kysely<Database>, id: number) =>
@@ -14,13 +15,10 @@ export const firstOrg = (db: Kysely<Database>) =>
 export const slugTaken = async (db: Kysely<Database>, slug: string) =>
   !!(await db.selectFrom('organizations').select('id').where('slug', '=', slug).executeTakeFirst());
 
-export const findTeam = (db: Kysely<Database>, orgId: number, id: number) =>
-  db
-    .selectFrom('teams')
-    .selectAll()
-    .where('org_id', '=', orgId)
-    .where('id', '=', id)
-    .executeTakeFirst();
+const teamById = prepared((db, $: { orgId: number; id: number }) =>
+  db.selectFrom('teams').selectAll().where('org_id', '=', $.orgId).where('id', '=', $.id),
+);
+export const findTeam = (db: Kysely<Database>, orgId: number, id: number) => teamById.first(db, { orgId, id });
 
 export const listTeams = (db: Kysely<Database>, orgId: number) =>
   db
@@ -32,13 +30,10 @@ export const listTeams = (db: Kysely<Database>, orgId: number) =>
     .orderBy('t.name')
     .execute();
 
-export const findUser = (db: Kysely<Database>, orgId: number, id: number) =>
-  db
-    .selectFrom('users')
-    .selectAll()
-    .where('org_id', '=', orgId)
-    .where('id', '=', id)
-    .executeTakeFirst();
+const userById = prepared((db, $: { orgId: number; id: number }) =>
+  db.selectFrom('users').selectAll().where('org_id', '=', $.orgId).where('id', '=', $.id),
+);
+export const findUser = (db: Kysely<Database>, orgId: number, id: number) => userById.first(db, { orgId, id });
 
 export const findUserByEmail = (db: Kysely<Database>, email: string) =>
   db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();

@@ -1,6 +1,7 @@
 // SQL for cases: the queues (keyset-paginated, index-backed), counters, timelines.
 import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
 import type { QueueFilters } from '../../contracts/cases.js';
+import { prepared } from '../db/prepared.js';
 import type { CasesTable, CaseStatus, Database } from '../db/types.js';
 
 /**
@@ -9,16 +10,24 @@ import type { CasesTable, CaseStatus, Database } from '../db/types.js';
  */
 export const OPEN_CONDITION = sql<boolean>`status in ('new', 'open', 'waiting', 'promised')`;
 
+const bumpCaseSeq = prepared((db, $: { orgId: number }) =>
+  db
+    .updateTable('organizations')
+    .set((eb) => ({ case_seq: eb('case_seq', '+', 1) }))
+    .where('id', '=', $.orgId)
+    .returning(['case_seq', 'case_prefix']),
+);
+
 export async function nextCaseNumber(tx: Kysely<Database>, orgId: number) {
   // One UPDATE ... RETURNING: the row lock (PostgreSQL) or the single writer (SQLite) makes
   // concurrent creations take distinct, gap-free numbers.
-  return tx
-    .updateTable('organizations')
-    .set((eb) => ({ case_seq: eb('case_seq', '+', 1) }))
-    .where('id', '=', orgId)
-    .returning(['case_seq', 'case_prefix'])
-    .executeTakeFirstOrThrow();
+  return bumpCaseSeq.firstOrThrow(tx, { orgId });
 }
+
+/** A patron's id, if the patron belongs to the organization. */
+export const patronOf = prepared((db, $: { orgId: number; id: number }) =>
+  db.selectFrom('patrons').select('id').where('org_id', '=', $.orgId).where('id', '=', $.id),
+);
 
 /**
  * `lock`: take the row lock (SELECT … FOR UPDATE) so that concurrent changes to one case queue
@@ -56,18 +65,21 @@ export async function adjustCounters(
   }
   const sorted = [...cells.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
   for (const [, c] of sorted) {
-    if (c.n === 0) continue;
-    await tx
+    if (c.n !== 0) await addToCounter.execute(tx, { orgId, teamId: c.team_id, assigneeId: c.assignee_id, status: c.status, n: c.n });
+  }
+}
+
+const addToCounter = prepared(
+  (db, $: { orgId: number; teamId: number; assigneeId: number; status: CaseStatus; n: number }) =>
+    db
       .insertInto('case_counters')
-      .values({ org_id: orgId, ...c })
+      .values({ org_id: $.orgId, team_id: $.teamId, assignee_id: $.assigneeId, status: $.status, n: $.n })
       .onConflict((oc) =>
         oc
           .columns(['org_id', 'team_id', 'assignee_id', 'status'])
           .doUpdateSet((eb) => ({ n: eb('case_counters.n', '+', eb.ref('excluded.n')) })),
-      )
-      .execute();
-  }
-}
+      ),
+);
 
 export async function queueCounts(
   db: Kysely<Database>,
@@ -208,23 +220,21 @@ export async function caseSummaries(db: Kysely<Database>, ids: number[]) {
 }
 
 /** A whole case by its number, with the names its list row shows and who created it. */
-export const caseWithNames = (db: Kysely<Database>, orgId: number, number: number) =>
+const caseWithNamesQuery = prepared((db, $: { orgId: number; number: number }) =>
   withSummaryColumns(db.selectFrom('cases as c'))
     .leftJoin('users as creator', 'creator.id', 'c.created_by')
     .selectAll('c')
     .select('creator.name as creator_name')
-    .where('c.org_id', '=', orgId)
-    .where('c.number', '=', number)
-    .executeTakeFirst();
+    .where('c.org_id', '=', $.orgId)
+    .where('c.number', '=', $.number),
+);
+export const caseWithNames = (db: Kysely<Database>, orgId: number, number: number) =>
+  caseWithNamesQuery.first(db, { orgId, number });
 export type SummaryRow = Awaited<ReturnType<typeof caseSummaries>>[number];
 
-/** The newest `limit` timeline entries before `before` (or the newest overall), oldest first. */
-export async function timeline(
-  db: Kysely<Database>,
-  caseId: number,
-  opts: { before?: number | undefined; limit: number },
-) {
-  let q = db
+/** Timeline entries, newest first: all of them, or those before an entry id. */
+const entriesOf = (db: Kysely<Database>, caseId: number, limit: number) =>
+  db
     .selectFrom('case_entries as e')
     .leftJoin('users as u', 'u.id', 'e.author_user_id')
     .leftJoin('patrons as p', 'p.id', 'e.author_patron_id')
@@ -242,9 +252,23 @@ export async function timeline(
       'e.event_data',
       'e.created_at',
     ])
-    .where('e.case_id', '=', caseId);
-  if (opts.before) q = q.where('e.id', '<', opts.before);
-  const rows = await q.orderBy('e.id', 'desc').limit(opts.limit + 1).execute();
+    .where('e.case_id', '=', caseId)
+    .orderBy('e.id', 'desc')
+    .limit(limit);
+const newestEntries = prepared((db, $: { caseId: number; limit: number }) => entriesOf(db, $.caseId, $.limit));
+const entriesBefore = prepared((db, $: { caseId: number; before: number; limit: number }) =>
+  entriesOf(db, $.caseId, $.limit).where('e.id', '<', $.before),
+);
+
+/** The newest `limit` timeline entries before `before` (or the newest overall), oldest first. */
+export async function timeline(
+  db: Kysely<Database>,
+  caseId: number,
+  opts: { before?: number | undefined; limit: number },
+) {
+  const rows = opts.before
+    ? await entriesBefore.all(db, { caseId, before: opts.before, limit: opts.limit + 1 })
+    : await newestEntries.all(db, { caseId, limit: opts.limit + 1 });
   const earlier = rows.length > opts.limit;
   return { rows: rows.slice(0, opts.limit).reverse(), earlier };
 }

@@ -165,12 +165,7 @@ export async function createCase(p: Platform, actor: Actor, input: CaseCreateBod
     await requireAssignee(tx, actor.orgId, input.assigneeId);
     let patronId: number | null = null;
     if (input.patronId) {
-      const exists = await tx
-        .selectFrom('patrons')
-        .select('id')
-        .where('org_id', '=', actor.orgId)
-        .where('id', '=', input.patronId)
-        .executeTakeFirst();
+      const exists = await q.patronOf.first(tx, { orgId: actor.orgId, id: input.patronId });
       if (!exists) throw badRequest('is not a patron of this organization', 'patronId');
       patronId = exists.id;
     } else if (input.patron) {

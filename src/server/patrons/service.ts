@@ -2,6 +2,7 @@
 // notes are marked as such and never reach a volunteer.
 import type { Kysely } from 'kysely';
 import type { PatronDetail, PatronSummary } from '../../contracts/patrons.js';
+import { prepared } from '../db/prepared.js';
 import type { Database, PatronRow } from '../db/types.js';
 import { caseSummaries } from '../cases/queries.js';
 import { toCaseSummary } from '../cases/views.js';
@@ -133,15 +134,19 @@ export async function patronForEmail(
   return created;
 }
 
-export async function touchPatron(tx: Kysely<Database>, patronId: number, now: number) {
-  await tx
+const touch = prepared((db, $: { id: number; now: number }) =>
+  db
     .updateTable('patrons')
     .set((eb) => ({
-      last_contact_at: now,
-      first_contact_at: eb.fn.coalesce('first_contact_at', eb.val(now)),
+      last_contact_at: $.now,
+      first_contact_at: eb.fn.coalesce('first_contact_at', eb.val($.now)),
     }))
-    .where('id', '=', patronId)
-    .execute();
+    .where('id', '=', $.id),
+);
+
+/** A patron was in touch now: the first contact stays, the last moves. */
+export async function touchPatron(tx: Kysely<Database>, patronId: number, now: number) {
+  await touch.execute(tx, { id: patronId, now });
 }
 
 /** As-you-type lookup: an email finds its owner at once; otherwise names and contact points. */
