@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type SqliteDatabase } from 'kysely';
 import pg from 'pg';
 import type { Database } from './types.js';
 import { migrations } from './migrations/index.js';
@@ -81,9 +81,17 @@ export function withStatementCache(sqlite: SQLite.Database, max = 500): SqliteDa
 }
 
 export async function migrateToLatest(db: Db): Promise<string[]> {
+  // On PostgreSQL, name the schema of Kysely's bookkeeping tables: unnamed, Kysely takes a
+  // kysely_migration table in *any* schema for ours, and another install (or test file) on the
+  // same database would make it skip creating its own.
+  const schema =
+    db.dialect === 'postgres'
+      ? (await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db.kysely)).rows[0]?.schema
+      : null;
   const migrator = new Migrator({
     db: db.kysely,
     provider: { getMigrations: async () => migrations },
+    ...(schema ? { migrationTableSchema: schema } : {}),
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
