@@ -1,13 +1,15 @@
-import { sql } from 'kysely';
+import { NoResultError, sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { makeOrg } from '../testing/factories.js';
 import { describeEachDialect } from '../testing/harness.js';
 import { prepared } from './prepared.js';
 
+// One statement for both dialects: each compiles its own SQL from it.
+const teamByName = prepared((db, $: { orgId: number; name: string }) =>
+  db.selectFrom('teams').select(['id', 'name']).where('org_id', '=', $.orgId).where('name', '=', $.name).limit(1),
+);
+
 describeEachDialect('prepared statements', (h) => {
-  const teamByName = prepared((db, $: { orgId: number; name: string }) =>
-    db.selectFrom('teams').select(['id', 'name']).where('org_id', '=', $.orgId).where('name', '=', $.name).limit(1),
-  );
 
   it('answer like the query built afresh, for every set of values', async () => {
     const a = await makeOrg(h());
@@ -64,5 +66,26 @@ describeEachDialect('prepared statements', (h) => {
         .$if($.named, (qb) => qb.where('name', '=', $.name)),
     );
     await expect(shaped.all(h().p.db, { named: false, name: 'x' })).rejects.toThrow(/named did not become a bound parameter/);
+
+    // Bound, but also shaping: caught under the tests by building afresh with the real values.
+    const nullable = prepared((db, $: { name: string | null }) =>
+      db
+        .selectFrom('teams')
+        .select('id')
+        .$if($.name !== null, (qb) => qb.where('name', '=', $.name)),
+    );
+    expect(await nullable.all(h().p.db, { name: 'Box office' })).toEqual(expect.any(Array));
+    await expect(nullable.all(h().p.db, { name: null })).rejects.toThrow(/the values shape this statement/);
+  });
+
+  it('refuse an undefined value, which Kysely would have left out of the SQL', async () => {
+    const org = await makeOrg(h());
+    await expect(teamByName.all(h().p.db, { orgId: org.orgId, name: undefined as unknown as string })).rejects.toThrow(
+      /no value for name/,
+    );
+  });
+
+  it('throw Kysely’s NoResultError when a row is required and none comes', async () => {
+    await expect(teamByName.firstOrThrow(h().p.db, { orgId: 0, name: 'none' })).rejects.toBeInstanceOf(NoResultError);
   });
 });

@@ -7,12 +7,28 @@
 // stand-in landed among the compiled parameters, and from then on only swaps in the values
 // (Kysely's "execute compiled queries" recipe).
 //
-// A stand-in (`$.name`) may go wherever a bound value goes: a comparison, `set`, `values`,
-// `limit`. Never where the SQL's shape depends on the value (an `in` list, `$if`, `sql.lit`):
-// compiling checks that every stand-in read became a bound parameter, and throws otherwise.
-import { createQueryId, type Compilable, type CompiledQuery, type Kysely, type QueryResult } from 'kysely';
-import type { DialectAdapter } from 'kysely';
+// A stand-in (`$.name`) may go only where a bound value goes: a comparison, `set`, `values`,
+// `limit`. Never where the value would shape the SQL: an `in` list, `$if`, `is`, `sql.lit`,
+// object-form filters, arithmetic on the stand-in, or a value that may be undefined (Kysely
+// leaves undefined columns out; here it would be bound). Anything else computed in `build` is
+// fixed at the first call. Three guards: compiling checks that every stand-in read became a
+// bound parameter; every run refuses an undefined value; and under the tests (VITEST set),
+// every run also builds the query afresh with the real values and checks that it compiles to
+// the same SQL and parameters.
+import {
+  NoResultError,
+  createQueryId,
+  type Compilable,
+  type CompiledQuery,
+  type DialectAdapter,
+  type Kysely,
+  type QueryNode,
+  type QueryResult,
+} from 'kysely';
 import type { Database } from './types.js';
+
+/** Under the tests, each run is checked against the query built afresh (see above). */
+const VERIFY = process.env.VITEST !== undefined;
 
 const STAND_IN = Symbol('prepared value');
 interface StandIn {
@@ -61,18 +77,29 @@ export function prepared<P extends Record<string, unknown>, R>(
 
   async function execute(db: Kysely<Database>, values: P): Promise<QueryResult<R>> {
     const executor = db.getExecutor();
-    let compiled: Compiled<R>;
     if (executor.plugins.length) {
-      compiled = compile(db); // plugins may rewrite each query: never reuse one here
-    } else {
-      compiled = cache.get(executor.adapter) ?? compile(db);
-      if (!cache.has(executor.adapter)) cache.set(executor.adapter, compiled);
+      // Plugins may rewrite each query: never reuse one here (and keep its queryId for them).
+      return db.executeQuery(build(db, values).compile());
+    }
+    let compiled = cache.get(executor.adapter);
+    if (!compiled) {
+      compiled = compile(db);
+      cache.set(executor.adapter, compiled);
     }
     const { query, slots } = compiled;
     const parameters = query.parameters.map((v, i) => {
       const name = slots[i];
-      return name === null || name === undefined ? v : values[name];
+      if (name === null || name === undefined) return v;
+      const value = values[name];
+      if (value === undefined) throw new Error(`prepared: no value for ${name} in: ${query.sql}`);
+      return value;
     });
+    if (VERIFY) {
+      const fresh = build(db, values).compile();
+      if (fresh.sql !== query.sql || !sameValues(fresh.parameters, parameters)) {
+        throw new Error(`prepared: the values shape this statement; build it as usual.\nprepared: ${query.sql}\nfresh:    ${fresh.sql}`);
+      }
+    }
     return db.executeQuery<R>({ ...query, parameters, queryId: createQueryId() });
   }
 
@@ -81,9 +108,13 @@ export function prepared<P extends Record<string, unknown>, R>(
     all: async (db, values) => (await execute(db, values)).rows,
     first: async (db, values) => (await execute(db, values)).rows[0],
     async firstOrThrow(db, values) {
-      const row = (await execute(db, values)).rows[0];
-      if (row === undefined) throw new Error('prepared: no row');
+      const result = await execute(db, values);
+      const row = result.rows[0];
+      if (row === undefined) throw new NoResultError(build(db, values).compile().query as QueryNode);
       return row;
     },
   };
 }
+
+const sameValues = (a: readonly unknown[], b: readonly unknown[]) =>
+  a.length === b.length && a.every((v, i) => Object.is(v, b[i]));

@@ -71,28 +71,39 @@ export async function makeHarness(
   } else {
     db = openDb({ sqliteFile: ':memory:' });
   }
-  if (opts.migrate !== false) await migrateToLatest(db);
-  const p = await createPlatform(db, {
-    clock: opts.realTime ? systemClock : clock,
-    publicUrl: opts.publicUrl ?? 'http://desk.test',
-  });
-  const app = await buildApp({
-    platform: p,
-    webRoot: opts.webRoot ?? null,
-    rateLimits: { ...GENEROUS, ...opts.rateLimits },
-  });
-  await app.ready();
   const ownSchema = !opts.pgSchema;
+  let p: Platform | undefined;
+  let app: App;
+  try {
+    if (opts.migrate !== false) await migrateToLatest(db);
+    p = await createPlatform(db, {
+      clock: opts.realTime ? systemClock : clock,
+      publicUrl: opts.publicUrl ?? 'http://desk.test',
+    });
+    app = await buildApp({
+      platform: p,
+      webRoot: opts.webRoot ?? null,
+      rateLimits: { ...GENEROUS, ...opts.rateLimits },
+    });
+    await app.ready();
+  } catch (err) {
+    // A failed start leaves no connection and no schema behind.
+    await p?.events.close().catch(() => undefined);
+    await db.close().catch(() => undefined);
+    if (pgSchema && ownSchema) await dropSchema(pgSchema).catch(() => undefined);
+    throw err;
+  }
+  const platform = p;
   return {
     dialect,
     db,
-    p,
+    p: platform,
     app,
     clock,
     ...(pgSchema ? { pgSchema } : {}),
     close: async () => {
       await app.close();
-      await p.events.close();
+      await platform.events.close();
       await db.close();
       if (pgSchema && ownSchema) await dropSchema(pgSchema);
     },
