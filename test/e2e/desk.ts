@@ -4,9 +4,11 @@ import fs from 'node:fs';
 import net from 'node:net';
 import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe } from 'vitest';
 import { DEFAULT_WEB_ROOT } from '../../src/server/app.js';
 import type { DialectName } from '../../src/server/db/index.js';
-import { makeHarness, type Harness } from '../../src/server/testing/harness.js';
+import { makeOrg, type TestOrg } from '../../src/server/testing/factories.js';
+import { dialects, makeHarness, type Harness } from '../../src/server/testing/harness.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const hasBrowser = fs.existsSync(CHROMIUM);
@@ -46,6 +48,30 @@ export async function openDesk(dialect: DialectName): Promise<Desk> {
       await h.close();
     },
   };
+}
+
+/**
+ * Runs `suite` once per dialect on a served desk with a browser and one organization (skipped,
+ * and said so, when there is no browser).
+ */
+export function describeOnDesk(
+  title: string,
+  suite: (on: () => { desk: Desk; org: TestOrg }, dialect: DialectName) => void,
+): void {
+  for (const dialect of dialects()) {
+    describe.skipIf(!hasBrowser)(`${title} [${dialect}]`, () => {
+      let ctx: { desk: Desk; org: TestOrg } | undefined;
+      beforeAll(async () => {
+        const desk = await openDesk(dialect);
+        ctx = { desk, org: await makeOrg(desk.h) };
+      });
+      afterAll(() => ctx?.desk.close());
+      suite(() => {
+        if (!ctx) throw new Error('the desk did not open');
+        return ctx;
+      }, dialect);
+    });
+  }
 }
 
 export async function signInAs(page: Page, base: string, email: string, password: string): Promise<void> {
