@@ -1,24 +1,8 @@
+// The organization and its people: settings, teams, users, the audit log.
 import { z } from 'zod';
-import { Email, Id, Password, RefId, Role, text } from './common.js';
-
-export const isTimeZone = (tz: string) => {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-};
-export const isLocale = (l: string) => {
-  try {
-    return Intl.getCanonicalLocales(l).length === 1;
-  } catch {
-    return false;
-  }
-};
-
-export const TimeZone = z.string().max(64).refine(isTimeZone, 'is not a known time zone');
-export const Locale = z.string().max(35).refine(isLocale, 'is not a valid locale tag');
+import { OrgView } from './auth.js';
+import { Email, Id, Locale, Ok, Password, RefId, Role, TimeZone, text } from './common.js';
+import { endpoint } from './endpoint.js';
 
 export const OrgUpdateBody = z.object({
   name: text(120).optional(),
@@ -89,3 +73,60 @@ export const AuditPage = z.object({
   items: z.array(AuditEntryView),
   nextBefore: z.number().nullable(),
 });
+
+export type OrgUpdateBody = z.output<typeof OrgUpdateBody>;
+export type OrgUpdateBodyInput = z.input<typeof OrgUpdateBody>;
+export type UserList = z.output<typeof UserList>;
+export type UserCreateBody = z.output<typeof UserCreateBody>;
+export type UserCreateBodyInput = z.input<typeof UserCreateBody>;
+export type UserUpdateBody = z.output<typeof UserUpdateBody>;
+export type UserUpdateBodyInput = z.input<typeof UserUpdateBody>;
+export type TeamList = z.output<typeof TeamList>;
+export type TeamBody = z.output<typeof TeamBody>;
+export type TeamBodyInput = z.input<typeof TeamBody>;
+export type AuditQuery = z.output<typeof AuditQuery>;
+export type AuditQueryInput = z.input<typeof AuditQuery>;
+export type AuditPage = z.output<typeof AuditPage>;
+
+export const IdParams = z.object({ id: Id });
+
+export const adminApi = {
+  organization: endpoint({ method: 'GET', path: '/api/admin/organization', tags: ['admin'], replies: { 200: OrgView } }),
+  updateOrganization: endpoint({
+    method: 'PATCH',
+    path: '/api/admin/organization',
+    tags: ['admin'],
+    summary: 'Rename the organization, set its locale, time zone and default team',
+    body: OrgUpdateBody,
+    replies: { 200: OrgView },
+  }),
+  teams: endpoint({ method: 'GET', path: '/api/teams', tags: ['admin'], summary: 'Every team (all staff)', replies: { 200: TeamList } }),
+  createTeam: endpoint({ method: 'POST', path: '/api/admin/teams', tags: ['admin'], body: TeamBody, replies: { 201: TeamView } }),
+  renameTeam: endpoint({
+    method: 'PATCH',
+    path: '/api/admin/teams/:id',
+    tags: ['admin'],
+    params: IdParams,
+    body: TeamBody,
+    replies: { 200: TeamView },
+  }),
+  deleteTeam: endpoint({ method: 'DELETE', path: '/api/admin/teams/:id', tags: ['admin'], params: IdParams, replies: { 200: Ok } }),
+  users: endpoint({
+    method: 'GET',
+    path: '/api/users',
+    tags: ['admin'],
+    summary: 'The staff directory, for assignment pickers (all staff)',
+    replies: { 200: UserList },
+  }),
+  createUser: endpoint({ method: 'POST', path: '/api/admin/users', tags: ['admin'], body: UserCreateBody, replies: { 201: UserView } }),
+  updateUser: endpoint({
+    method: 'PATCH',
+    path: '/api/admin/users/:id',
+    tags: ['admin'],
+    summary: 'Change a user: name, role, team, active, or reset the password',
+    params: IdParams,
+    body: UserUpdateBody,
+    replies: { 200: UserView },
+  }),
+  audit: endpoint({ method: 'GET', path: '/api/admin/audit', tags: ['admin'], query: AuditQuery, replies: { 200: AuditPage } }),
+};

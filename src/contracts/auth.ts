@@ -1,6 +1,7 @@
+// Signing in and out, the session, CSRF tokens and the first-admin setup.
 import { z } from 'zod';
-import { Locale, TimeZone } from './admin.js';
-import { Email, Password, Role, text } from './common.js';
+import { Email, Locale, Ok, Password, Role, TimeZone, text } from './common.js';
+import { endpoint } from './endpoint.js';
 
 export const LoginBody = z.object({
   email: Email,
@@ -53,3 +54,56 @@ export const SetupBody = z.object({
   timeZone: TimeZone.optional(),
   locale: Locale.optional(),
 });
+
+export type LoginBody = z.output<typeof LoginBody>;
+export type LoginBodyInput = z.input<typeof LoginBody>;
+export type OrgViewInput = z.input<typeof OrgView>;
+export type CsrfView = z.output<typeof CsrfView>;
+export type ChangePasswordBody = z.output<typeof ChangePasswordBody>;
+export type ChangePasswordBodyInput = z.input<typeof ChangePasswordBody>;
+export type SetupStatus = z.output<typeof SetupStatus>;
+export type SetupBody = z.output<typeof SetupBody>;
+export type SetupBodyInput = z.input<typeof SetupBody>;
+
+export const authApi = {
+  csrf: endpoint({
+    method: 'GET',
+    path: '/api/csrf',
+    tags: ['auth'],
+    summary: 'A CSRF token to send as x-csrf-token',
+    replies: { 200: CsrfView },
+  }),
+  login: endpoint({
+    method: 'POST',
+    path: '/api/auth/login',
+    tags: ['auth'],
+    summary: 'Sign in with email and password',
+    body: LoginBody,
+    replies: { 200: SessionView },
+  }),
+  logout: endpoint({ method: 'POST', path: '/api/auth/logout', tags: ['auth'], summary: 'Sign out', replies: { 200: Ok } }),
+  session: endpoint({ method: 'GET', path: '/api/session', tags: ['auth'], summary: 'Who is signed in', replies: { 200: SessionView } }),
+  changePassword: endpoint({
+    method: 'POST',
+    path: '/api/auth/password',
+    tags: ['auth'],
+    summary: 'Change my password (ends my other sessions)',
+    body: ChangePasswordBody,
+    replies: { 200: Ok },
+  }),
+  setupStatus: endpoint({
+    method: 'GET',
+    path: '/api/setup',
+    tags: ['auth'],
+    summary: 'Whether the first admin still has to be created',
+    replies: { 200: SetupStatus },
+  }),
+  setup: endpoint({
+    method: 'POST',
+    path: '/api/setup',
+    tags: ['auth'],
+    summary: 'Create the organization and its first admin (only on an empty install)',
+    body: SetupBody,
+    replies: { 200: SessionView },
+  }),
+};

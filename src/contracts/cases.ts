@@ -1,5 +1,7 @@
+// Cases: queues, counts, saved views, a case and its timeline.
 import { z } from 'zod';
-import { Cursor, Id, OptionalEmail, RefId, optionalText, text } from './common.js';
+import { Cursor, Id, Ok, OptionalEmail, RefId, optionalText, text } from './common.js';
+import { endpoint } from './endpoint.js';
 
 export const STATUSES = ['new', 'open', 'waiting', 'promised', 'resolved', 'closed'] as const;
 export const CHANNELS = ['email', 'web', 'phone', 'walk_in', 'internal'] as const;
@@ -134,6 +136,8 @@ export const QueueFilters = z.object({
   /** A user id, or "none" for unassigned. */
   assigneeId: z.union([z.literal('none'), Id]).optional(),
   tag: z.string().trim().toLowerCase().min(1).max(40).optional(),
+  /** One patron's cases: their history across channels (their profile lists it). */
+  patronId: Id.optional(),
   sort: z.enum(['activity', 'age']).default('activity'),
 });
 export type QueueFilters = z.infer<typeof QueueFilters>;
@@ -227,3 +231,80 @@ export const SavedViewList = z.object({ items: z.array(SavedView) });
 export const SavedViewBody = z.object({ name: text(60), filters: QueueFilters });
 
 export const CaseRefParams = z.object({ ref: Ref });
+
+export type EntriesQuery = z.output<typeof EntriesQuery>;
+export type EntriesQueryInput = z.input<typeof EntriesQuery>;
+export type EntriesPage = z.output<typeof EntriesPage>;
+export type QueueFiltersInput = z.input<typeof QueueFilters>;
+export type QueueQueryInput = z.input<typeof QueueQuery>;
+export type FilterCount = z.output<typeof FilterCount>;
+export type NewPatronInline = z.output<typeof NewPatronInline>;
+export type CaseCreateBodyInput = z.input<typeof CaseCreateBody>;
+export type CaseUpdateBodyInput = z.input<typeof CaseUpdateBody>;
+export type EntryCreateBodyInput = z.input<typeof EntryCreateBody>;
+export type SavedViewList = z.output<typeof SavedViewList>;
+export type SavedViewBody = z.output<typeof SavedViewBody>;
+export type SavedViewBodyInput = z.input<typeof SavedViewBody>;
+export type CaseRefParams = z.output<typeof CaseRefParams>;
+
+export const ViewParams = z.object({ id: Id });
+
+export const casesApi = {
+  queue: endpoint({
+    method: 'GET',
+    path: '/api/cases',
+    tags: ['cases'],
+    summary: 'A queue page: filters, sort, keyset cursor (`after`)',
+    query: QueueQuery,
+    replies: { 200: QueuePage },
+  }),
+  counts: endpoint({ method: 'GET', path: '/api/cases/counts', tags: ['cases'], summary: 'Open cases per queue', replies: { 200: QueueCounts } }),
+  count: endpoint({
+    method: 'GET',
+    path: '/api/cases/count',
+    tags: ['cases'],
+    summary: 'How many cases match a filter, capped at 1,000',
+    query: QueueFilters,
+    replies: { 200: FilterCount },
+  }),
+  create: endpoint({
+    method: 'POST',
+    path: '/api/cases',
+    tags: ['cases'],
+    summary: 'Open a case (log a call or walk-in)',
+    body: CaseCreateBody,
+    replies: { 201: CaseDetail },
+  }),
+  get: endpoint({ method: 'GET', path: '/api/cases/:ref', tags: ['cases'], params: CaseRefParams, replies: { 200: CaseDetail } }),
+  earlierEntries: endpoint({
+    method: 'GET',
+    path: '/api/cases/:ref/entries',
+    tags: ['cases'],
+    summary: 'Earlier timeline entries (before an entry id)',
+    params: CaseRefParams,
+    query: EntriesQuery,
+    replies: { 200: EntriesPage },
+  }),
+  update: endpoint({
+    method: 'PATCH',
+    path: '/api/cases/:ref',
+    tags: ['cases'],
+    summary: 'Change status, priority, team, assignee, tags or subject',
+    params: CaseRefParams,
+    body: CaseUpdateBody,
+    replies: { 200: CaseDetail },
+  }),
+  addEntry: endpoint({
+    method: 'POST',
+    path: '/api/cases/:ref/entries',
+    tags: ['cases'],
+    summary: 'Reply to the patron, add an internal note, or log a patron message',
+    params: CaseRefParams,
+    body: EntryCreateBody,
+    replies: { 201: CaseDetail },
+  }),
+  delete: endpoint({ method: 'DELETE', path: '/api/cases/:ref', tags: ['cases'], params: CaseRefParams, replies: { 200: Ok } }),
+  views: endpoint({ method: 'GET', path: '/api/views', tags: ['cases'], summary: 'My saved views', replies: { 200: SavedViewList } }),
+  saveView: endpoint({ method: 'POST', path: '/api/views', tags: ['cases'], body: SavedViewBody, replies: { 201: SavedView } }),
+  deleteView: endpoint({ method: 'DELETE', path: '/api/views/:id', tags: ['cases'], params: ViewParams, replies: { 200: Ok } }),
+};

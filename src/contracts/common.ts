@@ -5,10 +5,31 @@ export const ROLES = ['admin', 'supervisor', 'associate', 'volunteer'] as const;
 export const Role = z.enum(ROLES);
 export type Role = z.infer<typeof Role>;
 
+/**
+ * Every error code the API answers with. The server maps each to one HTTP status at its edge
+ * (`platform/http/errors.ts`); clients branch on the code, never on the message.
+ */
+export const ERROR_CODES = [
+  'invalid',
+  'unauthorized',
+  'bad_credentials',
+  'forbidden',
+  'csrf',
+  'not_found',
+  'conflict',
+  'too_large',
+  'unsupported_media_type',
+  'rate_limited',
+  'internal',
+  'unavailable',
+] as const;
+export const ErrorCode = z.enum(ERROR_CODES);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
 export const ErrorBody = z
   .object({
     error: z.object({
-      code: z.string(),
+      code: ErrorCode,
       message: z.string(),
       field: z.string().optional(),
       requestId: z.string().optional(),
@@ -17,7 +38,7 @@ export const ErrorBody = z
   .meta({ id: 'Error' });
 export type ErrorBody = z.infer<typeof ErrorBody>;
 
-/** Every route declares the error replies it can give; these are the usual ones. */
+/** Every route declares the error replies it can give: these, on every route… */
 export const errorReplies = {
   400: ErrorBody,
   401: ErrorBody,
@@ -25,7 +46,10 @@ export const errorReplies = {
   404: ErrorBody,
   409: ErrorBody,
   429: ErrorBody,
+  500: ErrorBody,
 } as const;
+/** …and these too where a request has a body. */
+export const bodyErrorReplies = { 413: ErrorBody, 415: ErrorBody } as const;
 
 /** Keys are 32-bit integers in both databases: a larger id cannot exist. */
 export const MAX_ID = 2_147_483_647;
@@ -65,3 +89,25 @@ export const Password = z
 
 /** Keyset cursor: opaque to clients. */
 export const Cursor = z.string().max(200).regex(/^[A-Za-z0-9_-]+$/, 'is not a valid cursor');
+
+export const isTimeZone = (tz: string) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+};
+export const isLocale = (l: string) => {
+  try {
+    return Intl.getCanonicalLocales(l).length === 1;
+  } catch {
+    return false;
+  }
+};
+
+/** An IANA time zone name. */
+export const TimeZone = z.string().max(64).refine(isTimeZone, 'is not a known time zone');
+/** A BCP 47 locale tag. */
+export const Locale = z.string().max(35).refine(isLocale, 'is not a valid locale tag');
+

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { Email, optionalText, text } from './common.js';
 import { Status } from './cases.js';
+import { endpoint } from './endpoint.js';
 
 export const PublicOrgView = z.object({
   slug: z.string(),
@@ -56,3 +57,48 @@ export const StatusView = z
 export type StatusView = z.infer<typeof StatusView>;
 
 export const StatusReplyBody = z.object({ message: text(10000) });
+
+export type OrgSlugParams = z.output<typeof OrgSlugParams>;
+export type WebFormBodyInput = z.input<typeof WebFormBody>;
+export type WebFormResult = z.output<typeof WebFormResult>;
+export type PublicEntry = z.output<typeof PublicEntry>;
+export type StatusReplyBody = z.output<typeof StatusReplyBody>;
+export type StatusReplyBodyInput = z.input<typeof StatusReplyBody>;
+
+export const helpcenterApi = {
+  org: endpoint({
+    method: 'GET',
+    path: '/api/public/org',
+    tags: ['public'],
+    summary: 'The organization this desk serves (the first one)',
+    replies: { 200: PublicOrgView },
+  }),
+  orgBySlug: endpoint({ method: 'GET', path: '/api/public/orgs/:org', tags: ['public'], params: OrgSlugParams, replies: { 200: PublicOrgView } }),
+  submitForm: endpoint({
+    method: 'POST',
+    path: '/api/public/orgs/:org/cases',
+    tags: ['public'],
+    summary: 'The public web form: opens a case and answers with its reference and status link',
+    description: 'A filled honeypot answers 202 with no reference, and nothing is stored.',
+    params: OrgSlugParams,
+    body: WebFormBody,
+    replies: { 201: WebFormResult, 202: WebFormResult },
+  }),
+  status: endpoint({
+    method: 'GET',
+    path: '/api/public/status/:token',
+    tags: ['public'],
+    summary: "A patron's own case: the conversation, never internal notes",
+    params: StatusToken,
+    replies: { 200: StatusView },
+  }),
+  statusReply: endpoint({
+    method: 'POST',
+    path: '/api/public/status/:token/messages',
+    tags: ['public'],
+    summary: 'The patron replies on their status page',
+    params: StatusToken,
+    body: StatusReplyBody,
+    replies: { 201: StatusView },
+  }),
+};

@@ -1,9 +1,24 @@
 // Events pushed to browsers over SSE. Small on purpose: a browser refetches what it shows.
 import { z } from 'zod';
+import { CaseRefParams } from './cases.js';
+import { Ok, Role } from './common.js';
+import { endpoint } from './endpoint.js';
+
+/**
+ * Who in the organization may receive an event: everyone on the staff unless narrowed to some
+ * roles (goodwill: no volunteers) or some users (a personal notification). The live stream
+ * checks it for each receiving user (server/live/policy.ts).
+ */
+export const Audience = z.object({
+  roles: z.array(Role).optional(),
+  userIds: z.array(z.number()).optional(),
+});
+export type Audience = z.output<typeof Audience>;
 
 export const LiveEvent = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('case.changed'),
+    audience: Audience.optional(),
     orgId: z.number(),
     caseId: z.number(),
     ref: z.string(),
@@ -14,6 +29,7 @@ export const LiveEvent = z.discriminatedUnion('type', [
   }),
   z.object({
     type: z.literal('presence'),
+    audience: Audience.optional(),
     orgId: z.number(),
     caseId: z.number(),
     ref: z.string(),
@@ -29,3 +45,20 @@ export const PresenceView = z.object({
   ),
 });
 export type PresenceView = z.infer<typeof PresenceView>;
+export type PresenceState = z.output<typeof PresenceState>;
+export type PresenceBody = z.output<typeof PresenceBody>;
+export type PresenceBodyInput = z.input<typeof PresenceBody>;
+
+export const liveApi = {
+  presence: endpoint({ method: 'GET', path: '/api/cases/:ref/presence', tags: ['live'], params: CaseRefParams, replies: { 200: PresenceView } }),
+  announce: endpoint({
+    method: 'PUT',
+    path: '/api/cases/:ref/presence',
+    tags: ['live'],
+    summary: 'I am viewing or composing on this case (renew every 15 s)',
+    params: CaseRefParams,
+    body: PresenceBody,
+    replies: { 200: PresenceView },
+  }),
+  leave: endpoint({ method: 'DELETE', path: '/api/cases/:ref/presence', tags: ['live'], params: CaseRefParams, replies: { 200: Ok } }),
+};

@@ -1,6 +1,7 @@
+// Patrons: lookup as you type, the profile, its edits and notes.
 import { z } from 'zod';
-import { CaseSummary } from './cases.js';
 import { Email, Id, OptionalEmail, optionalText, text } from './common.js';
+import { endpoint } from './endpoint.js';
 
 export const PatronNoteKind = z.enum(['general', 'personal']);
 
@@ -30,7 +31,6 @@ export const PatronDetail = PatronSummary.extend({
   createdAt: z.number(),
   /** Personal notes are left out for volunteers. */
   notes: z.array(PatronNoteView),
-  cases: z.array(CaseSummary),
 }).meta({ id: 'PatronDetail' });
 export type PatronDetail = z.infer<typeof PatronDetail>;
 
@@ -57,3 +57,54 @@ export const PatronUpdateBody = z.object({
 
 export const PatronNoteBody = z.object({ kind: PatronNoteKind, body: text(5000) });
 export const PatronParams = z.object({ id: Id });
+
+export type PatronNoteKind = z.output<typeof PatronNoteKind>;
+export type PatronNoteView = z.output<typeof PatronNoteView>;
+export type PatronLookupQuery = z.output<typeof PatronLookupQuery>;
+export type PatronLookupQueryInput = z.input<typeof PatronLookupQuery>;
+export type PatronLookupResult = z.output<typeof PatronLookupResult>;
+export type PatronCreateBody = z.output<typeof PatronCreateBody>;
+export type PatronCreateBodyInput = z.input<typeof PatronCreateBody>;
+export type PatronUpdateBody = z.output<typeof PatronUpdateBody>;
+export type PatronUpdateBodyInput = z.input<typeof PatronUpdateBody>;
+export type PatronNoteBody = z.output<typeof PatronNoteBody>;
+export type PatronNoteBodyInput = z.input<typeof PatronNoteBody>;
+
+export const PatronNoteParams = z.object({ id: Id, noteId: Id });
+
+export const patronsApi = {
+  lookup: endpoint({
+    method: 'GET',
+    path: '/api/patrons/lookup',
+    tags: ['patrons'],
+    summary: 'Find patrons by name, email or phone as you type',
+    query: PatronLookupQuery,
+    replies: { 200: PatronLookupResult },
+  }),
+  create: endpoint({ method: 'POST', path: '/api/patrons', tags: ['patrons'], body: PatronCreateBody, replies: { 201: PatronDetail } }),
+  get: endpoint({ method: 'GET', path: '/api/patrons/:id', tags: ['patrons'], params: PatronParams, replies: { 200: PatronDetail } }),
+  update: endpoint({
+    method: 'PATCH',
+    path: '/api/patrons/:id',
+    tags: ['patrons'],
+    params: PatronParams,
+    body: PatronUpdateBody,
+    replies: { 200: PatronDetail },
+  }),
+  addNote: endpoint({
+    method: 'POST',
+    path: '/api/patrons/:id/notes',
+    tags: ['patrons'],
+    summary: 'Add a note; personal notes (work, family) are hidden from volunteers',
+    params: PatronParams,
+    body: PatronNoteBody,
+    replies: { 201: PatronDetail },
+  }),
+  deleteNote: endpoint({
+    method: 'DELETE',
+    path: '/api/patrons/:id/notes/:noteId',
+    tags: ['patrons'],
+    params: PatronNoteParams,
+    replies: { 200: PatronDetail },
+  }),
+};

@@ -1,4 +1,6 @@
+// Search from anywhere: ranked cases and patrons, with the matching words marked.
 import { z } from 'zod';
+import { endpoint } from './endpoint.js';
 import { Id } from './common.js';
 import { CaseSummary, Status } from './cases.js';
 import { PatronSummary } from './patrons.js';
@@ -55,3 +57,18 @@ export const SearchResult = z
   })
   .meta({ id: 'SearchResult' });
 export type SearchResult = z.infer<typeof SearchResult>;
+
+export type SearchQueryInput = z.input<typeof SearchQuery>;
+export type CaseHit = z.output<typeof CaseHit>;
+export type PatronHit = z.output<typeof PatronHit>;
+
+export const searchApi = {
+  search: endpoint({
+    method: 'GET',
+    path: '/api/search',
+    tags: ['search'],
+    summary: 'Ranked full-text search over cases and patrons; a reference or email jumps',
+    query: SearchQuery,
+    replies: { 200: SearchResult },
+  }),
+};

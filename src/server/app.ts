@@ -23,33 +23,23 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import { adminRoutes } from './admin/routes.js';
+import { resolveSession } from './auth/api.js';
 import { authRoutes } from './auth/routes.js';
 import { caseRoutes } from './cases/routes.js';
+import { DEFAULT_RATE_LIMITS, type RateLimits } from './config.js';
 import { helpcenterRoutes } from './helpcenter/routes.js';
 import { liveRoutes } from './live/routes.js';
 import { patronRoutes } from './patrons/routes.js';
-import { PUBLIC, installAccessControl } from './platform/access.js';
+import { PUBLIC } from './platform/actor.js';
 import type { Platform } from './platform/context.js';
-import { AppError, installErrorHandler, installNotFound, refuseNulCharacters } from './platform/errors.js';
-import type { App } from './platform/http.js';
+import { rateLimited } from './platform/errors.js';
+import { installAccessControl } from './platform/http/access.js';
+import { installErrorHandler, installNotFound, refuseNulCharacters } from './platform/http/errors.js';
+import { securityHeaders } from './platform/http/security-headers.js';
+import type { App } from './platform/http/types.js';
 import { sharedSecret } from './platform/index.js';
-import { securityHeaders } from './platform/security-headers.js';
 import { searchRoutes } from './search/routes.js';
 import { healthRoutes } from './health.js';
-
-export interface RateLimit {
-  max: number;
-  timeWindow: string | number;
-}
-export interface RateLimits {
-  login: RateLimit;
-  publicForm: RateLimit;
-}
-
-export const DEFAULT_RATE_LIMITS: RateLimits = {
-  login: { max: 10, timeWindow: '1 minute' },
-  publicForm: { max: 5, timeWindow: '10 minutes' },
-};
 
 export interface AppOptions {
   platform: Platform;
@@ -126,8 +116,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   });
   await app.register(rateLimit, {
     global: false,
-    errorResponseBuilder: (_req, ctx) =>
-      new AppError(429, 'rate_limited', `Too many requests; try again in ${ctx.after}.`),
+    errorResponseBuilder: (_req, ctx) => rateLimited(`Too many requests; try again in ${ctx.after}.`),
   });
   await app.register(swagger, {
     openapi: {
@@ -143,7 +132,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   });
 
   // Access control and CSRF hooks go in before any route exists, plugin routes included.
-  installAccessControl(app, p);
+  installAccessControl(app, (token) => resolveSession(p, token));
   // CSRF on every state change, public forms included (after the role check, before the body).
   app.addHook('onRequest', (req, reply, done) => {
     if (!UNSAFE.has(req.method) || req.is404) return done();

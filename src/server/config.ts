@@ -27,6 +27,20 @@ const EnvSchema = z.object({
 
 export class ConfigError extends Error {}
 
+export interface RateLimit {
+  max: number;
+  timeWindow: string | number;
+}
+export interface RateLimits {
+  login: RateLimit;
+  publicForm: RateLimit;
+}
+
+export const DEFAULT_RATE_LIMITS: RateLimits = {
+  login: { max: 10, timeWindow: '1 minute' },
+  publicForm: { max: 5, timeWindow: '10 minutes' },
+};
+
 export interface Config {
   port: number;
   host: string;

@@ -1,9 +1,9 @@
 // GET /healthz: 200 when the database answers, 503 when it does not.
-import { sql } from 'kysely';
 import { z } from 'zod';
-import { PUBLIC } from './platform/access.js';
+import { ping } from './admin/api.js';
+import { PUBLIC } from './platform/actor.js';
 import type { Platform } from './platform/context.js';
-import type { App } from './platform/http.js';
+import type { App } from './platform/http/types.js';
 
 const Health = z.object({ status: z.enum(['ok', 'degraded']), db: z.enum(['ok', 'down']) });
 
@@ -13,7 +13,7 @@ export function healthRoutes(app: App, p: Platform): void {
     schema: { tags: ['health'], response: { 200: Health, 503: Health } },
     handler: async (_req, reply) => {
       try {
-        await sql`select 1`.execute(p.db);
+        await ping(p.db);
         return { status: 'ok' as const, db: 'ok' as const };
       } catch {
         return reply.status(503).send({ status: 'degraded', db: 'down' });

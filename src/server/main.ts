@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { anyUser } from './admin/queries.js';
+import { anyUser, existingEmails } from './admin/api.js';
 import { migrateToLatest, openDb } from './db/index.js';
 import { DEMO_LOGINS, DEMO_PASSWORD, seedDemo } from './demo/seed.js';
 import { scheduleHousekeeping } from './platform/housekeeping.js';
@@ -32,11 +32,7 @@ async function start(config: Config) {
 
   const where = db.dialect === 'postgres' ? 'PostgreSQL' : config.database.sqliteFile;
   console.log(`\nServewell is serving ${config.publicUrl} (database: ${where})`);
-  const demo = await platform.db
-    .selectFrom('users')
-    .select('email')
-    .where('email', 'in', DEMO_LOGINS.map((l) => l.email))
-    .execute();
+  const demo = await existingEmails(platform.db, DEMO_LOGINS.map((l) => l.email));
   if (demo.length) {
     console.log(`Demo logins (password "${DEMO_PASSWORD}"):`);
     for (const l of DEMO_LOGINS) console.log(`  ${l.role.padEnd(10)} ${l.email}`);

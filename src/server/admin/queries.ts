@@ -1,7 +1,7 @@
 // SQL for organizations, teams, users and the audit log.
-import type { Kysely } from 'kysely';
-import { prepared } from '../db/prepared.js';
-import type { Database } from '../db/types.js';
+import { sql, type Insertable, type Kysely, type Updateable } from 'kysely';
+import { prepared, type Params } from '../db/prepared.js';
+import type { Database, OrganizationsTable, UsersTable } from '../db/types.js';
 
 export const findOrg = (db: Kysely<Database>, id: number) =>
   db.selectFrom('organizations').selectAll().where('id', '=', id).executeTakeFirst();
@@ -15,10 +15,21 @@ export const firstOrg = (db: Kysely<Database>) =>
 export const slugTaken = async (db: Kysely<Database>, slug: string) =>
   !!(await db.selectFrom('organizations').select('id').where('slug', '=', slug).executeTakeFirst());
 
-const teamById = prepared((db, $: { orgId: number; id: number }) =>
-  db.selectFrom('teams').selectAll().where('org_id', '=', $.orgId).where('id', '=', $.id),
+export const insertOrg = (tx: Kysely<Database>, row: Insertable<OrganizationsTable>) =>
+  tx.insertInto('organizations').values(row).returningAll().executeTakeFirstOrThrow();
+
+export const updateOrg = (tx: Kysely<Database>, id: number, set: Updateable<OrganizationsTable>) =>
+  tx.updateTable('organizations').set(set).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+
+const teamById = prepared((db, param: Params<{ orgId: number; id: number }>) =>
+  db.selectFrom('teams').selectAll().where('org_id', '=', param('orgId')).where('id', '=', param('id')),
 );
 export const findTeam = (db: Kysely<Database>, orgId: number, id: number) => teamById.first(db, { orgId, id });
+
+export const teamName = async (db: Kysely<Database>, id: number | null) =>
+  id === null
+    ? null
+    : ((await db.selectFrom('teams').select(['id', 'name']).where('id', '=', id).executeTakeFirst()) ?? null);
 
 export const listTeams = (db: Kysely<Database>, orgId: number) =>
   db
@@ -30,17 +41,58 @@ export const listTeams = (db: Kysely<Database>, orgId: number) =>
     .orderBy('t.name')
     .execute();
 
-const userById = prepared((db, $: { orgId: number; id: number }) =>
-  db.selectFrom('users').selectAll().where('org_id', '=', $.orgId).where('id', '=', $.id),
+/** Another team of the organization with this name, in any letter case. */
+export const teamNamed = (db: Kysely<Database>, orgId: number, name: string) =>
+  db
+    .selectFrom('teams')
+    .select('id')
+    .where('org_id', '=', orgId)
+    .where((eb) => eb(eb.fn('lower', ['name']), '=', name.toLowerCase()))
+    .executeTakeFirst();
+
+export const insertTeam = (tx: Kysely<Database>, orgId: number, name: string, now: number) =>
+  tx.insertInto('teams').values({ org_id: orgId, name, created_at: now }).returning(['id', 'name']).executeTakeFirstOrThrow();
+
+export const renameTeam = (tx: Kysely<Database>, id: number, name: string) =>
+  tx.updateTable('teams').set({ name }).where('id', '=', id).execute();
+
+export const teamHasCases = async (db: Kysely<Database>, teamId: number) =>
+  !!(await db.selectFrom('cases').select('id').where('team_id', '=', teamId).limit(1).executeTakeFirst());
+
+export async function deleteTeam(tx: Kysely<Database>, id: number): Promise<void> {
+  await tx.updateTable('users').set({ team_id: null }).where('team_id', '=', id).execute();
+  await tx.deleteFrom('teams').where('id', '=', id).execute();
+}
+
+export const setDefaultTeam = (tx: Kysely<Database>, orgId: number, teamId: number | null) =>
+  tx.updateTable('organizations').set({ default_team_id: teamId }).where('id', '=', orgId).execute();
+
+const userById = prepared((db, param: Params<{ orgId: number; id: number }>) =>
+  db.selectFrom('users').selectAll().where('org_id', '=', param('orgId')).where('id', '=', param('id')),
 );
 export const findUser = (db: Kysely<Database>, orgId: number, id: number) => userById.first(db, { orgId, id });
+
+export const userName = async (db: Kysely<Database>, id: number | null) =>
+  id === null
+    ? null
+    : ((await db.selectFrom('users').select(['id', 'name']).where('id', '=', id).executeTakeFirst()) ?? null);
 
 export const findUserByEmail = (db: Kysely<Database>, email: string) =>
   db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
 
+/** A user by id, whatever the organization (the session view, after the access hook). */
+export const findUserById = (db: Kysely<Database>, id: number) =>
+  db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+
 /** Users of one organization: a staff list, never more than a few hundred. */
 export const listUsers = (db: Kysely<Database>, orgId: number) =>
-  db.selectFrom('users').selectAll().where('org_id', '=', orgId).orderBy('name').execute();
+  db.selectFrom('users').selectAll().where('org_id', '=', orgId).orderBy('name').limit(2000).execute();
+
+export const insertUser = (tx: Kysely<Database>, row: Insertable<UsersTable>) =>
+  tx.insertInto('users').values(row).returningAll().executeTakeFirstOrThrow();
+
+export const updateUser = (tx: Kysely<Database>, id: number, set: Updateable<UsersTable>) =>
+  tx.updateTable('users').set(set).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
 
 export const countActiveAdmins = async (db: Kysely<Database>, orgId: number) =>
   (
@@ -55,6 +107,12 @@ export const countActiveAdmins = async (db: Kysely<Database>, orgId: number) =>
 
 export const anyUser = async (db: Kysely<Database>) =>
   !!(await db.selectFrom('users').select('id').limit(1).executeTakeFirst());
+
+/** Which of these emails belong to users (start-up's demo banner). */
+export const existingEmails = async (db: Kysely<Database>, emails: string[]) =>
+  emails.length
+    ? (await db.selectFrom('users').select('email').where('email', 'in', emails).execute()).map((r) => r.email)
+    : [];
 
 export const auditPage = (
   db: Kysely<Database>,
@@ -80,3 +138,8 @@ export const auditPage = (
   if (opts.action) q = q.where('a.action', '=', opts.action);
   return q.orderBy('a.id', 'desc').limit(opts.limit + 1).execute();
 };
+
+/** The database answers (health check). */
+export async function ping(db: Kysely<Database>): Promise<void> {
+  await sql`select 1`.execute(db);
+}

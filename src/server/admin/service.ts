@@ -1,12 +1,14 @@
 // The organization and its people: settings, teams, users, and the audit log they leave.
 import type { Kysely } from 'kysely';
 import type { OrgView } from '../../contracts/auth.js';
-import type { AuditEntryView, TeamView, UserView } from '../../contracts/admin.js';
+import type { AuditEntryView, OrgUpdateBody, TeamView, UserView } from '../../contracts/admin.js';
 import type { Database, OrganizationRow, Role, UserRow } from '../db/types.js';
+import type { Actor } from '../platform/actor.js';
 import { audit } from '../platform/audit.js';
-import type { Actor, Platform } from '../platform/context.js';
+import type { Platform, TxContext } from '../platform/context.js';
 import { badRequest, conflict, notFound } from '../platform/errors.js';
 import { hashPassword } from '../platform/passwords.js';
+import { endSessions } from '../platform/sessions.js';
 import { inTransaction } from '../platform/tx.js';
 import * as q from './queries.js';
 
@@ -54,29 +56,21 @@ export interface NewOrganization {
 }
 
 /** Creates an organization inside the caller's transaction (setup, demo seed, tests). */
-export async function createOrganization(
-  tx: Kysely<Database>,
-  input: NewOrganization,
-  now: number,
-): Promise<OrganizationRow> {
+export async function createOrganization(ctx: TxContext, input: NewOrganization): Promise<OrganizationRow> {
   const base = input.slug ?? slugify(input.name);
   let slug = base;
-  for (let i = 2; await q.slugTaken(tx, slug); i++) slug = `${base}-${i}`;
-  return tx
-    .insertInto('organizations')
-    .values({
-      slug,
-      name: input.name,
-      locale: input.locale ?? 'en-US',
-      time_zone: input.timeZone ?? 'America/New_York',
-      currency: input.currency ?? 'USD',
-      case_prefix: input.casePrefix ?? 'SW',
-      case_seq: (input.firstCaseNumber ?? 1001) - 1,
-      default_team_id: null,
-      created_at: now,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  for (let i = 2; await q.slugTaken(ctx.tx, slug); i++) slug = `${base}-${i}`;
+  return q.insertOrg(ctx.tx, {
+    slug,
+    name: input.name,
+    locale: input.locale ?? 'en-US',
+    time_zone: input.timeZone ?? 'America/New_York',
+    currency: input.currency ?? 'USD',
+    case_prefix: input.casePrefix ?? 'SW',
+    case_seq: (input.firstCaseNumber ?? 1001) - 1,
+    default_team_id: null,
+    created_at: ctx.clock.now(),
+  });
 }
 
 export async function getOrganization(p: Platform, actor: Actor): Promise<OrgView> {
@@ -85,32 +79,18 @@ export async function getOrganization(p: Platform, actor: Actor): Promise<OrgVie
   return toOrgView(org);
 }
 
-export async function updateOrganization(
-  p: Platform,
-  actor: Actor,
-  input: {
-    name?: string | undefined;
-    locale?: string | undefined;
-    timeZone?: string | undefined;
-    defaultTeamId?: number | null | undefined;
-  },
-): Promise<OrgView> {
-  return inTransaction(p, async (tx) => {
-    if (input.defaultTeamId != null && !(await q.findTeam(tx, actor.orgId, input.defaultTeamId))) {
+export async function updateOrganization(p: Platform, actor: Actor, input: OrgUpdateBody): Promise<OrgView> {
+  return inTransaction(p, async (ctx) => {
+    if (input.defaultTeamId != null && !(await q.findTeam(ctx.tx, actor.orgId, input.defaultTeamId))) {
       throw badRequest('is not a team of this organization', 'defaultTeamId');
     }
-    const org = await tx
-      .updateTable('organizations')
-      .set({
-        ...(input.name !== undefined ? { name: input.name } : {}),
-        ...(input.locale !== undefined ? { locale: input.locale } : {}),
-        ...(input.timeZone !== undefined ? { time_zone: input.timeZone } : {}),
-        ...(input.defaultTeamId !== undefined ? { default_team_id: input.defaultTeamId } : {}),
-      })
-      .where('id', '=', actor.orgId)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await audit(tx, {
+    const org = await q.updateOrg(ctx.tx, actor.orgId, {
+      ...(input.name !== undefined ? { name: input.name } : {}),
+      ...(input.locale !== undefined ? { locale: input.locale } : {}),
+      ...(input.timeZone !== undefined ? { time_zone: input.timeZone } : {}),
+      ...(input.defaultTeamId !== undefined ? { default_team_id: input.defaultTeamId } : {}),
+    });
+    await audit(ctx, {
       orgId: actor.orgId,
       actorId: actor.userId,
       action: 'organization.updated',
@@ -118,7 +98,6 @@ export async function updateOrganization(
       targetId: actor.orgId,
       detail: input,
       ip: actor.ip,
-      at: p.clock.now(),
     });
     return toOrgView(org);
   });
@@ -127,31 +106,23 @@ export async function updateOrganization(
 // ---- teams -------------------------------------------------------------------------------
 
 export const listTeams = async (p: Platform, actor: Actor): Promise<TeamView[]> =>
-  (await q.listTeams(p.db, actor.orgId)).map((t) => ({
-    id: t.id,
-    name: t.name,
-    members: Number(t.members),
-  }));
+  (await q.listTeams(p.db, actor.orgId)).map((t) => ({ id: t.id, name: t.name, members: Number(t.members) }));
 
 async function assertTeamNameFree(tx: Kysely<Database>, orgId: number, name: string, id?: number) {
-  const clash = await tx
-    .selectFrom('teams')
-    .select('id')
-    .where('org_id', '=', orgId)
-    .where((eb) => eb(eb.fn('lower', ['name']), '=', name.toLowerCase()))
-    .executeTakeFirst();
+  const clash = await q.teamNamed(tx, orgId, name);
   if (clash && clash.id !== id) throw conflict(`A team called "${name}" already exists.`, 'name');
 }
 
+/** Adds a team in the caller's transaction (admin screen, demo seed, tests). */
+export async function addTeam(ctx: TxContext, orgId: number, name: string): Promise<{ id: number; name: string }> {
+  await assertTeamNameFree(ctx.tx, orgId, name);
+  return q.insertTeam(ctx.tx, orgId, name, ctx.clock.now());
+}
+
 export async function createTeam(p: Platform, actor: Actor, name: string): Promise<TeamView> {
-  return inTransaction(p, async (tx) => {
-    await assertTeamNameFree(tx, actor.orgId, name);
-    const team = await tx
-      .insertInto('teams')
-      .values({ org_id: actor.orgId, name, created_at: p.clock.now() })
-      .returning(['id', 'name'])
-      .executeTakeFirstOrThrow();
-    await audit(tx, {
+  return inTransaction(p, async (ctx) => {
+    const team = await addTeam(ctx, actor.orgId, name);
+    await audit(ctx, {
       orgId: actor.orgId,
       actorId: actor.userId,
       action: 'team.created',
@@ -159,19 +130,18 @@ export async function createTeam(p: Platform, actor: Actor, name: string): Promi
       targetId: team.id,
       detail: { name },
       ip: actor.ip,
-      at: p.clock.now(),
     });
     return { ...team, members: 0 };
   });
 }
 
 export async function renameTeam(p: Platform, actor: Actor, id: number, name: string): Promise<TeamView> {
-  await inTransaction(p, async (tx) => {
-    const team = await q.findTeam(tx, actor.orgId, id);
+  await inTransaction(p, async (ctx) => {
+    const team = await q.findTeam(ctx.tx, actor.orgId, id);
     if (!team) throw notFound('Team');
-    await assertTeamNameFree(tx, actor.orgId, name, id);
-    await tx.updateTable('teams').set({ name }).where('id', '=', id).execute();
-    await audit(tx, {
+    await assertTeamNameFree(ctx.tx, actor.orgId, name, id);
+    await q.renameTeam(ctx.tx, id, name);
+    await audit(ctx, {
       orgId: actor.orgId,
       actorId: actor.userId,
       action: 'team.renamed',
@@ -179,7 +149,6 @@ export async function renameTeam(p: Platform, actor: Actor, id: number, name: st
       targetId: id,
       detail: { from: team.name, to: name },
       ip: actor.ip,
-      at: p.clock.now(),
     });
   });
   const view = (await listTeams(p, actor)).find((t) => t.id === id);
@@ -188,17 +157,15 @@ export async function renameTeam(p: Platform, actor: Actor, id: number, name: st
 }
 
 export async function deleteTeam(p: Platform, actor: Actor, id: number): Promise<void> {
-  await inTransaction(p, async (tx, emit) => {
-    const team = await q.findTeam(tx, actor.orgId, id);
+  await inTransaction(p, async (ctx) => {
+    const team = await q.findTeam(ctx.tx, actor.orgId, id);
     if (!team) throw notFound('Team');
-    const inUse = await tx.selectFrom('cases').select('id').where('team_id', '=', id).limit(1).executeTakeFirst();
-    if (inUse) {
+    if (await q.teamHasCases(ctx.tx, id)) {
       throw conflict(`Team "${team.name}" still has cases; move them to another team first.`);
     }
-    await tx.updateTable('users').set({ team_id: null }).where('team_id', '=', id).execute();
-    await tx.deleteFrom('teams').where('id', '=', id).execute();
-    emit({ type: 'sessions.revoked', orgId: actor.orgId }); // members' cached team is gone
-    await audit(tx, {
+    await q.deleteTeam(ctx.tx, id);
+    ctx.emit({ type: 'sessions.revoked', orgId: actor.orgId }); // members' cached team is gone
+    await audit(ctx, {
       orgId: actor.orgId,
       actorId: actor.userId,
       action: 'team.deleted',
@@ -206,7 +173,6 @@ export async function deleteTeam(p: Platform, actor: Actor, id: number): Promise
       targetId: id,
       detail: { name: team.name },
       ip: actor.ip,
-      at: p.clock.now(),
     });
   });
 }
@@ -232,41 +198,31 @@ export interface NewUser {
 }
 
 /** Inserts a user in the caller's transaction (admin screen, setup, demo seed, tests). */
-export async function insertUser(
-  tx: Kysely<Database>,
-  orgId: number,
-  input: NewUser,
-  now: number,
-  passwordHash?: string,
-): Promise<UserRow> {
-  if (await q.findUserByEmail(tx, input.email)) {
+export async function insertUser(ctx: TxContext, orgId: number, input: NewUser, passwordHash?: string): Promise<UserRow> {
+  if (await q.findUserByEmail(ctx.tx, input.email)) {
     throw conflict('A user with this email already exists.', 'email');
   }
-  return tx
-    .insertInto('users')
-    .values({
-      org_id: orgId,
-      email: input.email,
-      name: input.name,
-      role: input.role,
-      team_id: input.teamId ?? null,
-      password_hash: passwordHash ?? (await hashPassword(input.password)),
-      locked_until: null,
-      deactivated_at: null,
-      password_changed_at: now,
-      created_at: now,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  const now = ctx.clock.now();
+  return q.insertUser(ctx.tx, {
+    org_id: orgId,
+    email: input.email,
+    name: input.name,
+    role: input.role,
+    team_id: input.teamId ?? null,
+    password_hash: passwordHash ?? (await hashPassword(input.password)),
+    locked_until: null,
+    deactivated_at: null,
+    password_changed_at: now,
+    created_at: now,
+  });
 }
 
 export async function createUser(p: Platform, actor: Actor, input: NewUser): Promise<UserView> {
   const hash = await hashPassword(input.password); // slow: keep it outside the transaction
-  return inTransaction(p, async (tx) => {
-    await requireTeam(tx, actor.orgId, input.teamId);
-    const now = p.clock.now();
-    const user = await insertUser(tx, actor.orgId, input, now, hash);
-    await audit(tx, {
+  return inTransaction(p, async (ctx) => {
+    await requireTeam(ctx.tx, actor.orgId, input.teamId);
+    const user = await insertUser(ctx, actor.orgId, input, hash);
+    await audit(ctx, {
       orgId: actor.orgId,
       actorId: actor.userId,
       action: 'user.created',
@@ -274,9 +230,8 @@ export async function createUser(p: Platform, actor: Actor, input: NewUser): Pro
       targetId: user.id,
       detail: { email: user.email, role: user.role },
       ip: actor.ip,
-      at: now,
     });
-    return toUserView(user, now);
+    return toUserView(user, ctx.clock.now());
   });
 }
 
@@ -288,29 +243,24 @@ export interface UserChanges {
   password?: string | undefined;
 }
 
-export async function updateUser(
-  p: Platform,
-  actor: Actor,
-  id: number,
-  input: UserChanges,
-): Promise<UserView> {
+export async function updateUser(p: Platform, actor: Actor, id: number, input: UserChanges): Promise<UserView> {
   const hash = input.password ? await hashPassword(input.password) : undefined;
-  return inTransaction(p, async (tx, emit) => {
-    const user = await q.findUser(tx, actor.orgId, id);
+  return inTransaction(p, async (ctx) => {
+    const user = await q.findUser(ctx.tx, actor.orgId, id);
     if (!user) throw notFound('User');
-    const now = p.clock.now();
-    await requireTeam(tx, actor.orgId, input.teamId);
+    const now = ctx.clock.now();
+    await requireTeam(ctx.tx, actor.orgId, input.teamId);
     const losesAdmin =
       user.role === 'admin' &&
       user.deactivated_at === null &&
       ((input.role !== undefined && input.role !== 'admin') || input.active === false);
-    if (losesAdmin && (await q.countActiveAdmins(tx, actor.orgId)) <= 1) {
+    if (losesAdmin && (await q.countActiveAdmins(ctx.tx, actor.orgId)) <= 1) {
       throw conflict('This is the last active admin; make another admin first.', input.role ? 'role' : 'active');
     }
     if (id === actor.userId && input.active === false) {
       throw conflict('You cannot deactivate yourself.', 'active');
     }
-    const changes: Record<string, unknown> = {};
+    const changes: Partial<UserRow> = {};
     if (input.name !== undefined && input.name !== user.name) changes.name = input.name;
     if (input.role !== undefined && input.role !== user.role) changes.role = input.role;
     if (input.teamId !== undefined && input.teamId !== user.team_id) changes.team_id = input.teamId;
@@ -323,29 +273,21 @@ export async function updateUser(
       changes.failed_logins = 0;
       changes.locked_until = null;
     }
-    const updated = Object.keys(changes).length
-      ? await tx.updateTable('users').set(changes).where('id', '=', id).returningAll().executeTakeFirstOrThrow()
-      : user;
+    const updated = Object.keys(changes).length ? await q.updateUser(ctx.tx, id, changes) : user;
     // A role change, a deactivation or a password reset ends the user's sessions.
-    if (changes.role || changes.deactivated_at || hash) {
-      await tx.deleteFrom('sessions').where('user_id', '=', id).execute();
-    }
+    if (changes.role || changes.deactivated_at || hash) await endSessions(ctx, { userId: id });
     // Cached sessions carry name, role and team: any change drops them on every instance.
-    if (Object.keys(changes).length) emit({ type: 'sessions.revoked', userId: id });
-    const base = { orgId: actor.orgId, actorId: actor.userId, targetType: 'user', targetId: id, ip: actor.ip, at: now };
+    else if (Object.keys(changes).length) ctx.emit({ type: 'sessions.revoked', userId: id });
+    const base = { orgId: actor.orgId, actorId: actor.userId, targetType: 'user', targetId: id, ip: actor.ip };
     if (changes.role) {
-      await audit(tx, { ...base, action: 'user.role_changed', detail: { from: user.role, to: input.role } });
+      await audit(ctx, { ...base, action: 'user.role_changed', detail: { from: user.role, to: input.role } });
     }
     if ('deactivated_at' in changes) {
-      await audit(tx, { ...base, action: input.active ? 'user.reactivated' : 'user.deactivated' });
+      await audit(ctx, { ...base, action: input.active ? 'user.reactivated' : 'user.deactivated' });
     }
-    if (hash) await audit(tx, { ...base, action: 'user.password_reset' });
+    if (hash) await audit(ctx, { ...base, action: 'user.password_reset' });
     if (changes.name || 'team_id' in changes) {
-      await audit(tx, {
-        ...base,
-        action: 'user.updated',
-        detail: { name: changes.name, teamId: changes.team_id },
-      });
+      await audit(ctx, { ...base, action: 'user.updated', detail: { name: changes.name, teamId: changes.team_id } });
     }
     return toUserView(updated, now);
   });
@@ -374,4 +316,3 @@ export async function readAuditLog(
     nextBefore: rows.length > opts.limit ? (page.at(-1)?.id ?? null) : null,
   };
 }
-

@@ -1,8 +1,8 @@
 // SQL for cases: the queues (keyset-paginated, index-backed), counters, timelines.
-import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
+import { sql, type Expression, type Insertable, type Kysely, type SelectQueryBuilder, type Updateable } from 'kysely';
 import type { QueueFilters } from '../../contracts/cases.js';
-import { prepared } from '../db/prepared.js';
-import type { CasesTable, CaseStatus, Database } from '../db/types.js';
+import { prepared, type Params } from '../db/prepared.js';
+import type { CaseEntriesTable, CasesTable, CaseStatus, Database } from '../db/types.js';
 
 /**
  * The open-status condition, written literally and exactly as in the partial indexes of
@@ -10,11 +10,11 @@ import type { CasesTable, CaseStatus, Database } from '../db/types.js';
  */
 export const OPEN_CONDITION = sql<boolean>`status in ('new', 'open', 'waiting', 'promised')`;
 
-const bumpCaseSeq = prepared((db, $: { orgId: number }) =>
+const bumpCaseSeq = prepared((db, param: Params<{ orgId: number }>) =>
   db
     .updateTable('organizations')
     .set((eb) => ({ case_seq: eb('case_seq', '+', 1) }))
-    .where('id', '=', $.orgId)
+    .where('id', '=', param('orgId'))
     .returning(['case_seq', 'case_prefix']),
 );
 
@@ -25,9 +25,23 @@ export async function nextCaseNumber(tx: Kysely<Database>, orgId: number) {
 }
 
 /** A patron's id, if the patron belongs to the organization. */
-export const patronOf = prepared((db, $: { orgId: number; id: number }) =>
-  db.selectFrom('patrons').select('id').where('org_id', '=', $.orgId).where('id', '=', $.id),
+export const patronOf = prepared((db, param: Params<{ orgId: number; id: number }>) =>
+  db.selectFrom('patrons').select('id').where('org_id', '=', param('orgId')).where('id', '=', param('id')),
 );
+
+export const insertCase = (tx: Kysely<Database>, row: Insertable<CasesTable>) =>
+  tx.insertInto('cases').values(row).returningAll().executeTakeFirstOrThrow();
+
+export const updateCaseRow = (tx: Kysely<Database>, id: number, set: Updateable<CasesTable>) =>
+  tx.updateTable('cases').set(set).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+
+export async function deleteCaseRow(tx: Kysely<Database>, id: number): Promise<void> {
+  await tx.deleteFrom('cases').where('id', '=', id).execute();
+}
+
+export async function insertEntries(tx: Kysely<Database>, rows: Array<Insertable<CaseEntriesTable>>): Promise<void> {
+  if (rows.length) await tx.insertInto('case_entries').values(rows).execute();
+}
 
 /**
  * `lock`: take the row lock (SELECT … FOR UPDATE) so that concurrent changes to one case queue
@@ -70,10 +84,16 @@ export async function adjustCounters(
 }
 
 const addToCounter = prepared(
-  (db, $: { orgId: number; teamId: number; assigneeId: number; status: CaseStatus; n: number }) =>
+  (db, param: Params<{ orgId: number; teamId: number; assigneeId: number; status: CaseStatus; n: number }>) =>
     db
       .insertInto('case_counters')
-      .values({ org_id: $.orgId, team_id: $.teamId, assignee_id: $.assigneeId, status: $.status, n: $.n })
+      .values({
+        org_id: param('orgId'),
+        team_id: param('teamId'),
+        assignee_id: param('assigneeId'),
+        status: param('status'),
+        n: param('n'),
+      })
       .onConflict((oc) =>
         oc
           .columns(['org_id', 'team_id', 'assignee_id', 'status'])
@@ -122,6 +142,7 @@ function queueWhere(db: Kysely<Database>, scope: QueueScope, f: QueueFilters) {
   if (f.status) q = q.where('c.status', '=', f.status);
   if (f.priority) q = q.where('c.priority', '=', f.priority);
   if (f.channel) q = q.where('c.channel', '=', f.channel);
+  if (f.patronId) q = q.where('c.patron_id', '=', f.patronId);
   if (f.teamId) q = q.where('c.team_id', '=', f.teamId);
   if (f.assigneeId === 'none') q = q.where('c.assignee_id', 'is', null);
   else if (f.assigneeId) q = q.where('c.assignee_id', '=', f.assigneeId);
@@ -220,20 +241,20 @@ export async function caseSummaries(db: Kysely<Database>, ids: number[]) {
 }
 
 /** A whole case by its number, with the names its list row shows and who created it. */
-const caseWithNamesQuery = prepared((db, $: { orgId: number; number: number }) =>
+const caseWithNamesQuery = prepared((db, param: Params<{ orgId: number; number: number }>) =>
   withSummaryColumns(db.selectFrom('cases as c'))
     .leftJoin('users as creator', 'creator.id', 'c.created_by')
     .selectAll('c')
     .select('creator.name as creator_name')
-    .where('c.org_id', '=', $.orgId)
-    .where('c.number', '=', $.number),
+    .where('c.org_id', '=', param('orgId'))
+    .where('c.number', '=', param('number')),
 );
 export const caseWithNames = (db: Kysely<Database>, orgId: number, number: number) =>
   caseWithNamesQuery.first(db, { orgId, number });
 export type SummaryRow = Awaited<ReturnType<typeof caseSummaries>>[number];
 
 /** Timeline entries, newest first: all of them, or those before an entry id. */
-const entriesOf = (db: Kysely<Database>, caseId: number, limit: number) =>
+const entriesOf = (db: Kysely<Database>, caseId: Expression<number>, limit: Expression<number>) =>
   db
     .selectFrom('case_entries as e')
     .leftJoin('users as u', 'u.id', 'e.author_user_id')
@@ -255,9 +276,11 @@ const entriesOf = (db: Kysely<Database>, caseId: number, limit: number) =>
     .where('e.case_id', '=', caseId)
     .orderBy('e.id', 'desc')
     .limit(limit);
-const newestEntries = prepared((db, $: { caseId: number; limit: number }) => entriesOf(db, $.caseId, $.limit));
-const entriesBefore = prepared((db, $: { caseId: number; before: number; limit: number }) =>
-  entriesOf(db, $.caseId, $.limit).where('e.id', '<', $.before),
+const newestEntries = prepared((db, param: Params<{ caseId: number; limit: number }>) =>
+  entriesOf(db, param('caseId'), param('limit')),
+);
+const entriesBefore = prepared((db, param: Params<{ caseId: number; before: number; limit: number }>) =>
+  entriesOf(db, param('caseId'), param('limit')).where('e.id', '<', param('before')),
 );
 
 /** The newest `limit` timeline entries before `before` (or the newest overall), oldest first. */
@@ -306,3 +329,67 @@ export async function caseSearchText(tx: Kysely<Database>, caseId: number) {
     .execute();
   return entries.map((e) => e.body).join('\n');
 }
+
+// ---- saved views -------------------------------------------------------------------------
+
+export const viewsOf = (db: Kysely<Database>, userId: number) =>
+  db
+    .selectFrom('saved_views')
+    .select(['id', 'name', 'filters'])
+    .where('user_id', '=', userId)
+    .orderBy('name')
+    .limit(100)
+    .execute();
+
+export const viewNamed = (db: Kysely<Database>, userId: number, name: string) =>
+  db.selectFrom('saved_views').select('id').where('user_id', '=', userId).where('name', '=', name).executeTakeFirst();
+
+export const insertView = (
+  db: Kysely<Database>,
+  row: { orgId: number; userId: number; name: string; filters: string; now: number },
+) =>
+  db
+    .insertInto('saved_views')
+    .values({ org_id: row.orgId, user_id: row.userId, name: row.name, filters: row.filters, created_at: row.now })
+    .returning(['id', 'name', 'filters'])
+    .executeTakeFirstOrThrow();
+
+export const deleteView = async (db: Kysely<Database>, userId: number, id: number) =>
+  Number((await db.deleteFrom('saved_views').where('id', '=', id).where('user_id', '=', userId).executeTakeFirst()).numDeletedRows);
+
+// ---- the public status page ----------------------------------------------------------------
+
+/** The conversation of a case as its patron sees it: messages in and out, never notes or events. */
+export const conversation = (db: Kysely<Database>, caseId: number, limit: number) =>
+  db
+    .selectFrom('case_entries as e')
+    .leftJoin('users as u', 'u.id', 'e.author_user_id')
+    .select(['e.id', 'e.kind', 'e.body', 'e.created_at', 'u.name as user_name'])
+    .where('e.case_id', '=', caseId)
+    .where('e.kind', 'in', ['message_in', 'message_out'])
+    .orderBy('e.id', 'desc')
+    .limit(limit)
+    .execute();
+
+// ---- search snippets -----------------------------------------------------------------------
+
+/** Per case, the first `perCase` messages and notes, each cut to `chars` (search snippets). */
+export const firstEntryTexts = (db: Kysely<Database>, caseIds: number[], perCase: number, chars: number) =>
+  caseIds.length
+    ? db
+        .selectFrom((qb) =>
+          qb
+            .selectFrom('case_entries')
+            .select((eb) => [
+              'case_id',
+              eb.fn<string>('substr', ['body', eb.val(1), eb.val(chars)]).as('body'),
+              sql<number>`row_number() over (partition by case_id order by id)`.as('n'),
+            ])
+            .where('case_id', 'in', caseIds)
+            .where('kind', '!=', 'event')
+            .as('e'),
+        )
+        .select(['e.case_id', 'e.body'])
+        .where('e.n', '<=', perCase)
+        .execute()
+    : Promise.resolve([]);

@@ -1,6 +1,7 @@
 // Queues and saved views: keyset pages, cheap counts, a user's named filters.
 import { QueueFilters, type QueuePage, type QueueQuery, type SavedView } from '../../contracts/cases.js';
-import type { Actor, Platform } from '../platform/context.js';
+import type { Actor } from '../platform/actor.js';
+import type { Platform } from '../platform/context.js';
 import { badRequest, conflict, notFound } from '../platform/errors.js';
 import * as q from './queries.js';
 import { decodeCursor, encodeCursor, toCaseSummary } from './views.js';
@@ -41,43 +42,23 @@ const toSavedView = (r: { id: number; name: string; filters: string }): SavedVie
 });
 
 export async function listViews(p: Platform, actor: Actor): Promise<SavedView[]> {
-  const rows = await p.db
-    .selectFrom('saved_views')
-    .select(['id', 'name', 'filters'])
-    .where('user_id', '=', actor.userId)
-    .orderBy('name')
-    .limit(100)
-    .execute();
-  return rows.map(toSavedView);
+  return (await q.viewsOf(p.db, actor.userId)).map(toSavedView);
 }
 
 export async function saveView(p: Platform, actor: Actor, input: { name: string; filters: QueueFilters }) {
-  const clash = await p.db
-    .selectFrom('saved_views')
-    .select('id')
-    .where('user_id', '=', actor.userId)
-    .where('name', '=', input.name)
-    .executeTakeFirst();
-  if (clash) throw conflict(`You already have a view called "${input.name}".`, 'name');
-  const row = await p.db
-    .insertInto('saved_views')
-    .values({
-      org_id: actor.orgId,
-      user_id: actor.userId,
-      name: input.name,
-      filters: JSON.stringify(input.filters),
-      created_at: p.clock.now(),
-    })
-    .returning(['id', 'name', 'filters'])
-    .executeTakeFirstOrThrow();
+  if (await q.viewNamed(p.db, actor.userId, input.name)) {
+    throw conflict(`You already have a view called "${input.name}".`, 'name');
+  }
+  const row = await q.insertView(p.db, {
+    orgId: actor.orgId,
+    userId: actor.userId,
+    name: input.name,
+    filters: JSON.stringify(input.filters),
+    now: p.clock.now(),
+  });
   return toSavedView(row);
 }
 
 export async function deleteView(p: Platform, actor: Actor, id: number) {
-  const res = await p.db
-    .deleteFrom('saved_views')
-    .where('id', '=', id)
-    .where('user_id', '=', actor.userId)
-    .executeTakeFirst();
-  if (!res.numDeletedRows) throw notFound('Saved view');
+  if (!(await q.deleteView(p.db, actor.userId, id))) throw notFound('Saved view');
 }

@@ -3,38 +3,63 @@
 // Kysely builds an immutable tree and compiles it to SQL on every call: 5–30 µs a statement,
 // as much as running a short indexed query. A request that runs a dozen statements (creating a
 // case) spends more in Kysely than in SQLite. For such hot, fixed-shape statements, `prepared`
-// builds the query once per database with stand-ins for its values, remembers where each
-// stand-in landed among the compiled parameters, and from then on only swaps in the values
-// (Kysely's "execute compiled queries" recipe).
+// builds the query once per database with parameter markers, remembers where each marker
+// landed among the compiled parameters, and from then on only swaps in the values (Kysely's
+// "execute compiled queries" recipe). Used only in `queries.ts` files (lint-enforced).
 //
-// A stand-in (`$.name`) may go only where a bound value goes: a comparison, `set`, `values`,
-// `limit`. Never where the value would shape the SQL: an `in` list, `$if`, `is`, `sql.lit`,
-// object-form filters, arithmetic on the stand-in, or a value that may be undefined (Kysely
-// leaves undefined columns out; here it would be bound). Anything else computed in `build` is
-// fixed at the first call. Three guards: compiling checks that every stand-in read became a
-// bound parameter; every run refuses an undefined value; and under the tests (VITEST set),
-// every run also builds the query afresh with the real values and checks that it compiles to
-// the same SQL and parameters.
+//   const teamById = prepared((db, param: Params<{ orgId: number; id: number }>) =>
+//     db.selectFrom('teams').selectAll().where('org_id', '=', param('orgId')).where('id', '=', param('id')));
+//   await teamById.first(tx, { orgId, id });
+//
+// `param('name')` is a SQL expression standing for a bound value, not the value itself: it goes
+// where Kysely takes an expression (a comparison, `set`, `values`, `limit`, a function
+// argument) and it cannot be tested, added to or branched on in TypeScript, because it is not
+// a number or a string. What would shape the SQL (an `in` list, `$if`, an optional filter)
+// has no place in a prepared statement: build such queries as usual. Two guards: compiling
+// checks that every marker became a bound parameter; and when verification is on (the test
+// harness turns it on), every run also builds the query afresh with the real values and
+// checks that it compiles to the same SQL and parameters.
 import {
   NoResultError,
+  ValueNode,
   createQueryId,
+  sql,
   type Compilable,
   type CompiledQuery,
   type DialectAdapter,
+  type Expression,
   type Kysely,
+  type OperationNode,
   type QueryNode,
   type QueryResult,
 } from 'kysely';
 import type { Database } from './types.js';
 
-/** Under the tests, each run is checked against the query built afresh (see above). */
-const VERIFY = process.env.VITEST !== undefined;
-
-const STAND_IN = Symbol('prepared value');
-interface StandIn {
-  readonly [STAND_IN]: string;
+let verify = false;
+/** Check every prepared run against a fresh build (the test harness turns this on). */
+export function verifyPreparedStatements(on: boolean): void {
+  verify = on;
 }
-const isStandIn = (v: unknown): v is StandIn => typeof v === 'object' && v !== null && STAND_IN in v;
+
+const MARKER = Symbol('prepared parameter');
+interface Marker {
+  readonly [MARKER]: string;
+}
+const isMarker = (v: unknown): v is Marker => typeof v === 'object' && v !== null && MARKER in v;
+
+/** A bound value of type T, by name: an expression, not a T. */
+class Param<T> implements Expression<T> {
+  constructor(private readonly node: OperationNode) {}
+  get expressionType(): T | undefined {
+    return undefined;
+  }
+  toOperationNode(): OperationNode {
+    return this.node;
+  }
+}
+
+/** The parameter-marker function a prepared statement's builder receives. */
+export type Params<P> = <K extends keyof P & string>(name: K) => Expression<P[K]>;
 
 interface Compiled<R> {
   query: CompiledQuery<R>;
@@ -51,35 +76,36 @@ export interface Prepared<P, R> {
 }
 
 export function prepared<P extends Record<string, unknown>, R>(
-  build: (db: Kysely<Database>, $: P) => Compilable<R>,
+  build: (db: Kysely<Database>, param: Params<P>) => Compilable<R>,
 ): Prepared<P, R> {
   // One compilation per dialect adapter: a Kysely instance and its transactions share one.
   const cache = new WeakMap<DialectAdapter, Compiled<R>>();
 
   function compile(db: Kysely<Database>): Compiled<R> {
-    const read = new Set<string>();
-    const $ = new Proxy({} as P, {
-      get: (_target, name) => {
-        if (typeof name !== 'string') return undefined;
-        read.add(name);
-        return { [STAND_IN]: name } satisfies StandIn;
-      },
-    });
-    const query = build(db, $).compile();
-    const slots = query.parameters.map((v) => (isStandIn(v) ? v[STAND_IN] : null));
+    const used = new Set<string>();
+    const param = ((name: string) => {
+      used.add(name);
+      return new Param(ValueNode.create({ [MARKER]: name } satisfies Marker));
+    }) as Params<P>;
+    const query = build(db, param).compile();
+    const slots = query.parameters.map((v) => (isMarker(v) ? v[MARKER] : null));
     const bound = new Set(slots);
-    const lost = [...read].filter((name) => !bound.has(name));
+    const lost = [...used].filter((name) => !bound.has(name));
     if (lost.length) {
       throw new Error(`prepared: ${lost.join(', ')} did not become a bound parameter in: ${query.sql}`);
     }
     return { query, slots };
   }
 
+  /** The query built with the values themselves in place of the markers (verification). */
+  const fresh = (db: Kysely<Database>, values: P) =>
+    build(db, ((name: keyof P & string) => sql.val(values[name])) as Params<P>).compile();
+
   async function execute(db: Kysely<Database>, values: P): Promise<QueryResult<R>> {
     const executor = db.getExecutor();
     if (executor.plugins.length) {
       // Plugins may rewrite each query: never reuse one here (and keep its queryId for them).
-      return db.executeQuery(build(db, values).compile());
+      return db.executeQuery(fresh(db, values));
     }
     let compiled = cache.get(executor.adapter);
     if (!compiled) {
@@ -94,10 +120,12 @@ export function prepared<P extends Record<string, unknown>, R>(
       if (value === undefined) throw new Error(`prepared: no value for ${name} in: ${query.sql}`);
       return value;
     });
-    if (VERIFY) {
-      const fresh = build(db, values).compile();
-      if (fresh.sql !== query.sql || !sameValues(fresh.parameters, parameters)) {
-        throw new Error(`prepared: the values shape this statement; build it as usual.\nprepared: ${query.sql}\nfresh:    ${fresh.sql}`);
+    if (verify) {
+      const again = fresh(db, values);
+      if (again.sql !== query.sql || !sameValues(again.parameters, parameters)) {
+        throw new Error(
+          `prepared: the values shape this statement; build it as usual.\nprepared: ${query.sql}\nfresh:    ${again.sql}`,
+        );
       }
     }
     return db.executeQuery<R>({ ...query, parameters, queryId: createQueryId() });
@@ -110,7 +138,7 @@ export function prepared<P extends Record<string, unknown>, R>(
     async firstOrThrow(db, values) {
       const result = await execute(db, values);
       const row = result.rows[0];
-      if (row === undefined) throw new NoResultError(build(db, values).compile().query as QueryNode);
+      if (row === undefined) throw new NoResultError(fresh(db, values).query as QueryNode);
       return row;
     },
   };

@@ -3,11 +3,13 @@
 // real services, with a clock walked through the last two months, so counters, search, first
 // response and resolution times are what real use would have left.
 import type { CaseChannel, CaseStatus, Road, Role } from '../db/types.js';
-import { createOrganization, insertUser } from '../admin/service.js';
-import { addEntry, createCase, openCase, updateCase } from '../cases/service.js';
-import { formatRef } from '../cases/views.js';
-import { addPatronNote, createPatronIn } from '../patrons/service.js';
-import type { Actor, Platform } from '../platform/context.js';
+import { addTeam, createOrganization, insertUser, setDefaultTeam } from '../admin/api.js';
+import { formatRef, openCase } from '../cases/api.js';
+import { addEntry, createCase, updateCase } from '../cases/service.js';
+import { addPatronNote } from '../patrons/service.js';
+import { createPatronIn } from '../patrons/api.js';
+import type { Actor } from '../platform/actor.js';
+import type { Platform } from '../platform/context.js';
 import { hashPassword, randomToken } from '../platform/passwords.js';
 import { inTransaction } from '../platform/tx.js';
 import { prng } from './random.js';
@@ -93,25 +95,23 @@ export async function seedDemo(base: Platform, opts: { patrons?: number; cases?:
   const p: Platform = { ...base, clock: { now: () => t } };
 
   const passwordHash = await hashPassword(DEMO_PASSWORD);
-  const { org, teams, actors, staff } = await inTransaction(p, async (tx) => {
-    const org = await createOrganization(
-      tx,
-      { name: 'Riverside Community Theater', slug: 'riverside-theater', timeZone: 'America/Chicago', casePrefix: 'SW', firstCaseNumber: 1001 },
-      t,
-    );
+  const { org, teams, actors, staff } = await inTransaction(p, async (ctx) => {
+    const org = await createOrganization(ctx, {
+      name: 'Riverside Community Theater',
+      slug: 'riverside-theater',
+      timeZone: 'America/Chicago',
+      casePrefix: 'SW',
+      firstCaseNumber: 1001,
+    });
     const teams = new Map<Team, number>();
-    for (const name of TEAMS) {
-      const row = await tx.insertInto('teams').values({ org_id: org.id, name, created_at: t }).returning('id').executeTakeFirstOrThrow();
-      teams.set(name, row.id);
-    }
-    await tx.updateTable('organizations').set({ default_team_id: teams.get('Box office')! }).where('id', '=', org.id).execute();
+    for (const name of TEAMS) teams.set(name, (await addTeam(ctx, org.id, name)).id);
+    await setDefaultTeam(ctx.tx, org.id, teams.get('Box office')!);
     const actors = new Map<Role, Actor>();
     for (const login of DEMO_LOGINS) {
       const u = await insertUser(
-        tx,
+        ctx,
         org.id,
         { ...login, teamId: login.role === 'admin' ? null : teams.get('Box office')!, password: DEMO_PASSWORD },
-        t,
         passwordHash,
       );
       actors.set(login.role, { userId: u.id, orgId: org.id, role: u.role, name: u.name, email: u.email, teamId: u.team_id, casePrefix: org.case_prefix });
@@ -120,7 +120,7 @@ export async function seedDemo(base: Platform, opts: { patrons?: number; cases?:
     for (const s of OTHER_STAFF) {
       const email = `${s.name.split(' ')[0]!.toLowerCase()}@demo.servewell.org`;
       // Staff without a published login: a random password nobody knows.
-      const u = await insertUser(tx, org.id, { email, name: s.name, role: s.role, teamId: teams.get(s.team)!, password: randomToken() }, t, await hashPassword(randomToken()));
+      const u = await insertUser(ctx, org.id, { email, name: s.name, role: s.role, teamId: teams.get(s.team)!, password: randomToken() }, await hashPassword(randomToken()));
       staff.set(s.team, [...(staff.get(s.team) ?? []), { userId: u.id, orgId: org.id, role: u.role, name: u.name, email: u.email, teamId: u.team_id, casePrefix: org.case_prefix }]);
     }
     for (const role of ['supervisor', 'associate', 'volunteer'] as const) {
@@ -131,7 +131,7 @@ export async function seedDemo(base: Platform, opts: { patrons?: number; cases?:
 
   const supervisor = actors.get('supervisor')!;
   const patronIds: number[] = [];
-  await inTransaction(p, async (tx) => {
+  await inTransaction(p, async (ctx) => {
     const used = new Set<string>();
     while (patronIds.length < (opts.patrons ?? 50)) {
       const first = pick(FIRST);
@@ -140,7 +140,7 @@ export async function seedDemo(base: Platform, opts: { patrons?: number; cases?:
       if (used.has(key)) continue;
       used.add(key);
       const n = patronIds.length;
-      const row = await createPatronIn(tx, p, org.id, {
+      const row = await createPatronIn(ctx, org.id, {
         name: key,
         email: n % 7 === 3 ? undefined : `${first}.${last}`.toLowerCase().replace(/[^a-z.]/g, '') + '@example.org',
         phone: n % 3 === 0 ? `(312) 555-${String(1000 + n * 37).slice(-4)}` : undefined,
@@ -189,12 +189,12 @@ export async function seedDemo(base: Platform, opts: { patrons?: number; cases?:
       });
       ref = detail.ref;
     } else {
-      const row = await inTransaction(p, (tx, emit) =>
-        openCase(tx, p, {
+      const row = await inTransaction(p, (ctx) =>
+        openCase(ctx, {
           orgId: org.id, channel, patronId, subject: story.subject, body: story.body, direction: 'in',
           status: 'new', priority: i % 17 === 0 ? 'high' : 'normal', teamId,
           assigneeId: final === 'new' ? null : owner.userId, tags: i % 6 === 0 ? ['accessibility'] : [], createdBy: null,
-        }, emit),
+        }),
       );
       ref = formatRef(org.case_prefix, row.number);
     }

@@ -2,12 +2,10 @@
 // they read their own case's conversation (never internal notes or events) and reply.
 import type { PublicOrgView, StatusView, WebFormBody } from '../../contracts/helpcenter.js';
 import type { OrganizationRow } from '../db/types.js';
-import { findOrg, findOrgBySlug, firstOrg } from '../admin/queries.js';
-import { findCaseByToken } from '../cases/queries.js';
-import { openCase, recordPatronMessage } from '../cases/service.js';
-import { formatRef } from '../cases/views.js';
-import { patronForEmail } from '../patrons/service.js';
-import { needsRowLocks, type Platform } from '../platform/context.js';
+import { findOrg, findOrgBySlug, firstOrg } from '../admin/api.js';
+import { conversation, findCaseByToken, formatRef, openCase, recordPatronMessage } from '../cases/api.js';
+import { patronForEmail } from '../patrons/api.js';
+import type { Platform } from '../platform/context.js';
 import { notFound } from '../platform/errors.js';
 import { inTransaction } from '../platform/tx.js';
 
@@ -24,40 +22,33 @@ export async function publicOrg(p: Platform, slug: string | undefined): Promise<
   return toPublicOrg(org);
 }
 
-export type WebFormOutcome =
-  | { kind: 'created'; reference: string; statusUrl: string }
-  | { kind: 'discarded' };
+export type WebFormOutcome = { kind: 'created'; reference: string; statusUrl: string } | { kind: 'discarded' };
 
 export async function submitWebForm(p: Platform, slug: string, input: WebFormBody): Promise<WebFormOutcome> {
   // A filled honeypot is a bot: answer as if accepted, store nothing.
   if (input.website && input.website.trim() !== '') return { kind: 'discarded' };
-  return inTransaction(p, async (tx, emit) => {
-    const org = await findOrgBySlug(tx, slug);
+  return inTransaction(p, async (ctx) => {
+    const org = await findOrgBySlug(ctx.tx, slug);
     if (!org) throw notFound('Organization');
-    const patron = await patronForEmail(tx, p, org.id, { name: input.name, email: input.email, phone: input.phone });
-    const row = await openCase(
-      tx,
-      p,
-      {
-        orgId: org.id,
-        channel: 'web',
-        patronId: patron.id,
-        subject: input.subject,
-        body: input.message,
-        direction: 'in',
-        status: 'new',
-        priority: 'normal',
-        teamId: org.default_team_id,
-        assigneeId: null,
-        tags: [],
-        createdBy: null,
-      },
-      emit,
-    );
+    const patron = await patronForEmail(ctx, org.id, { name: input.name, email: input.email, phone: input.phone });
+    const row = await openCase(ctx, {
+      orgId: org.id,
+      channel: 'web',
+      patronId: patron.id,
+      subject: input.subject,
+      body: input.message,
+      direction: 'in',
+      status: 'new',
+      priority: 'normal',
+      teamId: org.default_team_id,
+      assigneeId: null,
+      tags: [],
+      createdBy: null,
+    });
     return {
       kind: 'created',
       reference: formatRef(org.case_prefix, row.number),
-      statusUrl: `${p.publicUrl}/status/${row.status_token}`,
+      statusUrl: `${ctx.publicUrl}/status/${row.status_token}`,
     };
   });
 }
@@ -67,15 +58,7 @@ export async function caseStatus(p: Platform, token: string): Promise<StatusView
   const org = row && (await findOrg(p.db, row.org_id));
   if (!row || !org) throw notFound('Case');
   // Only the conversation: messages in and out. Internal notes and events stay inside.
-  const entries = await p.db
-    .selectFrom('case_entries as e')
-    .leftJoin('users as u', 'u.id', 'e.author_user_id')
-    .select(['e.id', 'e.kind', 'e.body', 'e.created_at', 'u.name as user_name'])
-    .where('e.case_id', '=', row.id)
-    .where('e.kind', 'in', ['message_in', 'message_out'])
-    .orderBy('e.id', 'desc')
-    .limit(200)
-    .execute();
+  const entries = await conversation(p.db, row.id, 200);
   return {
     reference: formatRef(org.case_prefix, row.number),
     subject: row.subject,
@@ -94,11 +77,11 @@ export async function caseStatus(p: Platform, token: string): Promise<StatusView
 }
 
 export async function replyOnStatusPage(p: Platform, token: string, message: string): Promise<StatusView> {
-  await inTransaction(p, async (tx, emit) => {
-    const row = await findCaseByToken(tx, token, needsRowLocks(p));
-    const org = row && (await findOrg(tx, row.org_id));
+  await inTransaction(p, async (ctx) => {
+    const row = await findCaseByToken(ctx.tx, token, ctx.lockRows);
+    const org = row && (await findOrg(ctx.tx, row.org_id));
     if (!row || !org) throw notFound('Case');
-    await recordPatronMessage(tx, p, row, { body: message, channel: 'web', loggedBy: null }, org.case_prefix, emit);
+    await recordPatronMessage(ctx, row, { body: message, channel: 'web', loggedBy: null }, org.case_prefix);
   });
   return caseStatus(p, token);
 }

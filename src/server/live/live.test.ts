@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LiveEvent } from '../../contracts/live.js';
-import type { App } from '../platform/http.js';
+import type { App } from '../platform/http/types.js';
 import { signIn } from '../testing/client.js';
 import { PASSWORD, logCall, makeOrg } from '../testing/factories.js';
 import { TEST_DATABASE_URL, describeEachDialect, makeHarness, type Harness } from '../testing/harness.js';

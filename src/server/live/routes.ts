@@ -1,13 +1,15 @@
 // Live updates over Server-Sent Events, and presence on a case for the collision warning.
 import type { FastifyReply } from 'fastify';
-import { CaseRefParams } from '../../contracts/cases.js';
-import { Ok, errorReplies } from '../../contracts/common.js';
-import { PresenceBody, PresenceView } from '../../contracts/live.js';
-import type { BusEvent } from '../platform/events.js';
-import { ANY_STAFF, actorOf } from '../platform/access.js';
-import { AppError } from '../platform/errors.js';
+import { errorReplies } from '../../contracts/common.js';
+import { liveApi } from '../../contracts/live.js';
+import { ANY_STAFF } from '../platform/actor.js';
 import type { Platform } from '../platform/context.js';
-import type { App } from '../platform/http.js';
+import { rateLimited } from '../platform/errors.js';
+import type { BusEvent } from '../platform/events.js';
+import { actorOf } from '../platform/http/access.js';
+import { route } from '../platform/http/route.js';
+import type { App } from '../platform/http/types.js';
+import { mayReceive } from './policy.js';
 import * as service from './service.js';
 
 const HEARTBEAT_MS = 20_000;
@@ -30,7 +32,7 @@ export function liveRoutes(app: App, p: Platform): void {
       const actor = actorOf(req);
       const open = streams.get(actor.userId) ?? 0;
       if (open >= MAX_STREAMS_PER_USER) {
-        throw new AppError(429, 'rate_limited', 'Too many live connections; close some tabs.');
+        throw rateLimited('Too many live connections; close some tabs.');
       }
       streams.set(actor.userId, open + 1);
       reply.hijack();
@@ -54,7 +56,7 @@ export function liveRoutes(app: App, p: Platform): void {
           if (mine) res.end();
           return;
         }
-        if (event.orgId !== actor.orgId) return;
+        if (!mayReceive(actor, event)) return;
         res.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
       };
       const unsubscribe = p.events.subscribe(send);
@@ -76,30 +78,12 @@ export function liveRoutes(app: App, p: Platform): void {
     },
   });
 
-  app.get('/api/cases/:ref/presence', {
-    config: { roles: ANY_STAFF },
-    schema: { tags: ['live'], params: CaseRefParams, response: { 200: PresenceView, ...errorReplies } },
-    handler: async (req) => service.others(p, actorOf(req), req.params.ref),
-  });
-
-  app.put('/api/cases/:ref/presence', {
-    config: { roles: ANY_STAFF },
-    schema: {
-      tags: ['live'],
-      summary: 'I am viewing or composing on this case (renew every 15 s)',
-      params: CaseRefParams,
-      body: PresenceBody,
-      response: { 200: PresenceView, ...errorReplies },
-    },
-    handler: async (req) => service.announce(p, actorOf(req), req.params.ref, req.body.state),
-  });
-
-  app.delete('/api/cases/:ref/presence', {
-    config: { roles: ANY_STAFF },
-    schema: { tags: ['live'], params: CaseRefParams, response: { 200: Ok, ...errorReplies } },
-    handler: async (req) => {
-      await service.leave(p, actorOf(req), req.params.ref);
-      return { ok: true as const };
-    },
+  route(app, liveApi.presence, { roles: ANY_STAFF }, async (req) => service.others(p, actorOf(req), req.params.ref));
+  route(app, liveApi.announce, { roles: ANY_STAFF }, async (req) =>
+    service.announce(p, actorOf(req), req.params.ref, req.body.state),
+  );
+  route(app, liveApi.leave, { roles: ANY_STAFF }, async (req) => {
+    await service.leave(p, actorOf(req), req.params.ref);
+    return { ok: true as const };
   });
 }

@@ -1,4 +1,5 @@
 import { expect, it } from 'vitest';
+import type { QueuePage } from '../../contracts/cases.js';
 import type { PatronDetail } from '../../contracts/patrons.js';
 import { logCall, makeOrg } from '../testing/factories.js';
 import { describeEachDialect } from '../testing/harness.js';
@@ -84,7 +85,8 @@ describeEachDialect('patrons', (h) => {
     h().clock.advance(1000);
     await logCall(c, { patron: undefined, patronId: p.id, subject: 'Second', channel: 'walk_in' });
     const detail: PatronDetail = (await c.get(`/api/patrons/${p.id}`)).json();
-    expect(detail.cases.map((x) => x.subject)).toEqual(['Second', 'First']);
+    const history: QueuePage = (await c.get(`/api/cases?queue=all&patronId=${p.id}`)).json();
+    expect(history.items.map((x) => x.subject)).toEqual(['Second', 'First']);
     expect(detail.firstContactAt).toBeLessThan(detail.lastContactAt!);
   });
 });

@@ -1,6 +1,6 @@
-// The audit log: sensitive changes, written in the caller's transaction.
-import type { Kysely } from 'kysely';
-import type { Database } from '../db/types.js';
+// The audit log: sensitive changes, written in the transaction of the change they describe.
+import type { TxContext } from './context.js';
+import { insertAuditRow } from './queries.js';
 
 export interface AuditEntry {
   orgId: number | null;
@@ -10,21 +10,19 @@ export interface AuditEntry {
   targetId?: string | number;
   detail?: Record<string, unknown>;
   ip?: string | null;
-  at: number;
+  /** Defaults to the transaction's clock. */
+  at?: number;
 }
 
-export async function audit(tx: Kysely<Database>, e: AuditEntry): Promise<void> {
-  await tx
-    .insertInto('audit_log')
-    .values({
-      org_id: e.orgId,
-      actor_user_id: e.actorId,
-      action: e.action,
-      target_type: e.targetType ?? null,
-      target_id: e.targetId === undefined ? null : String(e.targetId),
-      detail: e.detail ? JSON.stringify(e.detail) : null,
-      ip: e.ip ?? null,
-      created_at: e.at,
-    })
-    .execute();
+export async function audit(ctx: TxContext, e: AuditEntry): Promise<void> {
+  await insertAuditRow(ctx.tx, {
+    org_id: e.orgId,
+    actor_user_id: e.actorId,
+    action: e.action,
+    target_type: e.targetType ?? null,
+    target_id: e.targetId === undefined ? null : String(e.targetId),
+    detail: e.detail ? JSON.stringify(e.detail) : null,
+    ip: e.ip ?? null,
+    created_at: e.at ?? ctx.clock.now(),
+  });
 }

@@ -1,9 +1,12 @@
-// What a service needs besides its input: the database, the clock, the event bus, search.
+// What a service works with. `Platform` is the instance's: the database for reads, the clock,
+// the event bus, search. `TxContext` is what code inside one transaction gets: the transaction
+// handle and the same services, but never the database itself, so nothing inside a transaction
+// can read around it (on SQLite, one connection: that would wait on itself).
 import type { Kysely } from 'kysely';
 import type { DialectName } from '../db/index.js';
-import type { Database, Role } from '../db/types.js';
+import type { Database } from '../db/types.js';
 import type { Clock } from './clock.js';
-import type { EventBus } from './events.js';
+import type { BusEvent, EventBus } from './events.js';
 import type { SearchIndex } from './search/index.js';
 import type { SessionCache } from './sessions.js';
 
@@ -17,21 +20,20 @@ export interface Platform {
   publicUrl: string;
 }
 
-/** The signed-in staff member a service acts for. */
-export interface Actor {
-  userId: number;
-  orgId: number;
-  role: Role;
-  name: string;
-  email: string;
-  teamId: number | null;
-  /** The organization's case reference prefix ("SW"). */
-  casePrefix: string;
-  ip?: string | null;
+export interface TxContext {
+  /** The transaction: every read and write of the use case goes through it. */
+  readonly tx: Kysely<Database>;
+  readonly dialect: DialectName;
+  readonly clock: Clock;
+  readonly search: SearchIndex;
+  readonly publicUrl: string;
+  /**
+   * Whether a read-then-write must take the row lock (`SELECT … FOR UPDATE`): on PostgreSQL,
+   * yes; SQLite has one writer, so its transactions never interleave.
+   */
+  readonly lockRows: boolean;
+  /** A live event, published once the transaction has committed (never if it rolls back). */
+  emit(event: BusEvent): void;
+  /** Runs after a successful commit (wake a worker, drop a cache). */
+  afterCommit(fn: () => void): void;
 }
-
-export const MANAGER_ROLES: readonly Role[] = ['admin', 'supervisor'];
-export const isManager = (a: Actor) => MANAGER_ROLES.includes(a.role);
-
-/** Whether this database needs explicit row locks for read-then-write use cases. */
-export const needsRowLocks = (p: Platform) => p.dialect === 'postgres';

@@ -1,12 +1,11 @@
 // Periodic tidying that no request does: expired sessions and stale presence rows. Idempotent,
 // so several instances may run it at once.
 import type { Platform } from './context.js';
+import { deleteExpiredPresence, deleteExpiredSessions } from './queries.js';
 
 export async function purgeExpired(p: Platform): Promise<{ sessions: number; presence: number }> {
   const now = p.clock.now();
-  const sessions = await p.db.deleteFrom('sessions').where('expires_at', '<=', now).executeTakeFirst();
-  const presence = await p.db.deleteFrom('case_presence').where('expires_at', '<=', now).executeTakeFirst();
-  return { sessions: Number(sessions.numDeletedRows), presence: Number(presence.numDeletedRows) };
+  return { sessions: await deleteExpiredSessions(p.db, now), presence: await deleteExpiredPresence(p.db, now) };
 }
 
 export function scheduleHousekeeping(

@@ -7,6 +7,7 @@ import { PostgresSearch } from './search/postgres.js';
 import { SqliteSearch } from './search/sqlite.js';
 import { randomToken } from './passwords.js';
 import { SessionCache } from './sessions.js';
+import { sharedSecretValue } from './queries.js';
 
 export interface PlatformOptions {
   clock?: Clock;
@@ -47,12 +48,5 @@ export async function createPlatform(db: Db, opts: PlatformOptions): Promise<Pla
 }
 
 /** A secret shared by every instance on one database (cookie signing), made once. */
-export async function sharedSecret(p: Platform, name: string): Promise<string> {
-  await p.db
-    .insertInto('app_secrets')
-    .values({ name, value: randomToken(32) })
-    .onConflict((oc) => oc.column('name').doNothing())
-    .execute();
-  const row = await p.db.selectFrom('app_secrets').select('value').where('name', '=', name).executeTakeFirstOrThrow();
-  return row.value;
-}
+export const sharedSecret = (p: Platform, name: string): Promise<string> =>
+  sharedSecretValue(p.db, name, randomToken(32));

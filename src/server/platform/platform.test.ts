@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../config.js';
 import { ROLES } from '../../contracts/common.js';
-import { ANY_STAFF } from './access.js';
+import { ANY_STAFF } from './actor.js';
 import { describeEachDialect } from '../testing/harness.js';
 import { makeOrg } from '../testing/factories.js';
-import { securityHeaders } from './security-headers.js';
+import { securityHeaders } from './http/security-headers.js';
 
 describeEachDialect('the app', (h) => {
   it('declares a role rule on every registered route', () => {

@@ -2,8 +2,10 @@
 // trip to learn who is asking. Every change that could alter or end a session (sign out,
 // password, role, team, deactivation) publishes `sessions.revoked`, which every instance applies;
 // the short TTL bounds the damage should such an event ever be missed.
-import type { Actor } from './context.js';
+import type { Actor } from './actor.js';
+import type { TxContext } from './context.js';
 import type { SessionsRevoked } from './events.js';
+import { deleteSessions } from './queries.js';
 
 export interface CachedSession {
   actor: Actor;
@@ -45,4 +47,20 @@ export class SessionCache {
       if (s.actor.userId === e.userId || s.actor.orgId === e.orgId) this.entries.delete(id);
     }
   }
+}
+
+/**
+ * Ends sessions in the caller's transaction: one session (sign-out), or every session of a
+ * user but `keep` (password change, deactivation). Every instance drops them from its cache.
+ */
+export async function endSessions(
+  ctx: TxContext,
+  which: { sessionId: string } | { userId: number; keep?: string | null | undefined },
+): Promise<void> {
+  await deleteSessions(ctx.tx, which);
+  ctx.emit(
+    'sessionId' in which
+      ? { type: 'sessions.revoked', sessionId: which.sessionId }
+      : { type: 'sessions.revoked', userId: which.userId },
+  );
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SearchResult } from '../../contracts/search.js';
-import { openCase } from '../cases/service.js';
+import { openCase } from '../cases/api.js';
 import { highlight, snippet } from '../platform/search/highlight.js';
 import { contactText, queryTerms } from '../platform/search/index.js';
 import { inTransaction } from '../platform/tx.js';
@@ -43,10 +43,9 @@ describeEachDialect('search', (h) => {
     const org = await makeOrg(h());
     const p = h().p;
     await expect(
-      inTransaction(p, async (tx, emit) => {
+      inTransaction(p, async (ctx) => {
         await openCase(
-          tx,
-          p,
+          ctx,
           {
             orgId: org.orgId,
             channel: 'web',
@@ -61,11 +60,14 @@ describeEachDialect('search', (h) => {
             tags: [],
             createdBy: null,
           },
-          emit,
         );
+        // Inside the transaction the document is there…
+        expect(await ctx.search.documentIds(ctx.tx, 'case', 'zebra')).toHaveLength(1);
         throw new Error('crash after the write');
       }),
     ).rejects.toThrow('crash after the write');
+    // …and after the rollback the index itself holds nothing: not even a row no case joins.
+    expect(await p.search.documentIds(p.db, 'case', 'zebra')).toEqual([]);
     const c = await org.as('associate');
     expect((await find(c, 'phantom zebra')).cases).toEqual([]);
   });

@@ -1,14 +1,14 @@
 // Search from anywhere: a reference or an email goes straight to its match; anything else is
 // full-text search over cases and patrons, ranked by tier (see platform/search), grouped, with
 // the matching words marked.
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { SearchQuery, SearchResult } from '../../contracts/search.js';
 import type { Database } from '../db/types.js';
-import { findOrg } from '../admin/queries.js';
-import { caseSummaries, findCaseByNumber } from '../cases/queries.js';
-import { parseRef, toCaseSummary } from '../cases/views.js';
-import { canSeePersonal, findPatronByEmail, patronsInOrder } from '../patrons/service.js';
-import type { Actor, Platform } from '../platform/context.js';
+import { findOrg } from '../admin/api.js';
+import { caseSummaries, findCaseByNumber, firstEntryTexts, parseRef, toCaseSummary } from '../cases/api.js';
+import { canSeePersonal, findPatronByEmail, patronsInOrder, personalNotesOf } from '../patrons/api.js';
+import type { Actor } from '../platform/actor.js';
+import type { Platform } from '../platform/context.js';
 import { hasHit, highlight, snippet } from '../platform/search/highlight.js';
 import { queryTerms } from '../platform/search/index.js';
 
@@ -51,24 +51,9 @@ async function direct(p: Platform, actor: Actor, text: string): Promise<SearchRe
 /** Per case, the first messages and notes to cut a snippet from (bounded per case and in size). */
 async function entryTexts(db: Kysely<Database>, caseIds: number[]) {
   const byCase = new Map<number, string[]>();
-  if (!caseIds.length) return byCase;
-  const rows = await db
-    .selectFrom((qb) =>
-      qb
-        .selectFrom('case_entries')
-        .select((eb) => [
-          'case_id',
-          eb.fn<string>('substr', ['body', eb.val(1), eb.val(SNIPPET_SOURCE_CHARS)]).as('body'),
-          sql<number>`row_number() over (partition by case_id order by id)`.as('n'),
-        ])
-        .where('case_id', 'in', caseIds)
-        .where('kind', '!=', 'event')
-        .as('e'),
-    )
-    .select(['e.case_id', 'e.body'])
-    .where('e.n', '<=', ENTRIES_PER_SNIPPET)
-    .execute();
-  for (const r of rows) byCase.set(r.case_id, [...(byCase.get(r.case_id) ?? []), r.body]);
+  for (const r of await firstEntryTexts(db, caseIds, ENTRIES_PER_SNIPPET, SNIPPET_SOURCE_CHARS)) {
+    byCase.set(r.case_id, [...(byCase.get(r.case_id) ?? []), r.body]);
+  }
   return byCase;
 }
 
@@ -102,7 +87,7 @@ export async function search(p: Platform, actor: Actor, query: SearchQuery): Pro
   const [summaries, texts, patrons] = await Promise.all([
     caseSummaries(p.db, ids),
     entryTexts(p.db, ids),
-    patronsInOrder(p.db, actor.orgId, patronIds),
+    patronsInOrder(p, actor.orgId, patronIds),
   ]);
   const personal = includePersonal ? await personalNotes(p.db, patrons.map((x) => x.id)) : new Map<number, string>();
 
@@ -136,14 +121,6 @@ export async function search(p: Platform, actor: Actor, query: SearchQuery): Pro
 
 async function personalNotes(db: Kysely<Database>, patronIds: number[]) {
   const out = new Map<number, string>();
-  if (!patronIds.length) return out;
-  const rows = await db
-    .selectFrom('patron_notes')
-    .select(['patron_id', 'body'])
-    .where('patron_id', 'in', patronIds)
-    .where('kind', '=', 'personal')
-    .limit(200)
-    .execute();
-  for (const r of rows) out.set(r.patron_id, `${out.get(r.patron_id) ?? ''} ${r.body}`.trim());
+  for (const r of await personalNotesOf(db, patronIds)) out.set(r.patron_id, `${out.get(r.patron_id) ?? ''} ${r.body}`.trim());
   return out;
 }

@@ -1,6 +1,6 @@
 // A browser-like HTTP client over app.inject(): keeps cookies, fetches and sends the CSRF token.
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
-import type { App } from '../platform/http.js';
+import type { App } from '../platform/http/types.js';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 

@@ -1,8 +1,8 @@
 // Small factories: each test builds its own organization, so tests never share mutable data.
 import crypto from 'node:crypto';
 import type { Role } from '../db/types.js';
-import { createOrganization, insertUser } from '../admin/service.js';
-import type { Actor } from '../platform/context.js';
+import { addTeam, createOrganization, insertUser, setDefaultTeam } from '../admin/api.js';
+import type { Actor } from '../platform/actor.js';
 import { hashPassword } from '../platform/passwords.js';
 import { inTransaction } from '../platform/tx.js';
 import { signIn, type Client } from './client.js';
@@ -25,28 +25,22 @@ export async function makeOrg(h: Harness, opts: { prefix?: string } = {}): Promi
   hashed ??= hashPassword(PASSWORD);
   const hash = await hashed;
   const tag = crypto.randomBytes(4).toString('hex');
-  const now = h.clock.now();
-  const built = await inTransaction(h.p, async (tx) => {
-    const org = await createOrganization(
-      tx,
-      { name: `Test Org ${tag}`, casePrefix: opts.prefix ?? 'SW', timeZone: 'America/Chicago' },
-      now,
-    );
-    const boxOffice = (
-      await tx.insertInto('teams').values({ org_id: org.id, name: 'Box office', created_at: now }).returning('id').executeTakeFirstOrThrow()
-    ).id;
-    const development = (
-      await tx.insertInto('teams').values({ org_id: org.id, name: 'Development', created_at: now }).returning('id').executeTakeFirstOrThrow()
-    ).id;
-    await tx.updateTable('organizations').set({ default_team_id: boxOffice }).where('id', '=', org.id).execute();
+  const built = await inTransaction(h.p, async (ctx) => {
+    const org = await createOrganization(ctx, {
+      name: `Test Org ${tag}`,
+      casePrefix: opts.prefix ?? 'SW',
+      timeZone: 'America/Chicago',
+    });
+    const boxOffice = (await addTeam(ctx, org.id, 'Box office')).id;
+    const development = (await addTeam(ctx, org.id, 'Development')).id;
+    await setDefaultTeam(ctx.tx, org.id, boxOffice);
     const users = {} as TestOrg['users'];
     for (const role of ['admin', 'supervisor', 'associate', 'volunteer'] as const) {
       const email = `${role}-${tag}@test.servewell.org`;
       const u = await insertUser(
-        tx,
+        ctx,
         org.id,
         { email, name: `${role[0]!.toUpperCase()}${role.slice(1)} ${tag}`, role, teamId: role === 'admin' ? null : boxOffice, password: PASSWORD },
-        now,
         hash,
       );
       users[role] = {

@@ -3,14 +3,19 @@
 import crypto from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe } from 'vitest';
-import { buildApp, type RateLimits } from '../app.js';
+import { buildApp } from '../app.js';
+import type { RateLimits } from '../config.js';
+import { verifyPreparedStatements } from '../db/prepared.js';
 import { migrateToLatest, openDb, type Db, type DialectName } from '../db/index.js';
 import { TestClock, systemClock } from '../platform/clock.js';
 import type { Platform } from '../platform/context.js';
-import type { App } from '../platform/http.js';
+import type { App } from '../platform/http/types.js';
 import { createPlatform } from '../platform/index.js';
 
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL || undefined;
+
+// Under the tests, every prepared statement is checked against a fresh build (db/prepared.ts).
+verifyPreparedStatements(true);
 
 export function dialects(): DialectName[] {
   return TEST_DATABASE_URL ? ['sqlite', 'postgres'] : ['sqlite'];

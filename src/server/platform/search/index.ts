@@ -45,6 +45,11 @@ export interface SearchQuery {
 export interface SearchIndex {
   upsert(tx: Kysely<Database>, doc: SearchDoc): Promise<void>;
   remove(tx: Kysely<Database>, kind: DocKind, refId: number): Promise<void>;
+  /**
+   * The documents of a kind holding a word, read from the index itself and joined to nothing:
+   * for tests that must see an orphaned document (a rollback, an erasure).
+   */
+  documentIds(db: Kysely<Database>, kind: DocKind, word: string): Promise<number[]>;
   /** Case ids, best first. */
   searchCases(db: Kysely<Database>, q: SearchQuery & { filters: CaseFilters }): Promise<number[]>;
   /** Patron ids by name and contacts, and (when allowed) by their personal notes. */

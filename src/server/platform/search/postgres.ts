@@ -69,6 +69,12 @@ export class PostgresSearch implements SearchIndex {
     await sql`delete from ${tableOf(kind)} where id = ${docId(kind, refId)}`.execute(tx);
   }
 
+  async documentIds(db: Kysely<Database>, kind: DocKind, word: string): Promise<number[]> {
+    const rows = await sql<{ id: number }>`
+      select id from ${tableOf(kind)} where tsv @@ plainto_tsquery('english', ${word}) order by id`.execute(db);
+    return rows.rows.map((r) => Number(r.id));
+  }
+
   async searchCases(db: Kysely<Database>, q: SearchQuery & { filters: CaseFilters }): Promise<number[]> {
     const filters = caseFilterSql(q.filters);
     return rankByTiers(q.terms, q.offset, q.limit, async (tier, n) => {

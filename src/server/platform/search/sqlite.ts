@@ -39,6 +39,13 @@ export class SqliteSearch implements SearchIndex {
     await sql`delete from ${tableOf(kind)} where rowid = ${docId(kind, refId)}`.execute(tx);
   }
 
+  async documentIds(db: Kysely<Database>, kind: DocKind, word: string): Promise<number[]> {
+    const rows = await sql<{ id: number }>`
+      select rowid as id from ${tableOf(kind)} where ${tableOf(kind)} match ${quote(word.toLowerCase())}
+      order by rowid`.execute(db);
+    return rows.rows.map((r) => Number(r.id));
+  }
+
   async searchCases(db: Kysely<Database>, q: SearchQuery & { filters: CaseFilters }): Promise<number[]> {
     const filters = caseFilterSql(q.filters);
     return rankByTiers(q.terms, q.offset, q.limit, async (tier, n) => {

@@ -5,6 +5,7 @@ import { Alert, Anchor, Button, Grid, Group, Loader, Paper, SimpleGrid, Stack, T
 import { useDocumentTitle } from '@mantine/hooks';
 import { useParams } from '@tanstack/react-router';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { QueuePage } from '../../../contracts/cases.js';
 import type { PatronDetail } from '../../../contracts/patrons.js';
 import { ApiError, errorFor, get, patch } from '../../api/client.js';
 import { keys, useSession } from '../../api/queries.js';
@@ -34,6 +35,12 @@ export function PatronPage() {
 function PatronView({ patron }: { patron: PatronDetail }) {
   const { org } = useSession();
   const [editing, setEditing] = useState(false);
+  // The patron's history across channels: their cases, newest activity first.
+  const history = useQuery({
+    queryKey: [...keys.cases, 'patron', patron.id],
+    queryFn: () => get<QueuePage>('/api/cases', { queue: 'all', patronId: patron.id, limit: 50 }),
+  });
+  const cases = history.data?.items ?? [];
   return (
     <Stack gap="md">
       <Group justify="space-between">
@@ -83,9 +90,11 @@ function PatronView({ patron }: { patron: PatronDetail }) {
         <Grid.Col span={{ base: 12, md: 7 }}>
           <Paper withBorder p="md" component="section" aria-labelledby="cases-heading">
             <Title order={2} size="h4" id="cases-heading" mb="sm">
-              Cases ({patron.cases.length})
+              Cases ({history.data?.nextCursor ? `${cases.length}+` : cases.length})
             </Title>
-            {patron.cases.length === 0 ? (
+            {history.isError ? (
+              <ErrorAlert error={history.error} title="Could not load the cases" />
+            ) : cases.length === 0 ? (
               <Text size="sm">No cases yet.</Text>
             ) : (
               <Table.ScrollContainer minWidth={480}>
@@ -99,7 +108,7 @@ function PatronView({ patron }: { patron: PatronDetail }) {
                     </Table.Tr>
                   </Table.Thead>
                   <Table.Tbody>
-                    {patron.cases.map((c) => (
+                    {cases.map((c) => (
                       <Table.Tr key={c.id}>
                         <Table.Td ff="monospace">{c.ref}</Table.Td>
                         <Table.Td>

@@ -1,0 +1,16 @@
+// What other domains may call of cases: open one, change one (status, team, assignee only
+// through `changeCase`), record a patron's message, add to a timeline, find one, show one.
+export {
+  openCase,
+  changeCase,
+  recordPatronMessage,
+  addTimelineEntry,
+  reindexCase,
+  type OpenCaseInput,
+  type CaseChange,
+  type ChangeOptions,
+  type EntryInput,
+} from './lifecycle.js';
+export { requireCase } from './policy.js';
+export { caseSummaries, conversation, findCaseByNumber, findCaseByToken, firstEntryTexts, type SummaryRow } from './queries.js';
+export { formatRef, parseRef, toCaseSummary } from './views.js';

@@ -1,0 +1,20 @@
+// Who may see what of a patron. Personal notes (work, family) never reach a volunteer: not in
+// a profile, not in search, not by guessing a note's id.
+import type { Kysely } from 'kysely';
+import type { Database, PatronRow } from '../db/types.js';
+import type { Actor } from '../platform/actor.js';
+import { forbidden, notFound } from '../platform/errors.js';
+import { findPatron } from './queries.js';
+
+export const canSeePersonal = (actor: Pick<Actor, 'role'>) => actor.role !== 'volunteer';
+
+/** The patron, if they belong to the actor's organization (another's is a 404). */
+export async function requirePatron(db: Kysely<Database>, actor: Actor, id: number): Promise<PatronRow> {
+  const row = await findPatron(db, actor.orgId, id);
+  if (!row) throw notFound('Patron');
+  return row;
+}
+
+export function requirePersonalAccess(actor: Actor): void {
+  if (!canSeePersonal(actor)) throw forbidden('Volunteers do not handle personal notes.');
+}

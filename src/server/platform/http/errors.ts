@@ -1,0 +1,129 @@
+// The HTTP edge of errors: one map from error code to status, and one Fastify error handler
+// that turns every failure into `{ error: { code, message, field } }`. Unexpected errors are
+// logged and never shown.
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import {
+  hasZodFastifySchemaValidationErrors,
+  isResponseSerializationError,
+} from 'fastify-type-provider-zod';
+import type { ErrorCode } from '../../../contracts/common.js';
+import { AppError, badRequest, isForeignKeyViolation, isUniqueViolation } from '../errors.js';
+
+export const STATUS_OF: Record<ErrorCode, number> = {
+  invalid: 400,
+  unauthorized: 401,
+  bad_credentials: 401,
+  forbidden: 403,
+  csrf: 403,
+  not_found: 404,
+  conflict: 409,
+  too_large: 413,
+  unsupported_media_type: 415,
+  rate_limited: 429,
+  internal: 500,
+  unavailable: 503,
+};
+
+interface ZodIssueLike {
+  instancePath?: string;
+  message?: string;
+  params?: { issue?: { path?: PropertyKey[]; message?: string } };
+}
+
+function fieldOf(issue: ZodIssueLike): string | undefined {
+  const path = issue.params?.issue?.path;
+  if (path && path.length) return path.map(String).join('.');
+  const p = issue.instancePath?.replace(/^\//, '').replaceAll('/', '.');
+  return p || undefined;
+}
+
+const send = (reply: FastifyReply, code: ErrorCode, message: string, field?: string) =>
+  reply.status(STATUS_OF[code]).send({ error: { code, message, ...(field ? { field } : {}) } });
+
+export function installErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    if (err instanceof AppError) return send(reply, err.code, err.message, err.field);
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      const issue = err.validation[0] as ZodIssueLike | undefined;
+      const field = issue ? fieldOf(issue) : undefined;
+      const where = err.validationContext ?? 'request';
+      const detail = issue?.params?.issue?.message ?? issue?.message ?? 'is invalid';
+      const message = field ? `${field} ${detail.replace(/^Invalid input: /, '')}` : `Invalid ${where}: ${detail}`;
+      return send(reply, 'invalid', message, field);
+    }
+    if (isUniqueViolation(err)) {
+      // Two requests raced to create the same thing; the first one won.
+      return send(reply, 'conflict', 'That was just created or changed by someone else; reload and try again.');
+    }
+    if (isForeignKeyViolation(err)) {
+      // What this change points to was removed meanwhile (a team deleted as a case moved in).
+      return send(reply, 'conflict', 'Something this change refers to was just removed; reload and try again.');
+    }
+    if (isResponseSerializationError(err)) {
+      request.log.error({ err, issues: err.cause.issues }, 'response does not match its schema');
+      return reply.status(500).send(internal(request.id));
+    }
+    // Fastify's own client errors: bad JSON, body too large, unsupported media type, CSRF, rate limit.
+    const status = err.statusCode ?? 500;
+    if (status >= 400 && status < 500) return send(reply, clientCode(status, err.code), err.message);
+    request.log.error({ err }, 'unexpected error');
+    return reply.status(500).send(internal(request.id));
+  });
+}
+
+/** Where in a parsed request the first string holding a NUL character is, if any. */
+export function nulPath(value: unknown, path: string[] = []): string | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? path.join('.') || 'value' : null;
+  if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      const found = nulPath(v, [...path, k]);
+      if (found !== null) return found;
+    }
+  }
+  return null;
+}
+
+/**
+ * No text with a NUL character gets past validation: PostgreSQL cannot store it, and no
+ * person types it. One check for every route, naming the field.
+ */
+export function refuseNulCharacters(app: FastifyInstance): void {
+  app.addHook('preValidation', async (request) => {
+    for (const part of [request.params, request.query, request.body]) {
+      const field = nulPath(part);
+      if (field !== null) throw badRequest('must not contain NUL characters', field);
+    }
+  });
+}
+
+/** 404 for unknown routes; `page` (the web app's index) answers unknown non-API GETs. */
+export function installNotFound(
+  app: FastifyInstance,
+  page?: (request: FastifyRequest, reply: FastifyReply) => unknown,
+): void {
+  app.setNotFoundHandler((request, reply) => {
+    if (page && request.method === 'GET' && !request.url.startsWith('/api/')) return page(request, reply);
+    return send(reply, 'not_found', `No route for ${request.method} ${request.url}.`);
+  });
+}
+
+function internal(requestId: string) {
+  return {
+    error: {
+      code: 'internal' as const,
+      message: `Something went wrong on our side. Reference: ${requestId}.`,
+      requestId,
+    },
+  };
+}
+
+function clientCode(status: number, code: string | undefined): ErrorCode {
+  if (status === 429) return 'rate_limited';
+  if (code === 'FST_CSRF_INVALID_TOKEN' || code === 'FST_CSRF_MISSING_SECRET') return 'csrf';
+  if (status === 401) return 'unauthorized';
+  if (status === 403) return 'forbidden';
+  if (status === 404) return 'not_found';
+  if (status === 413) return 'too_large';
+  if (status === 415) return 'unsupported_media_type';
+  return 'invalid';
+}
