@@ -1,11 +1,20 @@
 // The one way the web app talks to the API: JSON in and out, same-origin cookies, the CSRF
 // token on every state change, and every failure turned into an ApiError.
-import type { ErrorBody } from '../../contracts/common.js';
+import type { ErrorBody, ErrorCode } from '../../contracts/common.js';
+import {
+  pathOf,
+  type BodyIn,
+  type Endpoint,
+  type ParamsIn,
+  type QueryIn,
+  type ReplyOf,
+} from '../../contracts/endpoint.js';
 
 export class ApiError extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    /** One of the API's error codes, or `network`/`http` when no API answer came. */
+    readonly code: ErrorCode | 'network' | 'http',
     message: string,
     readonly field?: string,
   ) {
@@ -87,6 +96,26 @@ export async function api<T>(method: Method, path: string, body?: unknown): Prom
   if (res.status === 204) return undefined as T;
   const text = await res.text();
   return (text ? JSON.parse(text) : undefined) as T;
+}
+
+type Has<E, K extends string> = E extends { [P in K]: unknown } ? true : false;
+
+/** What calling an endpoint takes: its path params, query and body, each when it has one. */
+export type CallArgs<E extends Endpoint> = (Has<E, 'params'> extends true ? { params: ParamsIn<E> } : object) &
+  (Has<E, 'query'> extends true ? { query?: QueryIn<E> } : object) &
+  (Has<E, 'body'> extends true ? { body: BodyIn<E> } : object);
+
+type ArgsFor<E extends Endpoint> = keyof CallArgs<E> extends never ? [] : [args: CallArgs<E>];
+
+/**
+ * Calls an endpoint described in src/contracts: the URL is built from its path and params, the
+ * query and body are typed from its schemas, and so is the answer.
+ */
+export function call<E extends Endpoint>(e: E, ...rest: ArgsFor<E>): Promise<ReplyOf<E>> {
+  const args = (rest[0] ?? {}) as { params?: Record<string, unknown>; query?: Record<string, QueryValue>; body?: unknown };
+  const url = pathOf(e.path, args.params) + (args.query ? qs(args.query) : '');
+  const body = e.method === 'GET' || e.method === 'DELETE' ? undefined : (args.body ?? {});
+  return api<ReplyOf<E>>(e.method, url, body);
 }
 
 export const get = <T>(path: string, query?: Record<string, QueryValue>) =>
