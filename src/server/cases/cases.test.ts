@@ -4,7 +4,7 @@ import type { CaseDetail, CaseSummary } from '../../contracts/cases.js';
 import { logCall, makeOrg } from '../testing/factories.js';
 import { describeEachDialect } from '../testing/harness.js';
 
-describeEachDialect('cases', (h) => {
+describeEachDialect('cases', (h, { raceIt }) => {
   it('logs a phone call with a new patron in one request', async () => {
     const org = await makeOrg(h());
     const c = await org.as('associate');
@@ -47,7 +47,7 @@ describeEachDialect('cases', (h) => {
     expect(b.patron.id).toBe(a.patron.id);
   });
 
-  it('gives distinct, sequential references under concurrent creation', async () => {
+  raceIt('gives distinct, sequential references under concurrent creation', async () => {
     const org = await makeOrg(h(), { prefix: 'CC' });
     const c = await org.as('associate');
     const refs = await Promise.all(
@@ -268,7 +268,7 @@ describeEachDialect('cases', (h) => {
   });
 });
 
-describeEachDialect('queues', (h) => {
+describeEachDialect('queues', (h, { raceIt }) => {
   const all = async (c: Awaited<ReturnType<Awaited<ReturnType<typeof makeOrg>>['as']>>, query: string, limit = 4) => {
     const seen: CaseSummary[] = [];
     let after: string | null = null;
@@ -401,7 +401,7 @@ describeEachDialect('queues', (h) => {
     expect(expected.open).toBe(11);
   });
 
-  it('keeps counters and status rules right when colleagues change the same cases at once', async () => {
+  raceIt('keeps counters and status rules right when colleagues change the same cases at once', async () => {
     const org = await makeOrg(h());
     const associate = await org.as('associate');
     const supervisor = await org.as('supervisor');

@@ -91,6 +91,27 @@ describeEachDialect('live updates', (h) => {
     }
   });
 
+  it('filters each event by who may receive it: role and user, not only organization', async () => {
+    const org = await makeOrg(h());
+    const volunteer = await openStream(h().app, (await org.as('volunteer')).cookies);
+    const associate = await openStream(h().app, (await org.as('associate')).cookies);
+    try {
+      const base = { type: 'presence' as const, orgId: org.orgId, caseId: 1 };
+      // Not for volunteers (goodwill, personal notes), then for one user only (a notification).
+      await h().p.events.publish({ ...base, ref: 'SW-1', audience: { roles: ['admin', 'supervisor', 'associate'] } });
+      await h().p.events.publish({ ...base, ref: 'SW-2', audience: { userIds: [org.users.volunteer.id] } });
+      await h().p.events.publish({ ...base, ref: 'SW-3' });
+      await volunteer.waitFor((e) => e.type === 'presence' && e.ref === 'SW-3');
+      await associate.waitFor((e) => e.type === 'presence' && e.ref === 'SW-3');
+      const refs = (s: typeof volunteer) => s.events.map((e) => (e.type === 'presence' ? e.ref : '')).filter(Boolean);
+      expect(refs(volunteer)).toEqual(['SW-2', 'SW-3']);
+      expect(refs(associate)).toEqual(['SW-1', 'SW-3']);
+    } finally {
+      volunteer.close();
+      associate.close();
+    }
+  });
+
   it('ends an open stream when its session is signed out', async () => {
     const org = await makeOrg(h());
     const supervisor = await signIn(h().app, org.users.supervisor.email, PASSWORD);

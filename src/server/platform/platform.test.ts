@@ -14,6 +14,17 @@ describeEachDialect('the app', (h) => {
     expect(missing).toEqual([]);
   });
 
+  it('matches the reviewed table of every route and the roles it lets in', async () => {
+    // A widened role shows as a diff of this file in review. Update it with `vitest -u` only
+    // on purpose. (HEAD routes mirror their GET and are left out.)
+    const table = h()
+      .app.routeRules.filter((r) => r.method !== 'HEAD')
+      .map((r) => `${r.method.padEnd(6)} ${r.url.padEnd(44)} ${r.roles === 'public' ? 'public' : (r.roles ?? ['(none)']).join(', ')}`)
+      .sort()
+      .join('\n');
+    await expect(`${table}\n`).toMatchFileSnapshot('./__snapshots__/routes.txt');
+  });
+
   it('keeps every /api route except the public ones behind a sign-in', async () => {
     const open = h()
       .app.routeRules.filter((r) => r.url.startsWith('/api/') && r.roles === 'public' && r.method !== 'HEAD')

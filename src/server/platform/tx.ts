@@ -6,6 +6,8 @@ import type { BusEvent } from './events.js';
 export async function inTransaction<T>(p: Platform, work: (ctx: TxContext) => Promise<T>): Promise<T> {
   const events: BusEvent[] = [];
   const hooks: Array<() => void> = [];
+  // The one place a use case's transaction opens (lint keeps it so).
+  // eslint-disable-next-line no-restricted-syntax
   const result = await p.db.transaction().execute((tx) =>
     work({
       tx,

@@ -2,7 +2,7 @@
 // TEST_DATABASE_URL is set. `describeEachDialect` runs a suite once per available dialect.
 import crypto from 'node:crypto';
 import pg from 'pg';
-import { afterAll, beforeAll, describe } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { buildApp } from '../app.js';
 import type { RateLimits } from '../config.js';
 import { verifyPreparedStatements } from '../db/prepared.js';
@@ -115,8 +115,18 @@ export async function makeHarness(
   };
 }
 
-/** Runs `suite` once per dialect, each with its own fresh database. */
-export function describeEachDialect(name: string, suite: (h: () => Harness) => void): void {
+type RaceIt = (name: string, fn: () => Promise<void>, timeout?: number) => void;
+
+/**
+ * Runs `suite` once per dialect, each with its own fresh database. The suite also receives
+ * `raceIt`: `it` for a test of concurrent transactions, run only where they interleave
+ * (PostgreSQL). SQLite has one connection, which runs transactions one after another, so
+ * such a test could not fail there; it is skipped there, visibly, and CI runs PostgreSQL.
+ */
+export function describeEachDialect(
+  name: string,
+  suite: (h: () => Harness, extra: { dialect: DialectName; raceIt: RaceIt }) => void,
+): void {
   for (const dialect of dialects()) {
     describe(`${name} [${dialect}]`, () => {
       let h: Harness | undefined;
@@ -126,10 +136,13 @@ export function describeEachDialect(name: string, suite: (h: () => Harness) => v
       afterAll(async () => {
         await h?.close();
       });
-      suite(() => {
-        if (!h) throw new Error('harness not ready');
-        return h;
-      });
+      suite(
+        () => {
+          if (!h) throw new Error('harness not ready');
+          return h;
+        },
+        { dialect, raceIt: (dialect === 'postgres' ? it : it.skip) as RaceIt },
+      );
     });
   }
 }

@@ -3,7 +3,7 @@
 // from the rows it describes. Cases and patrons have separate indexes, so that a search of one
 // never walks the other's matches. A patron has two documents: name and contacts (everyone),
 // personal notes (not volunteers); their id packs (patron id, part): id = patron id * 2 + part.
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database } from '../../db/types.js';
 
 export type DocKind = 'case' | 'patron' | 'patronPersonal';
@@ -23,16 +23,6 @@ export interface CaseFilters {
   /** Created at or after / before (epoch ms). */
   from?: number | undefined;
   to?: number | undefined;
-}
-
-/** The case filters as SQL on the joined `cases c`, the same on both dialects. */
-export function caseFilterSql(f: CaseFilters): RawBuilder<unknown> {
-  const where: RawBuilder<unknown>[] = [];
-  if (f.status) where.push(sql`and c.status = ${f.status}`);
-  if (f.teamId) where.push(sql`and c.team_id = ${f.teamId}`);
-  if (f.from !== undefined) where.push(sql`and c.created_at >= ${f.from}`);
-  if (f.to !== undefined) where.push(sql`and c.created_at < ${f.to}`);
-  return sql.join(where, sql` `);
 }
 
 export interface SearchQuery {

@@ -14,7 +14,6 @@ import type { Database } from '../../db/types.js';
 import {
   MAX_DOC_CHARS,
   docId,
-  caseFilterSql,
   type CaseFilters,
   rankByTiers,
   type DocKind,
@@ -23,6 +22,7 @@ import {
   type SearchQuery,
   type Tier,
 } from './index.js';
+import { caseFilterSql } from './queries.js';
 
 /** How long a title tier may take before it is skipped (see above). */
 export const TITLE_TIER_BUDGET_MS = 60;

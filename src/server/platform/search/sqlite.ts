@@ -6,7 +6,6 @@ import type { Database } from '../../db/types.js';
 import {
   MAX_DOC_CHARS,
   docId,
-  caseFilterSql,
   type CaseFilters,
   rankByTiers,
   type DocKind,
@@ -15,6 +14,7 @@ import {
   type SearchQuery,
   type Tier,
 } from './index.js';
+import { caseFilterSql } from './queries.js';
 
 const quote = (t: string) => `"${t.replaceAll('"', '""')}"`;
 
