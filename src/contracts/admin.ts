@@ -130,3 +130,13 @@ export const adminApi = {
   }),
   audit: endpoint({ method: 'GET', path: '/api/admin/audit', tags: ['admin'], query: AuditQuery, replies: { 200: AuditPage } }),
 };
+
+// Output and input types of the schemas above (contracts.test.ts keeps this list whole).
+export type AuditEntryViewInput = z.input<typeof AuditEntryView>;
+export type AuditPageInput = z.input<typeof AuditPage>;
+export type IdParams = z.output<typeof IdParams>;
+export type IdParamsInput = z.input<typeof IdParams>;
+export type TeamListInput = z.input<typeof TeamList>;
+export type TeamViewInput = z.input<typeof TeamView>;
+export type UserListInput = z.input<typeof UserList>;
+export type UserViewInput = z.input<typeof UserView>;

@@ -107,3 +107,9 @@ export const authApi = {
     replies: { 200: SessionView },
   }),
 };
+
+// Output and input types of the schemas above (contracts.test.ts keeps this list whole).
+export type CsrfViewInput = z.input<typeof CsrfView>;
+export type MeInput = z.input<typeof Me>;
+export type SessionViewInput = z.input<typeof SessionView>;
+export type SetupStatusInput = z.input<typeof SetupStatus>;

@@ -308,3 +308,28 @@ export const casesApi = {
   saveView: endpoint({ method: 'POST', path: '/api/views', tags: ['cases'], body: SavedViewBody, replies: { 201: SavedView } }),
   deleteView: endpoint({ method: 'DELETE', path: '/api/views/:id', tags: ['cases'], params: ViewParams, replies: { 200: Ok } }),
 };
+
+// Output and input types of the schemas above (contracts.test.ts keeps this list whole).
+export type CaseDetailInput = z.input<typeof CaseDetail>;
+export type CaseRefParamsInput = z.input<typeof CaseRefParams>;
+export type CaseSummaryInput = z.input<typeof CaseSummary>;
+export type ChannelInput = z.input<typeof Channel>;
+export type EntriesPageInput = z.input<typeof EntriesPage>;
+export type EntryKindInput = z.input<typeof EntryKind>;
+export type EntryViewInput = z.input<typeof EntryView>;
+export type FilterCountInput = z.input<typeof FilterCount>;
+export type NewPatronInlineInput = z.input<typeof NewPatronInline>;
+export type PriorityInput = z.input<typeof Priority>;
+export type QueueInput = z.input<typeof Queue>;
+export type QueueCountsInput = z.input<typeof QueueCounts>;
+export type QueuePageInput = z.input<typeof QueuePage>;
+export type Ref = z.output<typeof Ref>;
+export type RefInput = z.input<typeof Ref>;
+export type RoadInput = z.input<typeof Road>;
+export type SavedViewInput = z.input<typeof SavedView>;
+export type SavedViewListInput = z.input<typeof SavedViewList>;
+export type StatusInput = z.input<typeof Status>;
+export type Tags = z.output<typeof Tags>;
+export type TagsInput = z.input<typeof Tags>;
+export type ViewParams = z.output<typeof ViewParams>;
+export type ViewParamsInput = z.input<typeof ViewParams>;

@@ -111,3 +111,25 @@ export const TimeZone = z.string().max(64).refine(isTimeZone, 'is not a known ti
 /** A BCP 47 locale tag. */
 export const Locale = z.string().max(35).refine(isLocale, 'is not a valid locale tag');
 
+// Output and input types of the schemas above (contracts.test.ts keeps this list whole).
+export type Cursor = z.output<typeof Cursor>;
+export type CursorInput = z.input<typeof Cursor>;
+export type Email = z.output<typeof Email>;
+export type EmailInput = z.input<typeof Email>;
+export type ErrorBodyInput = z.input<typeof ErrorBody>;
+export type ErrorCodeInput = z.input<typeof ErrorCode>;
+export type Id = z.output<typeof Id>;
+export type IdInput = z.input<typeof Id>;
+export type Locale = z.output<typeof Locale>;
+export type LocaleInput = z.input<typeof Locale>;
+export type Ok = z.output<typeof Ok>;
+export type OkInput = z.input<typeof Ok>;
+export type OptionalEmail = z.output<typeof OptionalEmail>;
+export type OptionalEmailInput = z.input<typeof OptionalEmail>;
+export type Password = z.output<typeof Password>;
+export type PasswordInput = z.input<typeof Password>;
+export type RefId = z.output<typeof RefId>;
+export type RefIdInput = z.input<typeof RefId>;
+export type RoleInput = z.input<typeof Role>;
+export type TimeZone = z.output<typeof TimeZone>;
+export type TimeZoneInput = z.input<typeof TimeZone>;

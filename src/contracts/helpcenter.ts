@@ -102,3 +102,12 @@ export const helpcenterApi = {
     replies: { 201: StatusView },
   }),
 };
+
+// Output and input types of the schemas above (contracts.test.ts keeps this list whole).
+export type OrgSlugParamsInput = z.input<typeof OrgSlugParams>;
+export type PublicEntryInput = z.input<typeof PublicEntry>;
+export type PublicOrgViewInput = z.input<typeof PublicOrgView>;
+export type StatusToken = z.output<typeof StatusToken>;
+export type StatusTokenInput = z.input<typeof StatusToken>;
+export type StatusViewInput = z.input<typeof StatusView>;
+export type WebFormResultInput = z.input<typeof WebFormResult>;

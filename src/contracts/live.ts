@@ -62,3 +62,9 @@ export const liveApi = {
   }),
   leave: endpoint({ method: 'DELETE', path: '/api/cases/:ref/presence', tags: ['live'], params: CaseRefParams, replies: { 200: Ok } }),
 };
+
+// Output and input types of the schemas above (contracts.test.ts keeps this list whole).
+export type AudienceInput = z.input<typeof Audience>;
+export type LiveEventInput = z.input<typeof LiveEvent>;
+export type PresenceStateInput = z.input<typeof PresenceState>;
+export type PresenceViewInput = z.input<typeof PresenceView>;

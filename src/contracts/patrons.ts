@@ -108,3 +108,14 @@ export const patronsApi = {
     replies: { 200: PatronDetail },
   }),
 };
+
+// Output and input types of the schemas above (contracts.test.ts keeps this list whole).
+export type PatronDetailInput = z.input<typeof PatronDetail>;
+export type PatronLookupResultInput = z.input<typeof PatronLookupResult>;
+export type PatronNoteKindInput = z.input<typeof PatronNoteKind>;
+export type PatronNoteParams = z.output<typeof PatronNoteParams>;
+export type PatronNoteParamsInput = z.input<typeof PatronNoteParams>;
+export type PatronNoteViewInput = z.input<typeof PatronNoteView>;
+export type PatronParams = z.output<typeof PatronParams>;
+export type PatronParamsInput = z.input<typeof PatronParams>;
+export type PatronSummaryInput = z.input<typeof PatronSummary>;

@@ -72,3 +72,9 @@ export const searchApi = {
     replies: { 200: SearchResult },
   }),
 };
+
+// Output and input types of the schemas above (contracts.test.ts keeps this list whole).
+export type CaseHitInput = z.input<typeof CaseHit>;
+export type HighlightedInput = z.input<typeof Highlighted>;
+export type PatronHitInput = z.input<typeof PatronHit>;
+export type SearchResultInput = z.input<typeof SearchResult>;
