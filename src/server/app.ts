@@ -26,6 +26,7 @@ import { adminRoutes } from './admin/routes.js';
 import { authRoutes } from './auth/routes.js';
 import { caseRoutes } from './cases/routes.js';
 import { helpcenterRoutes } from './helpcenter/routes.js';
+import { jobsRoutes } from './jobs/routes.js';
 import { liveRoutes } from './live/routes.js';
 import { patronRoutes } from './patrons/routes.js';
 import { PUBLIC, installAccessControl } from './platform/access.js';
@@ -159,6 +160,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   helpcenterRoutes(app, p, { rateLimits });
   searchRoutes(app, p);
   liveRoutes(app, p);
+  jobsRoutes(app, p);
 
   const webRoot = opts.webRoot === undefined ? DEFAULT_WEB_ROOT : opts.webRoot;
   if (webRoot && fs.existsSync(path.join(webRoot, 'index.html'))) serveWebApp(app, webRoot);

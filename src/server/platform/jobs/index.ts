@@ -4,3 +4,4 @@ export { defineJob, defineRecurring, retryDelay, type AnyJobType, type Job, type
 export { enqueueJob, jobEnqueuer, type EnqueueOptions, type JobEnqueuer } from './enqueue.js';
 export { JobRunner, LeaseLost, wakeRunners, type RunnerOptions } from './runner.js';
 export { DONE_RETENTION_MS, purgeFinishedJobs } from './retention.js';
+export { discardJob, retryDeadJob } from './queries.js';

@@ -253,8 +253,8 @@ export async function purgeDone(db: Kysely<Database>, before: number, limit: num
 
 // ---- the admin's two moves ---------------------------------------------------------------
 
-/** A dead job runs again from its first attempt, now. */
-export async function retryDead(db: Kysely<Database>, id: number, now: number): Promise<boolean> {
+/** A dead job runs again from its first attempt, now (false if it is not dead). */
+export async function retryDeadJob(db: Kysely<Database>, id: number, now: number): Promise<boolean> {
   const result = await db
     .updateTable('jobs')
     .set({ state: 'queued', attempts: 0, run_at: now, available_at: now, finished_at: null, updated_at: now })
@@ -266,8 +266,12 @@ export async function retryDead(db: Kysely<Database>, id: number, now: number): 
   return true;
 }
 
-/** Removes a job that no worker holds (queued or dead). */
-export async function discard(db: Kysely<Database>, id: number, states: JobState[]): Promise<boolean> {
-  const result = await db.deleteFrom('jobs').where('id', '=', id).where('state', 'in', states).executeTakeFirst();
+/** Removes a job that no worker holds: queued or dead (false otherwise). */
+export async function discardJob(db: Kysely<Database>, id: number): Promise<boolean> {
+  const result = await db
+    .deleteFrom('jobs')
+    .where('id', '=', id)
+    .where('state', 'in', ['queued', 'dead'] satisfies JobState[])
+    .executeTakeFirst();
   return result.numDeletedRows === 1n;
 }
