@@ -76,11 +76,9 @@ export interface Claimed {
 /**
  * Takes up to `limit` due jobs, oldest due first, under a lease for `owner`; counts the
  * attempt. PostgreSQL skips rows another instance is claiming; SQLite has one writer.
+ * (The builder is exported for the benchmark, which replays the very statement.)
  */
-export async function claimDue(
-  db: Kysely<Database>,
-  c: { now: number; owner: string; leaseMs: number; limit: number },
-): Promise<Claimed[]> {
+export function claimQuery(db: Kysely<Database>, c: { now: number; owner: string; leaseMs: number; limit: number }) {
   let due = db
     .selectFrom('jobs')
     .select('id')
@@ -102,9 +100,11 @@ export async function claimDue(
       updated_at: c.now,
     }))
     .where('id', 'in', due)
-    .returning(['id', 'kind', 'payload', 'org_id', 'run_at', 'attempts', 'max_attempts', 'unique_key'])
-    .execute();
+    .returning(['id', 'kind', 'payload', 'org_id', 'run_at', 'attempts', 'max_attempts', 'unique_key']);
 }
+
+export const claimDue = (db: Kysely<Database>, c: Parameters<typeof claimQuery>[1]): Promise<Claimed[]> =>
+  claimQuery(db, c).execute();
 
 /** When the next job becomes claimable (a queued job's run_at or a lease's expiry), if any. */
 export async function nextAvailableAt(db: Kysely<Database>): Promise<number | null> {
@@ -158,14 +158,7 @@ export async function completeOne(db: Kysely<Database>, job: Held, owner: string
 export async function completeMany(db: Kysely<Database>, jobs: Held[], owner: string, now: number): Promise<void> {
   const keyed = jobs.filter((j) => j.unique_key !== null).map((j) => j.id);
   const plain = jobs.filter((j) => j.unique_key === null).map((j) => j.id);
-  if (plain.length) {
-    await db
-      .deleteFrom('jobs')
-      .where('id', 'in', plain)
-      .where('lease_owner', '=', owner)
-      .where('state', '=', 'running')
-      .execute();
-  }
+  if (plain.length) await completePlainQuery(db, plain, owner).execute();
   if (keyed.length) {
     await db
       .updateTable('jobs')
@@ -176,6 +169,10 @@ export async function completeMany(db: Kysely<Database>, jobs: Held[], owner: st
       .execute();
   }
 }
+
+/** Done jobs without a key leave the table. */
+export const completePlainQuery = (db: Kysely<Database>, ids: number[], owner: string) =>
+  db.deleteFrom('jobs').where('id', 'in', ids).where('lease_owner', '=', owner).where('state', '=', 'running');
 
 /** After a failed attempt: back to queued for `retryAt`, or dead when `retryAt` is null. */
 export async function failOne(

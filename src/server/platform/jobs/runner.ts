@@ -64,8 +64,10 @@ export class JobRunner {
   private readonly log: Logger;
 
   private status: 'idle' | 'running' | 'stopping' | 'stopped' = 'idle';
-  /** Claimed and not yet finished (a completion waiting for its batch counts too). */
+  /** Claimed and not yet settled in the table (a completion waiting for its batch counts). */
   private readonly held = new Map<number, q.Claimed>();
+  /** Handlers running now: what the concurrency limits. */
+  private running = 0;
   private readonly tasks = new Set<Promise<void>>();
   private doneBatch: q.Claimed[] = [];
   private flushing: Promise<void> | null = null;
@@ -170,13 +172,15 @@ export class JobRunner {
   private async loop(): Promise<void> {
     let errors = 0;
     while (this.status === 'running') {
-      const room = this.concurrency - this.held.size;
-      if (room <= 0) {
+      if (this.running >= this.concurrency) {
         this.waitingForRoom = true;
         await this.pause(this.pollMs);
         this.waitingForRoom = false;
+        // Let the handlers that finished in the same turn free their room too: one claim for all.
+        await new Promise((resolve) => setImmediate(resolve));
         continue;
       }
+      const room = this.concurrency - this.running;
       this.woken = false;
       let wait = this.pollMs;
       try {
@@ -217,20 +221,27 @@ export class JobRunner {
     });
     for (const job of claimed) {
       this.held.set(job.id, job);
-      const task = this.execute(job).catch((err: unknown) => {
-        // Only a failing database gets here; the lease runs out and the job is tried again.
-        this.log.error({ err, jobId: job.id, kind: job.kind }, 'could not record the outcome of a job');
-        this.free(job.id);
-      });
+      this.running++;
+      const task = this.execute(job)
+        .catch((err: unknown) => {
+          // Only a failing database gets here; the lease runs out and the job is tried again.
+          this.log.error({ err, jobId: job.id, kind: job.kind }, 'could not record the outcome of a job');
+          this.free(job.id);
+        })
+        .finally(() => {
+          // Room for the next claim as soon as the handler is through, while its completion
+          // may still wait for its batch: claiming and completing overlap.
+          this.running--;
+          if (this.waitingForRoom) this.wakeLoop?.();
+        });
       this.tasks.add(task);
       void task.finally(() => this.tasks.delete(task));
     }
     return claimed;
   }
 
-  private free(id: number): void {
-    this.held.delete(id);
-    if (this.waitingForRoom) this.wakeLoop?.();
+  private free(...ids: number[]): void {
+    for (const id of ids) this.held.delete(id);
   }
 
   // ---- one job -----------------------------------------------------------------------------
@@ -302,7 +313,7 @@ export class JobRunner {
       } catch (err) {
         this.log.error({ err, jobs: batch.length }, 'could not mark jobs done; they will run again');
       }
-      for (const job of batch) this.free(job.id);
+      this.free(...batch.map((job) => job.id));
     }
     this.flushing = null;
   }
