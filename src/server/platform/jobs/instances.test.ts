@@ -1,6 +1,7 @@
 // Several app instances on one PostgreSQL (each its own connection pool and runner): a job is
 // run by exactly one of them. Runs only where it can fail, on PostgreSQL; SQLite has one
 // claiming process by design.
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { migrateToLatest, openDb } from '../../db/index.js';
 import { TestClock } from '../clock.js';
@@ -38,6 +39,36 @@ describe.runIf(TEST_DATABASE_URL)('two instances on one PostgreSQL schema', () =
     } finally {
       await one!.close();
       await two!.close();
+      await dropSchema(schema);
+    }
+  });
+
+  it('listens again after its connection is cut, and a commit still wakes it', async () => {
+    const schema = await createSchema();
+    const clock = new TestClock();
+    const db = openDb({ databaseUrl: TEST_DATABASE_URL, pgSchema: schema, poolSize: 3 });
+    const log = quietLog();
+    const runner = new JobRunner({ db, clock, types: [effectJob('listener')], pollMs: 60_000, log });
+    try {
+      await migrateToLatest(db);
+      await createEffectsTable(db.kysely);
+      await runner.start();
+      const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+      await admin.connect();
+      const listening = `LISTEN "servewell_jobs_${schema}"`;
+      const cut = await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where query = $1', [listening]);
+      expect(cut.rowCount).toBe(1);
+      await until(async () => (await admin.query('select 1 from pg_stat_activity where query = $1', [listening])).rowCount === 1, 'a new LISTEN');
+      await admin.end();
+      expect(log.lines).toContain('warn: job listener connection lost; reconnecting');
+
+      const t0 = Date.now();
+      await db.kysely.transaction().execute((tx) => enqueueJob(tx, effectJob('x'), { n: 1 }, { now: clock.now() }));
+      await until(async () => (await effectCounts(db.kysely)).rows === 1, 'the job to run', 5000);
+      expect(Date.now() - t0).toBeLessThan(2000); // the NOTIFY, not the one-minute poll
+    } finally {
+      await runner.stop();
+      await db.close();
       await dropSchema(schema);
     }
   });

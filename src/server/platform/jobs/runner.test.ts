@@ -157,15 +157,7 @@ describeEachDialect('job runner', (h) => {
   it('lets another runner take a job whose lease expired, and refuses the first runner its result', async () => {
     await enqueue(effectJob('A'), { n: 1 });
     const held = gate();
-    const stalled = defineJob({
-      kind: 'test.effect',
-      payload: z.object({ n: z.number() }),
-      run: async ({ n }, job) => {
-        await held.wait;
-        await job.transaction((tx) => sql`insert into job_effects (job_id, n, worker) values (${job.id}, ${n}, 'A')`.execute(tx));
-      },
-    });
-    const a = runner([stalled], { leaseMs: 30_000 });
+    const a = runner([effectJob('A', { gate: held.wait })], { leaseMs: 30_000 });
     const b = runner([effectJob('B')]);
     const aRun = a.runDue();
     await until(async () => (await jobsOf('test.effect'))[0]?.state === 'running', 'runner A to claim');
@@ -184,15 +176,7 @@ describeEachDialect('job runner', (h) => {
   it('renews the lease of a long job so that no one else takes it', async () => {
     const id = await enqueue(effectJob('A'), { n: 1 });
     const held = gate();
-    const long = defineJob({
-      kind: 'test.effect',
-      payload: z.object({ n: z.number() }),
-      run: async ({ n }, job) => {
-        await held.wait;
-        await job.transaction((tx) => sql`insert into job_effects (job_id, n, worker) values (${job.id}, ${n}, 'A')`.execute(tx));
-      },
-    });
-    const a = runner([long], { leaseMs: 3000, pollMs: 50 }); // renews every second
+    const a = runner([effectJob('A', { gate: held.wait })], { leaseMs: 3000, pollMs: 50 }); // renews every second
     const b = runner([effectJob('B')]);
     const t0 = h().clock.now();
     await a.start();
@@ -219,15 +203,7 @@ describeEachDialect('job runner', (h) => {
     expect(await jobsOf('test.effect')).toEqual([]);
 
     const held = gate();
-    const stuck = defineJob({
-      kind: 'test.effect',
-      payload: z.object({ n: z.number() }),
-      run: async ({ n }, job) => {
-        await held.wait;
-        await job.transaction((tx) => sql`insert into job_effects (job_id, n, worker) values (${job.id}, ${n}, 'stuck')`.execute(tx));
-      },
-    });
-    const slow = runner([stuck], { pollMs: 20 });
+    const slow = runner([effectJob('stuck', { gate: held.wait })], { pollMs: 20 });
     await slow.start();
     for (let n = 4; n <= 6; n++) await enqueue(effectJob('x'), { n });
     slow.wake();

@@ -262,7 +262,7 @@ export class JobRunner {
       // Retrying cannot fix a payload: dead at once, with the reason.
       return this.fail(claimed, type, `The payload does not fit job kind "${type.kind}": ${describe(err)}`, true);
     }
-    const job = new RunningJob(this, type, claimed, this.opts.clock.now());
+    const job = runningJob(this, type, claimed, this.opts.clock.now());
     try {
       await type.run(payload, job);
       if (!job.completed && !type.everyMs) return this.completeLater(claimed);
@@ -365,38 +365,25 @@ export class JobRunner {
   }
 }
 
-/** The `job` object handed to a handler. */
-class RunningJob implements Job {
-  completed = false;
-  readonly id: number;
-  readonly kind: string;
-  readonly attempt: number;
-  readonly maxAttempts: number;
-  readonly orgId: number | null;
-  readonly runAt: number;
-  readonly uniqueKey: string | null;
-
-  constructor(
-    private readonly runner: JobRunner,
-    private readonly type: AnyJobType,
-    private readonly claimed: q.Claimed,
-    readonly now: number,
-  ) {
-    this.id = claimed.id;
-    this.kind = claimed.kind;
-    this.attempt = claimed.attempts;
-    this.maxAttempts = claimed.max_attempts;
-    this.orgId = claimed.org_id;
-    this.runAt = claimed.run_at;
-    this.uniqueKey = claimed.unique_key;
-  }
-
-  async transaction<T>(work: (tx: Kysely<Database>) => Promise<T>): Promise<T> {
-    if (this.completed) throw new Error(`job.transaction was already called for job ${this.id}`);
-    const result = await this.runner.completeWith(this.type, this.claimed, work);
-    this.completed = true;
-    return result;
-  }
+/** The `job` object handed to a handler; `completed` once its transaction has committed. */
+function runningJob(runner: JobRunner, type: AnyJobType, c: q.Claimed, now: number): Job & { completed: boolean } {
+  return {
+    id: c.id,
+    kind: c.kind,
+    attempt: c.attempts,
+    maxAttempts: c.max_attempts,
+    orgId: c.org_id,
+    runAt: c.run_at,
+    uniqueKey: c.unique_key,
+    now,
+    completed: false,
+    async transaction(work) {
+      if (this.completed) throw new Error(`job.transaction was already called for job ${c.id}`);
+      const result = await runner.completeWith(type, c, work);
+      this.completed = true;
+      return result;
+    },
+  };
 }
 
 function scheduleTick(db: Kysely<Database>, type: AnyJobType, now: number) {

@@ -16,13 +16,14 @@ export async function effectCounts(db: Kysely<Database>): Promise<{ rows: number
   return { rows: rows.length, jobs: new Set(rows.map((r) => r.job_id)).size, workers };
 }
 
-/** Records one effect row, exactly once per job, after `delayMs` of pretend work. */
-export function effectJob(worker: string, opts: { delayMs?: number; kind?: string } = {}) {
+/** Records one effect row, exactly once per job, after `delayMs` of pretend work or a gate. */
+export function effectJob(worker: string, opts: { delayMs?: number; gate?: Promise<void> } = {}) {
   return defineJob({
-    kind: opts.kind ?? 'test.effect',
+    kind: 'test.effect',
     payload: z.object({ n: z.number().int() }),
     async run({ n }, job) {
       if (opts.delayMs) await new Promise((r) => setTimeout(r, opts.delayMs));
+      await opts.gate;
       await job.transaction((tx) => sql`insert into job_effects (job_id, n, worker) values (${job.id}, ${n}, ${worker})`.execute(tx));
     },
   });
