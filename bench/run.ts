@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchDesk } from './desk.js';
+import { benchJobs, jobsTable } from './jobs.js';
 import type { BenchOptions, Dialect } from './options.js';
 
 const { values: args } = parseArgs({
@@ -25,6 +26,13 @@ const { values: args } = parseArgs({
 /** Every section, in the order they run; each runs once per dialect. */
 const SECTIONS: Record<string, (o: BenchOptions) => Promise<string>> = {
   desk: benchDesk,
+  // No-op jobs/s through the runner, beside the bare claim-and-complete loop (issue 8). Its
+  // own database in the data folder (SQLite) or a fresh schema (PostgreSQL).
+  jobs: async (o) =>
+    `**Durable jobs, ${o.dialect}** (no-op jobs, concurrency 10, median of 3 rounds)\n\n` +
+    jobsTable(
+      await benchJobs({ dataDir: path.join(o.dataDir, 'jobs'), databaseUrl: o.databaseUrl, dialects: [o.dialect] }),
+    ),
 };
 
 const only = args.only ? String(args.only).split(',') : Object.keys(SECTIONS);

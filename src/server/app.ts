@@ -28,6 +28,7 @@ import { authRoutes } from './auth/routes.js';
 import { caseRoutes } from './cases/routes.js';
 import { DEFAULT_RATE_LIMITS, type RateLimits } from './config.js';
 import { helpcenterRoutes } from './helpcenter/routes.js';
+import { jobsRoutes } from './jobs/routes.js';
 import { liveRoutes } from './live/routes.js';
 import { patronRoutes } from './patrons/routes.js';
 import { PUBLIC } from './platform/actor.js';
@@ -148,6 +149,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   helpcenterRoutes(app, p, { rateLimits });
   searchRoutes(app, p);
   liveRoutes(app, p);
+  jobsRoutes(app, p);
 
   const webRoot = opts.webRoot === undefined ? DEFAULT_WEB_ROOT : opts.webRoot;
   if (webRoot && fs.existsSync(path.join(webRoot, 'index.html'))) serveWebApp(app, webRoot);

@@ -5,8 +5,9 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { anyUser, existingEmails } from './admin/api.js';
 import { migrateToLatest, openDb } from './db/index.js';
 import { DEMO_LOGINS, DEMO_PASSWORD, seedDemo } from './demo/seed.js';
-import { scheduleHousekeeping } from './platform/housekeeping.js';
+import { housekeeping } from './platform/housekeeping.js';
 import { createPlatform } from './platform/index.js';
+import { JobRunner } from './platform/jobs/index.js';
 
 async function start(config: Config) {
   fs.mkdirSync(config.dataDir, { recursive: true });
@@ -28,7 +29,9 @@ async function start(config: Config) {
     logger: { level: config.logLevel },
   });
   await app.listen({ port: config.port, host: config.host });
-  const stopHousekeeping = scheduleHousekeeping(platform, app.log);
+  // Every instance runs jobs; the table's leases decide which instance runs each one.
+  const jobs = new JobRunner({ db, clock: platform.clock, types: [housekeeping], log: app.log });
+  await jobs.start();
 
   const where = db.dialect === 'postgres' ? 'PostgreSQL' : config.database.sqliteFile;
   console.log(`\nServewell is serving ${config.publicUrl} (database: ${where})`);
@@ -43,8 +46,8 @@ async function start(config: Config) {
 
   const stop = async (signal: string) => {
     console.log(`${signal}: shutting down`);
-    stopHousekeeping();
-    await app.close();
+    // Claim nothing more, finish or hand back the jobs in hand, while requests drain.
+    await Promise.all([jobs.stop({ timeoutMs: 10_000 }), app.close()]);
     await platform.events.close();
     await db.close();
     process.exit(0);

@@ -171,6 +171,7 @@ export interface Database {
   saved_views: SavedViewsTable;
   audit_log: AuditLogTable;
   case_presence: CasePresenceTable;
+  jobs: JobsTable;
 }
 
 export type OrganizationRow = Selectable<OrganizationsTable>;
@@ -186,3 +187,26 @@ export interface CasePresenceTable {
   since: number;
   expires_at: number;
 }
+
+export type JobState = 'queued' | 'running' | 'done' | 'dead';
+
+export interface JobsTable {
+  id: Generated<number>;
+  org_id: number | null;
+  kind: string;
+  payload: string;
+  state: JobState;
+  run_at: number;
+  available_at: number;
+  attempts: Generated<number>;
+  max_attempts: number;
+  lease_owner: string | null;
+  lease_expires_at: number | null;
+  last_error: string | null;
+  unique_key: string | null;
+  created_at: number;
+  updated_at: number;
+  finished_at: number | null;
+}
+
+export type JobRow = Selectable<JobsTable>;

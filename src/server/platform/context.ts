@@ -7,6 +7,7 @@ import type { DialectName } from '../db/index.js';
 import type { Database } from '../db/types.js';
 import type { Clock } from './clock.js';
 import type { BusEvent, EventBus } from './events.js';
+import type { JobEnqueuer } from './jobs/enqueue.js';
 import type { SearchIndex } from './search/index.js';
 import type { SessionCache } from './sessions.js';
 
@@ -36,4 +37,6 @@ export interface TxContext {
   emit(event: BusEvent): void;
   /** Runs after a successful commit (wake a worker, drop a cache). */
   afterCommit(fn: () => void): void;
+  /** Durable work, enqueued in this transaction: it exists if and only if the change commits. */
+  readonly jobs: JobEnqueuer;
 }

@@ -1,31 +1,67 @@
-// One use case, one transaction. The work gets a TxContext (no database handle); live events
-// and after-commit hooks run only once the transaction has committed.
+// One use case, one transaction. The work gets a TxContext (no database handle); live events,
+// after-commit hooks and the wake-up of job runners happen only once it has committed.
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/types.js';
 import type { Platform, TxContext } from './context.js';
 import type { BusEvent } from './events.js';
+import type { Job } from './jobs/define.js';
+import { jobEnqueuer } from './jobs/enqueue.js';
+import { wakeRunners } from './jobs/runner.js';
 
-export async function inTransaction<T>(p: Platform, work: (ctx: TxContext) => Promise<T>): Promise<T> {
+/** Builds a transaction's context and, once committed, delivers what it collected. */
+function contextFor(p: Platform, tx: Kysely<Database>) {
   const events: BusEvent[] = [];
   const hooks: Array<() => void> = [];
-  // The one place a use case's transaction opens (lint keeps it so).
-  // eslint-disable-next-line no-restricted-syntax
-  const result = await p.db.transaction().execute((tx) =>
-    work({
-      tx,
-      dialect: p.dialect,
-      clock: p.clock,
-      search: p.search,
-      publicUrl: p.publicUrl,
-      lockRows: p.dialect === 'postgres',
-      emit: (e) => events.push(e),
-      afterCommit: (fn) => hooks.push(fn),
-    }),
-  );
-  for (const event of events) {
-    // This instance drops a revoked session at once, not when its own NOTIFY comes back.
-    if (event.type === 'sessions.revoked') p.sessions.revoke(event);
-    // A lost live event only delays a browser's refresh; the change itself is committed.
-    await p.events.publish(event).catch(() => undefined);
-  }
-  for (const hook of hooks) hook();
+  let enqueued = false;
+  const ctx: TxContext = {
+    tx,
+    dialect: p.dialect,
+    clock: p.clock,
+    search: p.search,
+    publicUrl: p.publicUrl,
+    lockRows: p.dialect === 'postgres',
+    emit: (e) => events.push(e),
+    afterCommit: (fn) => hooks.push(fn),
+    jobs: jobEnqueuer(tx, p.clock, () => (enqueued = true)),
+  };
+  const committed = async () => {
+    for (const event of events) {
+      // This instance drops a revoked session at once, not when its own NOTIFY comes back.
+      if (event.type === 'sessions.revoked') p.sessions.revoke(event);
+      // A lost live event only delays a browser's refresh; the change itself is committed.
+      await p.events.publish(event).catch(() => undefined);
+    }
+    // PostgreSQL runners hear the enqueue's NOTIFY; this process's runners are woken directly.
+    if (enqueued) wakeRunners(p.db);
+    for (const hook of hooks) hook();
+  };
+  return { ctx, committed };
+}
+
+export async function inTransaction<T>(p: Platform, work: (ctx: TxContext) => Promise<T>): Promise<T> {
+  let done: (() => Promise<void>) | undefined;
+  // The one place a use case's transaction opens: domains call inTransaction (lint keeps it so).
+  const result = await p.db.transaction().execute((tx) => {
+    const { ctx, committed } = contextFor(p, tx);
+    done = committed;
+    return work(ctx);
+  });
+  await done?.();
+  return result;
+}
+
+/**
+ * A job handler's transaction, with the same context as a use case's: it also marks the job
+ * done, and commits only while this worker still holds the job's lease, so a handler whose
+ * effects are database writes runs exactly once (platform/jobs/define.ts).
+ */
+export async function inJobTransaction<T>(p: Platform, job: Job, work: (ctx: TxContext) => Promise<T>): Promise<T> {
+  let done: (() => Promise<void>) | undefined;
+  const result = await job.transaction((tx) => {
+    const { ctx, committed } = contextFor(p, tx);
+    done = committed;
+    return work(ctx);
+  });
+  await done?.();
   return result;
 }

@@ -1,8 +1,9 @@
-// Administration: users, teams, the organization's settings and the audit log. Admins only.
+// Administration: users, teams, the organization's settings, the audit log and jobs. Admins only.
 import { Alert, Stack, Tabs, Title } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
 import { useSession } from '../../api/queries.js';
 import { AuditTab } from './AuditTab.js';
+import { JobsTab } from './JobsTab.js';
 import { OrganizationTab } from './OrganizationTab.js';
 import { TeamsTab } from './TeamsTab.js';
 import { UsersTab } from './UsersTab.js';
@@ -29,6 +30,7 @@ export function AdminPage() {
           <Tabs.Tab value="teams">Teams</Tabs.Tab>
           <Tabs.Tab value="organization">Organization</Tabs.Tab>
           <Tabs.Tab value="audit">Audit log</Tabs.Tab>
+          <Tabs.Tab value="jobs">Jobs</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="users" pt="md">
           <UsersTab />
@@ -41,6 +43,9 @@ export function AdminPage() {
         </Tabs.Panel>
         <Tabs.Panel value="audit" pt="md">
           <AuditTab />
+        </Tabs.Panel>
+        <Tabs.Panel value="jobs" pt="md">
+          <JobsTab />
         </Tabs.Panel>
       </Tabs>
     </Stack>
