@@ -23,7 +23,7 @@ export function wordFor(field: string | undefined, message: string, label: strin
   if (field && m.startsWith(`${field} `)) m = m.slice(field.length + 1);
   if (!/^[a-z]/.test(m)) return m;
   // "is not your current password" on "Current password" reads better as "That is not…".
-  return m.startsWith('is ') && m.toLowerCase().includes(label.toLowerCase()) ? `That ${m}` : `${label} ${m}`;
+  return m.startsWith('is ') && m.toLowerCase().endsWith(label.toLowerCase()) ? `That ${m}` : `${label} ${m}`;
 }
 
 export interface FieldErrors {

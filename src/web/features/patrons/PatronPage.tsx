@@ -128,6 +128,7 @@ const LABELS = {
 type Field = keyof typeof LABELS;
 const FIELDS = Object.keys(LABELS) as Field[];
 const TYPES: Partial<Record<Field, string>> = { email: 'email', phone: 'tel' };
+const MAX: Record<Field, number> = { name: 120, preferredName: 120, email: 254, phone: 40, language: 35 };
 
 function ProfileForm({ patron, onDone }: { patron: PatronDetail; onDone: () => void }) {
   const queryClient = useQueryClient();
@@ -172,6 +173,7 @@ function ProfileForm({ patron, onDone }: { patron: PatronDetail; onDone: () => v
               {...form.field(f)}
               label={LABELS[f]}
               type={TYPES[f] ?? 'text'}
+              maxLength={MAX[f]}
               required={f === 'name'}
               value={values[f]}
               onChange={(e) => {

@@ -108,9 +108,9 @@ function ContactForm({ slug }: { slug: string }) {
         }}
       >
         <Stack gap="md">
-          <TextInput {...input('name')} autoComplete="name" />
-          <TextInput {...input('email')} type="email" autoComplete="email" />
-          <TextInput {...input('phone')} type="tel" autoComplete="tel" />
+          <TextInput {...input('name')} autoComplete="name" maxLength={120} />
+          <TextInput {...input('email')} type="email" autoComplete="email" maxLength={254} />
+          <TextInput {...input('phone')} type="tel" autoComplete="tel" maxLength={40} />
           <TextInput {...input('subject')} maxLength={200} />
           <Textarea {...input('message')} autosize minRows={5} maxRows={15} maxLength={10000} />
           <div className="honeypot" aria-hidden="true">

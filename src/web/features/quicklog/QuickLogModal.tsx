@@ -131,6 +131,7 @@ function QuickLogForm({ onDone }: { onDone: () => void }) {
                 {...form.field('patron.name')}
                 label="Name"
                 required
+                maxLength={120}
                 value={fresh.name}
                 onChange={(e) => {
                   const v = e.currentTarget.value;
@@ -153,6 +154,7 @@ function QuickLogForm({ onDone }: { onDone: () => void }) {
                   {...form.field('patron.phone')}
                   label="Phone"
                   type="tel"
+                  maxLength={40}
                   value={fresh.phone}
                   onChange={(e) => {
                     const v = e.currentTarget.value;
