@@ -11,7 +11,6 @@ import {
   type QueryIn,
   type ReplyOf,
 } from '../../contracts/endpoint.js';
-import { wordFor } from '../lib/field-errors.js';
 
 export class ApiError extends Error {
   constructor(
@@ -25,7 +24,7 @@ export class ApiError extends Error {
   }
 }
 
-export type QueryValue = string | number | boolean | null | undefined;
+type QueryValue = string | number | boolean | null | undefined;
 
 const UNSAFE = new Set<Method>(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -48,7 +47,7 @@ function loadCsrf(): Promise<string> {
 }
 
 /** Query string from an object, leaving out empty values so URLs stay short. */
-export function qs(params: Record<string, QueryValue>): string {
+function qs(params: Record<string, QueryValue>): string {
   const s = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) {
     if (v === undefined || v === null || v === '') continue;
@@ -146,16 +145,3 @@ export function sendOnUnload<E extends Endpoint>(e: E, ...rest: ArgsFor<E>): voi
  * src/contracts: its reply is a stream, not a JSON body an endpoint can declare.
  */
 export const LIVE_EVENTS_PATH = '/api/events';
-
-/** The server's message for `field`, worded for its label, when `error` names that field. */
-export function errorFor(error: unknown, field: string, label: string): string | undefined {
-  return error instanceof ApiError && error.field === field ? fieldMessage(error, label) : undefined;
-}
-
-/**
- * A field error message for a label: "email must be a valid email address" becomes
- * "Email must be a valid email address"; a full sentence from the server is kept as is.
- */
-export function fieldMessage(err: ApiError, label: string): string {
-  return wordFor(err.field, err.message, label);
-}

@@ -18,7 +18,8 @@ import { call } from '../../api/client.js';
 import { keys } from '../../api/queries.js';
 import { FormErrors, useFormErrors } from '../../components/FormErrors.js';
 
-export type ComposerMode = 'reply' | 'note';
+/** What staff write here (a patron's own message comes in by the status page or email). */
+export type ComposerMode = Exclude<EntryCreateBodyInput['kind'], 'patron_message'>;
 
 export interface Draft {
   mode: ComposerMode;
