@@ -99,7 +99,7 @@ export function DataTable<T>(props: Props<T>) {
   if (list.error && !items.length) return <ErrorAlert error={list.error} title={errorTitle} />;
   if (!items.length) {
     return (
-      <Alert color="gray" variant="light">
+      <Alert color="gray" variant="light" role="status">
         {empty}
       </Alert>
     );
@@ -156,7 +156,7 @@ export function DataTable<T>(props: Props<T>) {
           </Table>
         </Table.ScrollContainer>
       )}
-      {list.error ? <ErrorAlert error={list.error} title="Could not load more" /> : null}
+      {list.error ? <ErrorAlert error={list.error} title={errorTitle ?? 'Could not load the list'} /> : null}
       {list.hasMore && (
         <Button
           variant="default"
