@@ -10,8 +10,14 @@ const found = import.meta.glob<{ feature?: Feature }>('./*/feature.{ts,tsx}', { 
 
 export const features: readonly Feature[] = Object.entries(found).map(([path, mod]) => {
   if (!mod.feature) throw new Error(`${path} must export \`feature\` (defineFeature)`);
+  // A feature file copied from another folder and not yet renamed would show twice.
+  if (!path.startsWith(`./${mod.feature.id}/`)) throw new Error(`${path} declares the id "${mod.feature.id}"`);
   return mod.feature;
 });
+
+const navIds = features.flatMap((f) => (f.nav ?? []).map((n) => n.id));
+const twice = navIds.filter((id, i) => navIds.indexOf(id) !== i);
+if (twice.length) throw new Error(`side-nav ids declared twice: ${twice.join(', ')}`);
 
 const sees = (role: Role) => (item: NavItem) => !item.roles || item.roles.includes(role);
 
