@@ -103,6 +103,36 @@ export default tseslint.config(
   {
     files: ['src/web/**/*.{ts,tsx}'],
     plugins: { 'react-hooks': reactHooks },
-    rules: reactHooks.configs.recommended.rules,
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      // The web app calls the API only through call() and an endpoint from src/contracts, and
+      // asks before destructive steps with components/confirm.tsx, never the browser's dialog.
+      'no-restricted-globals': [
+        'error',
+        { name: 'fetch', message: 'Use call(endpoint, …) from src/web/api/client.ts.' },
+        { name: 'confirm', message: 'Use confirm() from src/web/components/confirm.tsx.' },
+      ],
+      'no-restricted-properties': [
+        'error',
+        { object: 'window', property: 'confirm', message: 'Use confirm() from src/web/components/confirm.tsx.' },
+        { object: 'window', property: 'fetch', message: 'Use call(endpoint, …) from src/web/api/client.ts.' },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'Literal[value=/^\\/api\\//], TemplateElement[value.raw=/^\\/api\\//]',
+          message: 'Call an endpoint described in src/contracts with call(), not a URL.',
+        },
+      ],
+    },
+  },
+  {
+    // The one place that turns an endpoint into a request.
+    files: ['src/web/api/client.ts'],
+    rules: { 'no-restricted-globals': 'off', 'no-restricted-syntax': 'off' },
+  },
+  {
+    files: ['src/web/**/*.test.ts'],
+    rules: { 'no-restricted-syntax': 'off' },
   },
 );

@@ -8,9 +8,9 @@ import {
   Outlet,
   redirect,
 } from '@tanstack/react-router';
-import { ApiError, get } from './api/client.js';
+import { ApiError, call } from './api/client.js';
 import { sessionQuery } from './api/queries.js';
-import type { PublicOrgView } from '../contracts/helpcenter.js';
+import { helpcenterApi } from '../contracts/helpcenter.js';
 import { NotFoundPage } from './components/NotFoundPage.js';
 import { AppLayout } from './components/AppLayout.js';
 import { LoginPage, validateLoginSearch } from './features/auth/LoginPage.js';
@@ -48,7 +48,7 @@ const helpRedirectRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: '/help',
   beforeLoad: async () => {
-    const org = await get<PublicOrgView>('/api/public/org');
+    const org = await call(helpcenterApi.org);
     throw redirect({ to: '/help/$org', params: { org: org.slug }, replace: true });
   },
 });

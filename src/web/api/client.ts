@@ -1,10 +1,12 @@
 // The one way the web app talks to the API: JSON in and out, same-origin cookies, the CSRF
 // token on every state change, and every failure turned into an ApiError.
 import type { ErrorBody, ErrorCode } from '../../contracts/common.js';
+import { authApi } from '../../contracts/auth.js';
 import {
   pathOf,
   type BodyIn,
   type Endpoint,
+  type Method,
   type ParamsIn,
   type QueryIn,
   type ReplyOf,
@@ -22,8 +24,7 @@ export class ApiError extends Error {
   }
 }
 
-type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-export type QueryValue = string | number | boolean | null | undefined;
+type QueryValue = string | number | boolean | null | undefined;
 
 const UNSAFE = new Set<Method>(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -32,7 +33,7 @@ let csrfToken: Promise<string> | null = null;
 let csrfValue: string | null = null;
 
 function loadCsrf(): Promise<string> {
-  csrfToken ??= fetch('/api/csrf', { credentials: 'same-origin' })
+  csrfToken ??= fetch(authApi.csrf.path, { credentials: 'same-origin' })
     .then((r) => {
       if (!r.ok) throw new ApiError(r.status, 'csrf', 'Could not start a secure session; reload the page.');
       return r.json() as Promise<{ token: string }>;
@@ -46,7 +47,7 @@ function loadCsrf(): Promise<string> {
 }
 
 /** Query string from an object, leaving out empty values so URLs stay short. */
-export function qs(params: Record<string, QueryValue>): string {
+function qs(params: Record<string, QueryValue>): string {
   const s = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) {
     if (v === undefined || v === null || v === '') continue;
@@ -82,7 +83,7 @@ async function toError(res: Response): Promise<ApiError> {
   return new ApiError(res.status, 'http', `The server answered ${res.status}.`);
 }
 
-export async function api<T>(method: Method, path: string, body?: unknown): Promise<T> {
+async function api<T>(method: Method, path: string, body?: unknown): Promise<T> {
   let res = await send(method, path, body);
   if (!res.ok && res.status === 403 && UNSAFE.has(method)) {
     const err = await toError(res.clone());
@@ -118,13 +119,6 @@ export function call<E extends Endpoint>(e: E, ...rest: ArgsFor<E>): Promise<Rep
   return api<ReplyOf<E>>(e.method, url, body);
 }
 
-export const get = <T>(path: string, query?: Record<string, QueryValue>) =>
-  api<T>('GET', path + (query ? qs(query) : ''));
-export const post = <T>(path: string, body?: unknown) => api<T>('POST', path, body ?? {});
-export const put = <T>(path: string, body?: unknown) => api<T>('PUT', path, body ?? {});
-export const patch = <T>(path: string, body: unknown) => api<T>('PATCH', path, body);
-export const del = <T>(path: string) => api<T>('DELETE', path);
-
 /** After sign-in or sign-out the CSRF secret cookie may change; start afresh. */
 export function resetCsrf(): void {
   csrfToken = null;
@@ -135,29 +129,19 @@ export function resetCsrf(): void {
  * A request that must outlive the page (sent from `pagehide`): keepalive, fire and forget.
  * It needs a CSRF token already fetched, which any earlier state change has done.
  */
-export function sendOnUnload(method: Method, path: string): void {
+export function sendOnUnload<E extends Endpoint>(e: E, ...rest: ArgsFor<E>): void {
   if (!csrfValue) return;
-  void fetch(path, {
-    method,
+  const args = (rest[0] ?? {}) as { params?: Record<string, unknown> };
+  void fetch(pathOf(e.path, args.params), {
+    method: e.method,
     keepalive: true,
     credentials: 'same-origin',
     headers: { 'x-csrf-token': csrfValue },
   }).catch(() => undefined);
 }
 
-/** The server's message for `field`, worded for its label, when `error` names that field. */
-export function errorFor(error: unknown, field: string, label: string): string | undefined {
-  return error instanceof ApiError && error.field === field ? fieldMessage(error, label) : undefined;
-}
-
 /**
- * A field error message for a label: "email must be a valid email address" becomes
- * "Email must be a valid email address"; a full sentence from the server is kept as is.
+ * The live event stream (Server-Sent Events). It is the one route not described in
+ * src/contracts: its reply is a stream, not a JSON body an endpoint can declare.
  */
-export function fieldMessage(err: ApiError, label: string): string {
-  let m = err.message;
-  if (err.field && m.startsWith(`${err.field} `)) m = m.slice(err.field.length + 1);
-  if (!/^[a-z]/.test(m)) return m;
-  // "is not your current password" on "Current password" reads better as "That is not…".
-  return m.startsWith('is ') && m.toLowerCase().includes(label.toLowerCase()) ? `That ${m}` : `${label} ${m}`;
-}
+export const LIVE_EVENTS_PATH = '/api/events';

@@ -1,9 +1,9 @@
 // Query keys and the reads many screens share: the session, teams, staff, counts, saved views.
 import { useQuery, useSuspenseQuery } from '@tanstack/react-query';
-import type { TeamView, UserView } from '../../contracts/admin.js';
-import type { SessionView } from '../../contracts/auth.js';
-import type { QueueCounts, SavedView } from '../../contracts/cases.js';
-import { get } from './client.js';
+import { adminApi, type TeamView, type UserView } from '../../contracts/admin.js';
+import { authApi, type SessionView } from '../../contracts/auth.js';
+import { casesApi, type QueueCounts, type SavedView } from '../../contracts/cases.js';
+import { call } from './client.js';
 
 export const keys = {
   session: ['session'] as const,
@@ -20,7 +20,7 @@ export const keys = {
 
 export const sessionQuery = {
   queryKey: keys.session,
-  queryFn: () => get<SessionView>('/api/session'),
+  queryFn: () => call(authApi.session),
   staleTime: 5 * 60_000,
   retry: false,
 };
@@ -34,7 +34,7 @@ export function useTeams(): TeamView[] {
   return (
     useQuery({
       queryKey: keys.teams,
-      queryFn: () => get<{ items: TeamView[] }>('/api/teams'),
+      queryFn: () => call(adminApi.teams),
       staleTime: 60_000,
     }).data?.items ?? []
   );
@@ -44,7 +44,7 @@ export function useStaff(): UserView[] {
   return (
     useQuery({
       queryKey: keys.users,
-      queryFn: () => get<{ items: UserView[] }>('/api/users'),
+      queryFn: () => call(adminApi.users),
       staleTime: 60_000,
     }).data?.items ?? []
   );
@@ -53,7 +53,7 @@ export function useStaff(): UserView[] {
 export function useCounts(): QueueCounts | undefined {
   return useQuery({
     queryKey: keys.counts,
-    queryFn: () => get<QueueCounts>('/api/cases/counts'),
+    queryFn: () => call(casesApi.counts),
     staleTime: 15_000,
   }).data;
 }
@@ -62,7 +62,7 @@ export function useSavedViews(): SavedView[] {
   return (
     useQuery({
       queryKey: keys.views,
-      queryFn: () => get<{ items: SavedView[] }>('/api/views'),
+      queryFn: () => call(casesApi.views),
       staleTime: 60_000,
     }).data?.items ?? []
   );

@@ -1,11 +1,12 @@
-// The signed-in desk: header (organization, search, quick log, user menu), queue navigation,
-// the page, and the shortcuts that work from anywhere.
+// The signed-in desk: header (organization, search, quick log, user menu), the side navigation
+// the features declare, the page, live updates, and the shortcuts that work from anywhere.
 import { useMemo, useRef, useState } from 'react';
 import { ActionIcon, AppShell, Burger, Button, Group, Kbd, Menu, Text, TextInput, UnstyledButton } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { Outlet, useNavigate } from '@tanstack/react-router';
 import { useQueryClient } from '@tanstack/react-query';
-import { post, resetCsrf } from '../api/client.js';
+import { authApi } from '../../contracts/auth.js';
+import { call, resetCsrf } from '../api/client.js';
 import { useSession } from '../api/queries.js';
 import { useShortcuts } from '../lib/shortcuts.js';
 import { useLiveUpdates } from '../features/live/useLiveUpdates.js';
@@ -22,7 +23,7 @@ export function AppLayout() {
   const [helpOpen, help] = useDisclosure(false);
   const [q, setQ] = useState('');
   const searchRef = useRef<HTMLInputElement>(null);
-  useLiveUpdates(session.user.id);
+  useLiveUpdates(session.user);
 
   const bindings = useMemo(
     () => ({
@@ -36,7 +37,7 @@ export function AppLayout() {
 
   const signOut = async () => {
     try {
-      await post('/api/auth/logout');
+      await call(authApi.logout);
     } finally {
       resetCsrf();
       // Leave the desk first, so nothing on screen refetches the ended session.
@@ -114,7 +115,7 @@ export function AppLayout() {
             </Menu>
           </Group>
         </AppShell.Header>
-        <AppShell.Navbar p="sm" aria-label="Queues and views">
+        <AppShell.Navbar p="sm" aria-label="Desk">
           <SideNav onNavigate={nav.close} />
         </AppShell.Navbar>
         <AppShell.Main id="main-content" tabIndex={-1} style={{ outline: 'none' }}>

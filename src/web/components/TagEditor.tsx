@@ -4,20 +4,25 @@ import { Badge, CloseButton, Group, Stack, TextInput } from '@mantine/core';
 
 interface Props {
   tags: string[];
-  onChange: (tags: string[]) => void;
+  /** Returns false when the new tags were refused: the typed tag stays to be corrected. */
+  onChange: (tags: string[]) => boolean | void;
   disabled?: boolean;
+  id?: string;
+  error?: string | undefined;
 }
 
-export function TagEditor({ tags, onChange, disabled }: Props) {
+export function TagEditor({ tags, onChange, disabled, id, error }: Props) {
   const [draft, setDraft] = useState('');
   const add = () => {
     const t = draft.trim().toLowerCase();
+    if (t && !tags.includes(t) && onChange([...tags, t]) === false) return;
     setDraft('');
-    if (t && !tags.includes(t)) onChange([...tags, t]);
   };
   return (
     <Stack gap={6}>
       <TextInput
+        id={id}
+        error={error}
         label="Tags"
         description="Type a tag and press Enter"
         value={draft}

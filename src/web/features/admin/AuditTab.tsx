@@ -1,28 +1,46 @@
 // The audit log, newest first, paged back by id ("Load more"), filtered by action.
-import { Button, Code, Group, Loader, Stack, Table, Text, TextInput } from '@mantine/core';
-import { useInfiniteQuery } from '@tanstack/react-query';
+import { Button, Code, Group, Stack, Text, TextInput } from '@mantine/core';
 import { useState } from 'react';
-import type { AuditEntryView } from '../../../contracts/admin.js';
-import { get } from '../../api/client.js';
+import { adminApi, type AuditEntryView, type AuditPage } from '../../../contracts/admin.js';
+import type { Place } from '../../lib/format.js';
+import { call } from '../../api/client.js';
+import { useKeysetList } from '../../api/keyset.js';
 import { useSession } from '../../api/queries.js';
-import { ErrorAlert } from '../../components/ErrorAlert.js';
+import { DataTable, type Column } from '../../components/DataTable.js';
 import { When } from '../../components/When.js';
 
-interface Page {
-  items: AuditEntryView[];
-  nextBefore: number | null;
-}
+const itemsOf = (p: AuditPage) => p.items;
+const nextOf = (p: AuditPage) => p.nextBefore;
+
+const columns = (place: Place): Column<AuditEntryView>[] => [
+  { key: 'when', header: 'When', nowrap: true, cell: (a) => <When ms={a.createdAt} place={place} relative={false} /> },
+  { key: 'who', header: 'Who', cell: (a) => a.actor?.name ?? 'System' },
+  { key: 'action', header: 'Action', primary: true, cell: (a) => <Code>{a.action}</Code> },
+  { key: 'target', header: 'Target', cell: (a) => [a.targetType, a.targetId].filter(Boolean).join(' ') || '—' },
+  {
+    key: 'detail',
+    header: 'Details',
+    cell: (a) =>
+      a.detail ? (
+        <Text size="xs" ff="monospace" className="pre-wrap">
+          {JSON.stringify(a.detail)}
+        </Text>
+      ) : (
+        '—'
+      ),
+  },
+  { key: 'ip', header: 'IP', hideInCard: true, cell: (a) => a.ip ?? '—' },
+];
 
 export function AuditTab() {
   const { org } = useSession();
   const [action, setAction] = useState('');
-  const log = useInfiniteQuery({
+  const log = useKeysetList({
     queryKey: ['admin', 'audit', action],
-    queryFn: ({ pageParam }) => get<Page>('/api/admin/audit', { before: pageParam, action: action || undefined, limit: 50 }),
-    initialPageParam: undefined as number | undefined,
-    getNextPageParam: (last) => last.nextBefore ?? undefined,
+    page: (before: number | undefined) => call(adminApi.audit, { query: { before, action: action || undefined, limit: 50 } }),
+    items: itemsOf,
+    next: nextOf,
   });
-  const items = log.data?.pages.flatMap((p) => p.items) ?? [];
 
   return (
     <Stack gap="sm">
@@ -40,56 +58,17 @@ export function AuditTab() {
           </Button>
         </Group>
       </form>
-      <ErrorAlert error={log.error} />
-      {log.isPending ? (
-        <Loader aria-label="Loading the audit log" />
-      ) : items.length === 0 ? (
-        <Text size="sm">No entries.</Text>
-      ) : (
-        <Table.ScrollContainer minWidth={900}>
-          <Table verticalSpacing="xs" striped>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th scope="col">When</Table.Th>
-                <Table.Th scope="col">Who</Table.Th>
-                <Table.Th scope="col">Action</Table.Th>
-                <Table.Th scope="col">Target</Table.Th>
-                <Table.Th scope="col">Details</Table.Th>
-                <Table.Th scope="col">IP</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {items.map((a) => (
-                <Table.Tr key={a.id}>
-                  <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                    <When ms={a.createdAt} place={org} relative={false} />
-                  </Table.Td>
-                  <Table.Td>{a.actor?.name ?? 'System'}</Table.Td>
-                  <Table.Td>
-                    <Code>{a.action}</Code>
-                  </Table.Td>
-                  <Table.Td>{[a.targetType, a.targetId].filter(Boolean).join(' ') || '—'}</Table.Td>
-                  <Table.Td>
-                    {a.detail ? (
-                      <Text size="xs" ff="monospace" className="pre-wrap">
-                        {JSON.stringify(a.detail)}
-                      </Text>
-                    ) : (
-                      '—'
-                    )}
-                  </Table.Td>
-                  <Table.Td>{a.ip ?? '—'}</Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
-      )}
-      {log.hasNextPage && (
-        <Button variant="default" w="fit-content" loading={log.isFetchingNextPage} onClick={() => void log.fetchNextPage()}>
-          Load more
-        </Button>
-      )}
+      <DataTable
+        label="Audit log"
+        columns={columns(org)}
+        list={log}
+        rowKey={(a) => a.id}
+        empty="No entries."
+        loadingLabel="Loading the audit log"
+        errorTitle="Could not load the audit log"
+        minWidth={900}
+        striped
+      />
     </Stack>
   );
 }

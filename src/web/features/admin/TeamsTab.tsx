@@ -3,10 +3,15 @@ import { useState } from 'react';
 import { Button, Group, Modal, Stack, Table, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import type { TeamView } from '../../../contracts/admin.js';
-import { ApiError, del, errorFor, patch, post } from '../../api/client.js';
+import { TeamBody, adminApi, type TeamBodyInput, type TeamView } from '../../../contracts/admin.js';
+import { call } from '../../api/client.js';
 import { keys, useTeams } from '../../api/queries.js';
+import { confirm } from '../../components/confirm.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
+import { FormErrors, useFormErrors } from '../../components/FormErrors.js';
+
+const NEW_LABELS = { name: 'Team name' } as const;
+const RENAME_LABELS = { name: 'Team name' } as const;
 
 export function TeamsTab() {
   const teams = useTeams();
@@ -14,22 +19,32 @@ export function TeamsTab() {
   const [name, setName] = useState('');
   const [renaming, setRenaming] = useState<TeamView | null>(null);
   const refresh = () => void queryClient.invalidateQueries({ queryKey: keys.teams });
+  const form = useFormErrors(TeamBody, NEW_LABELS);
   const add = useMutation({
-    mutationFn: () => post<TeamView>('/api/admin/teams', { name }),
+    mutationFn: (body: TeamBodyInput) => call(adminApi.createTeam, { body }),
     onSuccess: (t) => {
       refresh();
       setName('');
       notifications.show({ color: 'green', message: `Added the team ${t.name}.` });
     },
+    onError: (e) => form.fail(e),
   });
   const remove = useMutation({
-    mutationFn: (t: TeamView) => del(`/api/admin/teams/${t.id}`),
+    mutationFn: (t: TeamView) => call(adminApi.deleteTeam, { params: { id: t.id } }),
     onSuccess: (_r, t) => {
       refresh();
       notifications.show({ message: `Deleted the team ${t.name}.` });
     },
   });
-  const addErr = add.error instanceof ApiError ? add.error : null;
+  const askToRemove = async (t: TeamView) => {
+    const sure = await confirm({
+      title: 'Delete team',
+      message: `Delete the team ${t.name}? A team that still has cases cannot be deleted.`,
+      confirmLabel: 'Delete team',
+      danger: true,
+    });
+    if (sure) remove.mutate(t);
+  };
 
   return (
     <Stack gap="md" maw={720}>
@@ -37,23 +52,27 @@ export function TeamsTab() {
         noValidate
         onSubmit={(e) => {
           e.preventDefault();
-          add.mutate();
+          const body = form.check({ name });
+          if (body) add.mutate(body);
         }}
       >
-        <Group align="flex-start" gap="sm">
-          <TextInput
-            label="New team name"
-            required
-            value={name}
-            onChange={(e) => setName(e.currentTarget.value)}
-            error={errorFor(add.error, 'name', 'Team name')}
-          />
-          <Button type="submit" mt={25} loading={add.isPending}>
-            Add team
-          </Button>
-        </Group>
+        <Stack gap="sm">
+          <FormErrors form={form} title="The team was not added" />
+          <Group align="flex-start" gap="sm">
+            <TextInput
+              {...form.field('name')}
+              label="New team name"
+              required
+              maxLength={80}
+              value={name}
+              onChange={(e) => setName(e.currentTarget.value)}
+            />
+            <Button type="submit" mt={25} loading={add.isPending}>
+              Add team
+            </Button>
+          </Group>
+        </Stack>
       </form>
-      {add.isError && addErr?.field !== 'name' && <ErrorAlert error={add.error} />}
       <ErrorAlert error={remove.error} title="The team was not deleted" />
       <Table verticalSpacing="xs" striped>
         <Table.Thead>
@@ -79,9 +98,7 @@ export function TeamsTab() {
                     color="red"
                     aria-label={`Delete ${t.name}`}
                     loading={remove.isPending && remove.variables?.id === t.id}
-                    onClick={() => {
-                      if (window.confirm(`Delete the team ${t.name}?`)) remove.mutate(t);
-                    }}
+                    onClick={() => void askToRemove(t)}
                   >
                     Delete
                   </Button>
@@ -101,32 +118,35 @@ export function TeamsTab() {
 function RenameForm({ team, onDone }: { team: TeamView; onDone: () => void }) {
   const queryClient = useQueryClient();
   const [name, setName] = useState(team.name);
+  const form = useFormErrors(TeamBody, RENAME_LABELS);
   const rename = useMutation({
-    mutationFn: () => patch<TeamView>(`/api/admin/teams/${team.id}`, { name }),
+    mutationFn: (body: TeamBodyInput) => call(adminApi.renameTeam, { params: { id: team.id }, body }),
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: keys.teams });
       onDone();
     },
+    onError: (e) => form.fail(e),
   });
-  const err = rename.error instanceof ApiError ? rename.error : null;
   return (
     <form
       noValidate
       onSubmit={(e) => {
         e.preventDefault();
-        rename.mutate();
+        const body = form.check({ name });
+        if (body) rename.mutate(body);
       }}
     >
       <Stack gap="sm">
+        <FormErrors form={form} title="The team was not renamed" />
         <TextInput
-          label="Team name"
+          {...form.field('name')}
+          label={RENAME_LABELS.name}
           required
+          maxLength={80}
           value={name}
           onChange={(e) => setName(e.currentTarget.value)}
-          error={errorFor(rename.error, 'name', 'Team name')}
           data-autofocus
         />
-        {rename.isError && err?.field !== 'name' && <ErrorAlert error={rename.error} />}
         <Group justify="flex-end">
           <Button variant="default" onClick={onDone}>
             Cancel

@@ -3,14 +3,21 @@ import { useState } from 'react';
 import { Badge, Button, Group, Modal, NativeSelect, Stack, Table, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import type { UserView } from '../../../contracts/admin.js';
+import {
+  UserCreateBody,
+  UserUpdateBody,
+  adminApi,
+  type UserCreateBodyInput,
+  type UserUpdateBodyInput,
+  type UserView,
+} from '../../../contracts/admin.js';
 import { ROLES, type Role } from '../../../contracts/common.js';
-import { ApiError, errorFor, patch, post } from '../../api/client.js';
+import { call } from '../../api/client.js';
 import { keys, useSession, useStaff, useTeams } from '../../api/queries.js';
+import { confirm } from '../../components/confirm.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
+import { FormErrors, useFormErrors } from '../../components/FormErrors.js';
 import { ROLE_LABELS } from '../../lib/labels.js';
-
-type UserPatch = { name?: string; role?: Role; teamId?: number | null; active?: boolean; password?: string };
 
 export function UsersTab() {
   const { user: me } = useSession();
@@ -20,12 +27,23 @@ export function UsersTab() {
   const [adding, setAdding] = useState(false);
   const [resetting, setResetting] = useState<UserView | null>(null);
   const change = useMutation({
-    mutationFn: ({ id, body }: { id: number; body: UserPatch }) => patch<UserView>(`/api/admin/users/${id}`, body),
+    mutationFn: ({ id, body }: { id: number; body: UserUpdateBodyInput }) => call(adminApi.updateUser, { params: { id }, body }),
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: keys.users });
       void queryClient.invalidateQueries({ queryKey: keys.teams });
     },
   });
+  const toggleActive = async (u: UserView) => {
+    const sure =
+      !u.active ||
+      (await confirm({
+        title: 'Deactivate user',
+        message: `Deactivate ${u.name}? They are signed out at once and cannot sign in until reactivated. Their cases stay as they are.`,
+        confirmLabel: 'Deactivate',
+        danger: true,
+      }));
+    if (sure) change.mutate({ id: u.id, body: { active: !u.active } });
+  };
   const teamOptions = [{ value: '', label: 'No team' }, ...teams.map((t) => ({ value: String(t.id), label: t.name }))];
 
   return (
@@ -89,7 +107,7 @@ export function UsersTab() {
                         size="xs"
                         variant="default"
                         aria-label={`${u.active ? 'Deactivate' : 'Reactivate'} ${u.name}`}
-                        onClick={() => change.mutate({ id: u.id, body: { active: !u.active } })}
+                        onClick={() => void toggleActive(u)}
                       >
                         {u.active ? 'Deactivate' : 'Reactivate'}
                       </Button>
@@ -114,23 +132,22 @@ export function UsersTab() {
   );
 }
 
-const ADD_LABELS = { email: 'Email', name: 'Name', password: 'Password', role: 'Role', teamId: 'Team' } as const;
+const ADD_LABELS = { name: 'Name', email: 'Email', role: 'Role', teamId: 'Team', password: 'Password' } as const;
 
 function AddUserForm({ teamOptions, onDone }: { teamOptions: { value: string; label: string }[]; onDone: () => void }) {
   const queryClient = useQueryClient();
   const [v, setV] = useState({ email: '', name: '', password: '', role: 'associate' as Role, teamId: '' });
+  const form = useFormErrors(UserCreateBody, ADD_LABELS);
   const add = useMutation({
-    mutationFn: () =>
-      post<UserView>('/api/admin/users', { ...v, teamId: v.teamId ? Number(v.teamId) : null }),
+    mutationFn: (body: UserCreateBodyInput) => call(adminApi.createUser, { body }),
     onSuccess: (u) => {
       void queryClient.invalidateQueries({ queryKey: keys.users });
       void queryClient.invalidateQueries({ queryKey: keys.teams });
       notifications.show({ color: 'green', message: `Added ${u.name}.` });
       onDone();
     },
+    onError: (e) => form.fail(e),
   });
-  const err = add.error instanceof ApiError ? add.error : null;
-  const fe = (f: keyof typeof ADD_LABELS) => errorFor(add.error, f, ADD_LABELS[f]);
   const set = (k: keyof typeof v) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) => {
     const value = e.currentTarget.value;
     setV((s) => ({ ...s, [k]: value }));
@@ -140,25 +157,32 @@ function AddUserForm({ teamOptions, onDone }: { teamOptions: { value: string; la
       noValidate
       onSubmit={(e) => {
         e.preventDefault();
-        add.mutate();
+        const body = form.check({ ...v, teamId: v.teamId ? Number(v.teamId) : null });
+        if (body) add.mutate(body);
       }}
     >
       <Stack gap="sm">
-        <TextInput label="Name" required value={v.name} onChange={set('name')} error={fe('name')} data-autofocus />
-        <TextInput label="Email" type="email" required value={v.email} onChange={set('email')} error={fe('email')} />
-        <NativeSelect label="Role" value={v.role} onChange={set('role')} data={ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))} />
-        <NativeSelect label="Team" value={v.teamId} onChange={set('teamId')} data={teamOptions} error={fe('teamId')} />
+        <FormErrors form={form} title="The user was not added" />
+        <TextInput {...form.field('name')} label={ADD_LABELS.name} required value={v.name} onChange={set('name')} data-autofocus />
+        <TextInput {...form.field('email')} label={ADD_LABELS.email} type="email" required value={v.email} onChange={set('email')} />
+        <NativeSelect
+          {...form.field('role')}
+          label={ADD_LABELS.role}
+          value={v.role}
+          onChange={set('role')}
+          data={ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))}
+        />
+        <NativeSelect {...form.field('teamId')} label={ADD_LABELS.teamId} value={v.teamId} onChange={set('teamId')} data={teamOptions} />
         <TextInput
-          label="Password"
+          {...form.field('password')}
+          label={ADD_LABELS.password}
           type="password"
           autoComplete="new-password"
           description="At least 10 characters; share it safely and ask them to change it."
           required
           value={v.password}
           onChange={set('password')}
-          error={fe('password')}
         />
-        {add.isError && !(err?.field && err.field in ADD_LABELS) && <ErrorAlert error={add.error} />}
         <Group justify="flex-end">
           <Button variant="default" onClick={onDone}>
             Cancel
@@ -172,37 +196,41 @@ function AddUserForm({ teamOptions, onDone }: { teamOptions: { value: string; la
   );
 }
 
+const RESET_LABELS = { password: 'New password' } as const;
+
 function ResetPasswordForm({ user, onDone }: { user: UserView; onDone: () => void }) {
   const [password, setPassword] = useState('');
+  const form = useFormErrors(UserUpdateBody, RESET_LABELS);
   const reset = useMutation({
-    mutationFn: () => patch<UserView>(`/api/admin/users/${user.id}`, { password }),
+    mutationFn: (body: UserUpdateBodyInput) => call(adminApi.updateUser, { params: { id: user.id }, body }),
     onSuccess: () => {
       notifications.show({ color: 'green', message: `New password set for ${user.name}.` });
       onDone();
     },
+    onError: (e) => form.fail(e),
   });
-  const err = reset.error instanceof ApiError ? reset.error : null;
   return (
     <form
       noValidate
       onSubmit={(e) => {
         e.preventDefault();
-        reset.mutate();
+        const body = form.check({ password });
+        if (body) reset.mutate(body);
       }}
     >
       <Stack gap="sm">
         <Text size="sm">Set a new password for {user.name}. Their current sessions end.</Text>
+        <FormErrors form={form} title="The password was not set" />
         <TextInput
-          label="New password"
+          {...form.field('password')}
+          label={RESET_LABELS.password}
           type="password"
           autoComplete="new-password"
           required
           value={password}
           onChange={(e) => setPassword(e.currentTarget.value)}
-          error={errorFor(reset.error, 'password', 'New password')}
           data-autofocus
         />
-        {reset.isError && err?.field !== 'password' && <ErrorAlert error={reset.error} />}
         <Group justify="flex-end">
           <Button variant="default" onClick={onDone}>
             Cancel

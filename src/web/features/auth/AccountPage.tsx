@@ -1,28 +1,31 @@
 // Change my own password; the server's field errors land on the field they name.
 import { useState } from 'react';
-import { Alert, Button, Paper, Stack, TextInput, Title } from '@mantine/core';
+import { Button, Paper, Stack, TextInput, Title } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { useMutation } from '@tanstack/react-query';
-import { ApiError, errorFor, post } from '../../api/client.js';
+import { ChangePasswordBody, authApi, type ChangePasswordBodyInput } from '../../../contracts/auth.js';
+import { call } from '../../api/client.js';
 import { useSession } from '../../api/queries.js';
-import { errorText } from '../../components/ErrorAlert.js';
+import { FormErrors, useFormErrors } from '../../components/FormErrors.js';
+
+const LABELS = { currentPassword: 'Current password', newPassword: 'New password' } as const;
 
 export function AccountPage() {
   useDocumentTitle('Your account · Servewell');
   const { user } = useSession();
   const [currentPassword, setCurrent] = useState('');
   const [newPassword, setNew] = useState('');
+  const form = useFormErrors(ChangePasswordBody, LABELS);
   const change = useMutation({
-    mutationFn: () => post('/api/auth/password', { currentPassword, newPassword }),
+    mutationFn: (body: ChangePasswordBodyInput) => call(authApi.changePassword, { body }),
     onSuccess: () => {
       setCurrent('');
       setNew('');
       notifications.show({ color: 'green', message: 'Your password has been changed.' });
     },
+    onError: (e) => form.fail(e),
   });
-  const err = change.error instanceof ApiError ? change.error : null;
-  const onField = (f: string, label: string) => errorFor(change.error, f, label);
 
   return (
     <Stack maw={480}>
@@ -35,30 +38,31 @@ export function AccountPage() {
           noValidate
           onSubmit={(e) => {
             e.preventDefault();
-            change.mutate();
+            const body = form.check({ currentPassword, newPassword });
+            if (body) change.mutate(body);
           }}
         >
           <Stack>
             <TextInput label="Email" value={user.email} readOnly />
-            {change.isError && !err?.field && <Alert color="red">{errorText(change.error)}</Alert>}
+            <FormErrors form={form} title="Your password was not changed" />
             <TextInput
-              label="Current password"
+              {...form.field('currentPassword')}
+              label={LABELS.currentPassword}
               type="password"
               autoComplete="current-password"
               required
               value={currentPassword}
               onChange={(e) => setCurrent(e.currentTarget.value)}
-              error={onField('currentPassword', 'Current password')}
             />
             <TextInput
-              label="New password"
+              {...form.field('newPassword')}
+              label={LABELS.newPassword}
               type="password"
               autoComplete="new-password"
               description="At least 10 characters. Your other sessions will be signed out."
               required
               value={newPassword}
               onChange={(e) => setNew(e.currentTarget.value)}
-              error={onField('newPassword', 'New password')}
             />
             <Button type="submit" loading={change.isPending} w="fit-content">
               Change password

@@ -1,13 +1,15 @@
 // Sign in. On an empty install the setup form takes its place.
 import { useState } from 'react';
-import { Alert, Button, Container, Paper, Stack, TextInput, Title } from '@mantine/core';
+import { Button, Container, Paper, Stack, TextInput, Title } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
 import { Navigate, useNavigate, useSearch } from '@tanstack/react-router';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { SessionView } from '../../../contracts/auth.js';
-import { get, post } from '../../api/client.js';
+import { LoginBody, authApi, type LoginBodyInput } from '../../../contracts/auth.js';
+import { call } from '../../api/client.js';
 import { keys } from '../../api/queries.js';
-import { errorText } from '../../components/ErrorAlert.js';
+import { FormErrors, useFormErrors } from '../../components/FormErrors.js';
+
+const LABELS = { email: 'Email', password: 'Password' } as const;
 
 export interface LoginSearch {
   redirect?: string;
@@ -28,9 +30,11 @@ export function LoginPage() {
   const queryClient = useQueryClient();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const setup = useQuery({ queryKey: ['setup'], queryFn: () => get<{ needed: boolean }>('/api/setup') });
+  const setup = useQuery({ queryKey: ['setup'], queryFn: () => call(authApi.setupStatus) });
+  const form = useFormErrors(LoginBody, LABELS);
   const login = useMutation({
-    mutationFn: () => post<SessionView>('/api/auth/login', { email, password }),
+    mutationFn: (body: LoginBodyInput) => call(authApi.login, { body }),
+    onError: (e) => form.fail(e),
     onSuccess: async (session) => {
       queryClient.setQueryData(keys.session, session);
       if (redirect) await navigate({ href: redirect, replace: true });
@@ -51,17 +55,15 @@ export function LoginPage() {
             noValidate
             onSubmit={(e) => {
               e.preventDefault();
-              login.mutate();
+              const body = form.check({ email, password });
+              if (body) login.mutate(body);
             }}
           >
             <Stack>
-              {login.isError && (
-                <Alert color="red" title="Could not sign in">
-                  {errorText(login.error)}
-                </Alert>
-              )}
+              <FormErrors form={form} title="Could not sign in" />
               <TextInput
-                label="Email"
+                {...form.field('email')}
+                label={LABELS.email}
                 type="email"
                 autoComplete="username"
                 required
@@ -71,7 +73,8 @@ export function LoginPage() {
                 autoFocus
               />
               <TextInput
-                label="Password"
+                {...form.field('password')}
+                label={LABELS.password}
                 type="password"
                 autoComplete="current-password"
                 required

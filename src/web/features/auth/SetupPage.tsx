@@ -1,13 +1,13 @@
 // First run: create the organization and its first admin.
 import { useState } from 'react';
-import { Alert, Button, Container, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Button, Container, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
 import { Navigate, useNavigate } from '@tanstack/react-router';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { SessionView } from '../../../contracts/auth.js';
-import { ApiError, errorFor, get, post } from '../../api/client.js';
+import { SetupBody, authApi, type SetupBodyInput } from '../../../contracts/auth.js';
+import { call } from '../../api/client.js';
 import { keys } from '../../api/queries.js';
-import { errorText } from '../../components/ErrorAlert.js';
+import { FormErrors, useFormErrors } from '../../components/FormErrors.js';
 
 const LABELS = {
   organizationName: 'Organization name',
@@ -31,9 +31,11 @@ export function SetupPage() {
     timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
     locale: navigator.language || 'en-US',
   });
-  const status = useQuery({ queryKey: ['setup'], queryFn: () => get<{ needed: boolean }>('/api/setup') });
+  const status = useQuery({ queryKey: ['setup'], queryFn: () => call(authApi.setupStatus) });
+  const form = useFormErrors(SetupBody, LABELS);
   const setup = useMutation({
-    mutationFn: () => post<SessionView>('/api/setup', values),
+    mutationFn: (body: SetupBodyInput) => call(authApi.setup, { body }),
+    onError: (e) => form.fail(e),
     onSuccess: async (session) => {
       queryClient.setQueryData(keys.session, session);
       queryClient.setQueryData(['setup'], { needed: false });
@@ -42,8 +44,6 @@ export function SetupPage() {
   });
 
   if (status.data && !status.data.needed) return <Navigate to="/login" replace />;
-  const err = setup.error instanceof ApiError ? setup.error : null;
-  const fieldError = (f: Field) => errorFor(setup.error, f, LABELS[f]);
 
   return (
     <Container size={480} py={60}>
@@ -57,20 +57,21 @@ export function SetupPage() {
             noValidate
             onSubmit={(e) => {
               e.preventDefault();
-              setup.mutate();
+              const body = form.check(values);
+              if (body) setup.mutate(body);
             }}
           >
             <Stack>
-              {setup.isError && !err?.field && <Alert color="red">{errorText(setup.error)}</Alert>}
+              <FormErrors form={form} title="The organization was not created" />
               {(Object.keys(LABELS) as Field[]).map((f) => (
                 <TextInput
                   key={f}
+                  {...form.field(f)}
                   label={LABELS[f]}
                   type={f === 'password' ? 'password' : f === 'email' ? 'email' : 'text'}
                   required={f !== 'timeZone' && f !== 'locale'}
                   description={f === 'password' ? 'At least 10 characters' : undefined}
                   value={values[f]}
-                  error={fieldError(f)}
                   onChange={(e) => {
                     const v = e.currentTarget.value;
                     setValues((s) => ({ ...s, [f]: v }));

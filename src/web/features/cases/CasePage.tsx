@@ -3,9 +3,9 @@ import { useMemo, useRef, useState } from 'react';
 import { Alert, Button, Grid, Group, Loader, Stack, Text, Title } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
 import { useParams } from '@tanstack/react-router';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { CaseDetail, CaseUpdateBody } from '../../../contracts/cases.js';
-import { ApiError, get, patch } from '../../api/client.js';
+import { useQuery } from '@tanstack/react-query';
+import { casesApi, type CaseDetail } from '../../../contracts/cases.js';
+import { ApiError, call } from '../../api/client.js';
 import { keys } from '../../api/queries.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { useShortcuts } from '../../lib/shortcuts.js';
@@ -13,13 +13,14 @@ import { CaseSidePanel } from './CaseSidePanel.js';
 import { Composer, emptyDraft, type ComposerMode, type Draft } from './Composer.js';
 import { Timeline } from './Timeline.js';
 import { usePresence } from './usePresence.js';
+import { useCaseUpdate } from './useCaseUpdate.js';
 
 export function CasePage() {
   const { ref: raw } = useParams({ from: '/app/cases/$ref' });
   const ref = raw.toUpperCase();
   const query = useQuery({
     queryKey: keys.case(ref),
-    queryFn: () => get<CaseDetail>(`/api/cases/${encodeURIComponent(ref)}`),
+    queryFn: () => call(casesApi.get, { params: { ref } }),
   });
   useDocumentTitle(query.data ? `${query.data.ref} ${query.data.subject} · Servewell` : `${ref} · Servewell`);
 
@@ -37,23 +38,10 @@ export function CasePage() {
 }
 
 function CaseView({ detail }: { detail: CaseDetail }) {
-  const queryClient = useQueryClient();
   const [draft, setDraft] = useState<Draft>(() => emptyDraft(detail.patron ? 'reply' : 'note'));
   const textareaRef = useRef<HTMLTextAreaElement>(null);
   const others = usePresence(detail.ref, draft.body.trim() !== '');
-
-  const update = useMutation({
-    mutationFn: (body: CaseUpdateBody) => patch<CaseDetail>(`/api/cases/${encodeURIComponent(detail.ref)}`, body),
-    onMutate: (body) => {
-      // Tags show at once; the server's answer replaces them a moment later.
-      if (body.tags) queryClient.setQueryData<CaseDetail>(keys.case(detail.ref), (d) => d && { ...d, tags: body.tags! });
-    },
-    onSuccess: (next) => {
-      queryClient.setQueryData(keys.case(detail.ref), next);
-      void queryClient.invalidateQueries({ queryKey: keys.cases });
-    },
-    onError: () => void queryClient.invalidateQueries({ queryKey: keys.case(detail.ref) }),
-  });
+  const update = useCaseUpdate(detail.ref);
 
   const bindings = useMemo(() => {
     const write = (mode: ComposerMode) => () => {

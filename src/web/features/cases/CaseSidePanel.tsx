@@ -18,13 +18,16 @@ import {
 } from '@mantine/core';
 import {
   CHANNEL_LABELS,
+  CaseUpdateBody,
   PRIORITIES,
   STATUSES,
   STATUS_LABELS,
   type CaseDetail,
-  type CaseUpdateBody,
+  type CaseUpdateBodyInput,
   type Status,
 } from '../../../contracts/cases.js';
+import { FormErrors, useFormErrors } from '../../components/FormErrors.js';
+import { useCaseUpdate } from './useCaseUpdate.js';
 import { useSession, useStaff, useTeams } from '../../api/queries.js';
 import { TagEditor } from '../../components/TagEditor.js';
 import { When } from '../../components/When.js';
@@ -34,7 +37,7 @@ import { AnchorLink } from '../../components/links.js';
 
 interface Props {
   detail: CaseDetail;
-  update: (body: CaseUpdateBody) => void;
+  update: (body: CaseUpdateBodyInput) => void;
   pending: boolean;
 }
 
@@ -48,6 +51,7 @@ export function CaseSidePanel({ detail, update, pending }: Props) {
   // Keep a deactivated assignee visible rather than showing a wrong name.
   const people = staff.filter((u) => u.active || u.id === detail.assignee?.id);
   const statusPath = safePath(detail.statusUrl);
+  const tagsForm = useFormErrors(CaseUpdateBody, TAG_LABELS);
 
   return (
     <Stack gap="md">
@@ -102,9 +106,15 @@ export function CaseSidePanel({ detail, update, pending }: Props) {
               </Button>
             )}
           </Group>
+          <FormErrors form={tagsForm} title="The tags were not saved" />
           <TagEditor
+            {...tagsForm.field('tags')}
             tags={detail.tags}
-            onChange={(tags) => update({ tags })}
+            onChange={(tags) => {
+              const body = tagsForm.check({ tags });
+              if (body) update(body);
+              return body !== null;
+            }}
           />
         </Stack>
       </Paper>
@@ -180,15 +190,10 @@ export function CaseSidePanel({ detail, update, pending }: Props) {
         </Paper>
       )}
 
-      <OverrideModal
-        opened={overriding}
-        current={detail.status}
-        onClose={() => setOverriding(false)}
-        onSubmit={(status, overrideReason) => {
-          update({ status, overrideReason });
-          setOverriding(false);
-        }}
-      />
+      <Modal opened={overriding} onClose={() => setOverriding(false)} title="Override the status rules">
+        {/* Mounted only while open, so the choices follow the case's current status. */}
+        {overriding && <OverrideForm detail={detail} onClose={() => setOverriding(false)} />}
+      </Modal>
     </Stack>
   );
 }
@@ -201,46 +206,50 @@ function safePath(url: string): string | null {
   }
 }
 
-function OverrideModal(props: {
-  opened: boolean;
-  current: Status;
-  onClose: () => void;
-  onSubmit: (status: Status, reason: string) => void;
-}) {
-  return (
-    <Modal opened={props.opened} onClose={props.onClose} title="Override the status rules">
-      {/* Mounted only while open, so the choices follow the case's current status. */}
-      {props.opened && <OverrideForm {...props} />}
-    </Modal>
-  );
-}
+const TAG_LABELS = { tags: 'Tags' } as const;
+const OVERRIDE_LABELS = { status: 'New status', overrideReason: 'Reason' } as const;
 
-function OverrideForm(props: { current: Status; onClose: () => void; onSubmit: (status: Status, reason: string) => void }) {
-  const choices = STATUSES.filter((s) => s !== props.current && s !== 'new');
+function OverrideForm({ detail, onClose }: { detail: CaseDetail; onClose: () => void }) {
+  const choices = STATUSES.filter((s) => s !== detail.status && s !== 'new');
   const [status, setStatus] = useState<Status>(choices[0] ?? 'open');
   const [reason, setReason] = useState('');
+  const form = useFormErrors(CaseUpdateBody, OVERRIDE_LABELS);
+  const save = useCaseUpdate(detail.ref);
   return (
     <form
+      noValidate
       onSubmit={(e) => {
         e.preventDefault();
-        if (reason.trim()) props.onSubmit(status, reason.trim());
+        const body = form.check({ status, overrideReason: reason });
+        if (body) save.mutate(body, { onSuccess: onClose, onError: (err) => form.fail(err) });
       }}
     >
       <Stack>
         <Text size="sm">Supervisors may move a case outside the usual steps. The reason is kept in the audit log.</Text>
+        <FormErrors form={form} title="The status was not changed" />
         <NativeSelect
-          label="New status"
+          {...form.field('status')}
+          label={OVERRIDE_LABELS.status}
           value={status}
           onChange={(e) => setStatus(e.currentTarget.value as Status)}
           data={choices.map((s) => ({ value: s, label: STATUS_LABELS[s] }))}
           data-autofocus
         />
-        <Textarea label="Reason" required value={reason} onChange={(e) => setReason(e.currentTarget.value)} />
+        <Textarea
+          {...form.field('overrideReason')}
+          label={OVERRIDE_LABELS.overrideReason}
+          required
+          maxLength={500}
+          value={reason}
+          onChange={(e) => setReason(e.currentTarget.value)}
+        />
         <Group justify="flex-end">
-          <Button variant="default" onClick={props.onClose}>
+          <Button variant="default" onClick={onClose}>
             Cancel
           </Button>
-          <Button type="submit">Override status</Button>
+          <Button type="submit" loading={save.isPending}>
+            Override status
+          </Button>
         </Group>
       </Stack>
     </form>

@@ -4,19 +4,22 @@ import type { RefObject } from 'react';
 import { Button, Group, NativeSelect, Paper, SegmentedControl, Stack, Text, Textarea, Title } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import {
+  EntryCreateBody,
   ROADS,
   ROAD_LABELS,
   STATUS_LABELS,
+  casesApi,
   type CaseDetail,
-  type EntryCreateBody,
+  type EntryCreateBodyInput,
   type Road,
   type Status,
 } from '../../../contracts/cases.js';
-import { post } from '../../api/client.js';
+import { call } from '../../api/client.js';
 import { keys } from '../../api/queries.js';
-import { ErrorAlert } from '../../components/ErrorAlert.js';
+import { FormErrors, useFormErrors } from '../../components/FormErrors.js';
 
-export type ComposerMode = 'reply' | 'note';
+/** What staff write here (a patron's own message comes in by the status page or email). */
+export type ComposerMode = Exclude<EntryCreateBodyInput['kind'], 'patron_message'>;
 
 export interface Draft {
   mode: ComposerMode;
@@ -24,6 +27,8 @@ export interface Draft {
   road: Road | '';
   status: Status | '';
 }
+
+const LABELS = { body: 'Message', road: 'Road', status: 'Status' } as const;
 
 export const emptyDraft = (mode: ComposerMode): Draft => ({ mode, body: '', road: '', status: '' });
 
@@ -38,29 +43,32 @@ export function Composer({ detail, draft, onDraft, textareaRef }: Props) {
   const queryClient = useQueryClient();
   const canReply = detail.patron !== null;
   const mode: ComposerMode = canReply ? draft.mode : 'note';
+  const form = useFormErrors(EntryCreateBody, LABELS);
   const send = useMutation({
-    mutationFn: (body: EntryCreateBody) =>
-      post<CaseDetail>(`/api/cases/${encodeURIComponent(detail.ref)}/entries`, body),
+    mutationFn: (body: EntryCreateBodyInput) => call(casesApi.addEntry, { params: { ref: detail.ref }, body }),
     onSuccess: (next) => {
       queryClient.setQueryData(keys.case(detail.ref), next);
       void queryClient.invalidateQueries({ queryKey: keys.cases });
       onDraft(emptyDraft(mode));
     },
+    onError: (e) => form.fail(e),
   });
 
   const submit = () => {
-    if (!draft.body.trim() || send.isPending) return;
-    send.mutate({
+    if (send.isPending) return;
+    const body = form.check({
       kind: mode,
       body: draft.body,
       ...(mode === 'reply' && draft.road ? { road: draft.road } : {}),
       ...(draft.status ? { status: draft.status } : {}),
     });
+    if (body) send.mutate(body);
   };
 
   return (
     <Paper withBorder p="md" radius="md" component="section" aria-labelledby="composer-heading">
       <form
+        noValidate
         onSubmit={(e) => {
           e.preventDefault();
           submit();
@@ -82,9 +90,12 @@ export function Composer({ detail, draft, onDraft, textareaRef }: Props) {
             />
           </Group>
           {!canReply && <Text size="sm">This case has no patron, so only internal notes can be added.</Text>}
+          <FormErrors form={form} title={mode === 'reply' ? 'The reply was not sent' : 'The note was not added'} />
           <Textarea
+            {...form.field('body')}
             ref={textareaRef}
-            label="Message"
+            label={LABELS.body}
+            required
             description={mode === 'note' ? 'Internal: only staff see notes.' : 'The patron receives this reply.'}
             autosize
             minRows={4}
@@ -104,6 +115,7 @@ export function Composer({ detail, draft, onDraft, textareaRef }: Props) {
           <Group align="flex-end" gap="sm" wrap="wrap">
             {mode === 'reply' && (
               <NativeSelect
+                {...form.field('road')}
                 label="Road"
                 value={draft.road}
                 onChange={(e) => onDraft({ ...draft, road: e.currentTarget.value as Road | '' })}
@@ -111,6 +123,7 @@ export function Composer({ detail, draft, onDraft, textareaRef }: Props) {
               />
             )}
             <NativeSelect
+              {...form.field('status')}
               label="Then set status"
               value={draft.status}
               onChange={(e) => onDraft({ ...draft, status: e.currentTarget.value as Status | '' })}
@@ -119,11 +132,10 @@ export function Composer({ detail, draft, onDraft, textareaRef }: Props) {
                 ...detail.allowedStatuses.map((s) => ({ value: s, label: STATUS_LABELS[s] })),
               ]}
             />
-            <Button type="submit" loading={send.isPending} disabled={!draft.body.trim()} aria-keyshortcuts="Control+Enter Meta+Enter">
+            <Button type="submit" loading={send.isPending} aria-keyshortcuts="Control+Enter Meta+Enter">
               {mode === 'reply' ? 'Send reply' : 'Add note'}
             </Button>
           </Group>
-          <ErrorAlert error={send.error} title={mode === 'reply' ? 'The reply was not sent' : 'The note was not added'} />
         </Stack>
       </form>
     </Paper>

@@ -7,29 +7,25 @@ import {
   CHANNEL_LABELS,
   ROAD_LABELS,
   STATUS_LABELS,
+  casesApi,
   type CaseDetail,
   type Channel,
+  type EntriesPage,
   type EntryView,
   type Status,
 } from '../../../contracts/cases.js';
-import { get } from '../../api/client.js';
+import { call } from '../../api/client.js';
 import { useSession } from '../../api/queries.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { When } from '../../components/When.js';
 import type { Place } from '../../lib/format.js';
 import { PRIORITY_LABELS } from '../../lib/labels.js';
 
-interface Page {
-  entries: EntryView[];
-  earlierEntries: boolean;
-}
-
 export function Timeline({ detail }: { detail: CaseDetail }) {
   const { org } = useSession();
-  const [earlier, setEarlier] = useState<Page | null>(null);
+  const [earlier, setEarlier] = useState<EntriesPage | null>(null);
   const more = useMutation({
-    mutationFn: (before: number) =>
-      get<Page>(`/api/cases/${encodeURIComponent(detail.ref)}/entries`, { before, limit: 50 }),
+    mutationFn: (before: number) => call(casesApi.earlierEntries, { params: { ref: detail.ref }, query: { before, limit: 50 } }),
     onSuccess: (page) =>
       setEarlier((prev) => ({ entries: [...page.entries, ...(prev?.entries ?? [])], earlierEntries: page.earlierEntries })),
   });

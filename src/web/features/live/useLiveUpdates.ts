@@ -1,51 +1,54 @@
-// Live updates over Server-Sent Events: when a case changes, refresh queues, counts and the
-// open case (debounced); when presence changes, refresh who else is on that case.
+// Live updates over Server-Sent Events. Each event goes to the handlers features registered
+// for its type (features/registry.ts); the query keys they name are refetched together, at
+// most every half second, so a burst of changes costs one refetch per list on screen.
 import { useEffect } from 'react';
-import { useQueryClient } from '@tanstack/react-query';
-import { notifications } from '@mantine/notifications';
-import type { LiveEvent } from '../../../contracts/live.js';
-import { keys } from '../../api/queries.js';
-
-type CaseChanged = Extract<LiveEvent, { type: 'case.changed' }>;
-type Presence = Extract<LiveEvent, { type: 'presence' }>;
+import { hashKey, useQueryClient, type QueryKey } from '@tanstack/react-query';
+import type { Me } from '../../../contracts/auth.js';
+import { LiveEvent } from '../../../contracts/live.js';
+import { LIVE_EVENTS_PATH } from '../../api/client.js';
+import type { LiveContext, LiveEventType } from '../define.js';
+import { liveEventTypes, liveHandlersFor } from '../registry.js';
 
 const DEBOUNCE_MS = 500;
 
-export function useLiveUpdates(myUserId: number): void {
+export function useLiveUpdates(me: Me): void {
   const queryClient = useQueryClient();
   useEffect(() => {
     if (typeof EventSource === 'undefined') return;
-    const source = new EventSource('/api/events');
+    const source = new EventSource(LIVE_EVENTS_PATH);
+    const ctx: LiveContext = { me, queryClient };
+    const pending = new Map<string, QueryKey>();
     let timer: ReturnType<typeof setTimeout> | null = null;
-    const changedByOthers = new Set<string>();
 
     const flush = () => {
       timer = null;
-      void queryClient.invalidateQueries({ queryKey: keys.cases });
-      const open = /^\/cases\/([^/]+)$/.exec(window.location.pathname)?.[1]?.toUpperCase();
-      for (const ref of changedByOthers) {
-        void queryClient.invalidateQueries({ queryKey: keys.case(ref) });
-        // Someone else's change to the case on screen is news; our own is not.
-        if (ref === open) {
-          notifications.show({ id: `changed-${ref}`, message: `${ref} was just updated by a colleague.` });
-        }
-      }
-      changedByOthers.clear();
+      for (const queryKey of pending.values()) void queryClient.invalidateQueries({ queryKey });
+      pending.clear();
     };
 
-    source.addEventListener('case.changed', (ev) => {
-      const data = JSON.parse((ev as MessageEvent<string>).data) as CaseChanged;
-      if (data.byUserId !== myUserId) changedByOthers.add(data.ref.toUpperCase());
-      timer ??= setTimeout(flush, DEBOUNCE_MS);
-    });
-    source.addEventListener('presence', (ev) => {
-      const data = JSON.parse((ev as MessageEvent<string>).data) as Presence;
-      void queryClient.invalidateQueries({ queryKey: keys.presence(data.ref) });
-    });
+    const dispatch = (type: LiveEventType, raw: string) => {
+      let parsed: ReturnType<typeof LiveEvent.safeParse>;
+      try {
+        parsed = LiveEvent.safeParse(JSON.parse(raw));
+      } catch {
+        return; // not JSON: nothing a handler could use
+      }
+      if (!parsed.success || parsed.data.type !== type) return;
+      const event = parsed.data;
+      for (const handle of liveHandlersFor(type)) {
+        // The handler for this type receives the event of this type (checked just above).
+        const keys = (handle as (e: LiveEvent, c: LiveContext) => readonly QueryKey[] | void)(event, ctx);
+        for (const key of keys ?? []) pending.set(hashKey(key), key);
+      }
+      if (pending.size) timer ??= setTimeout(flush, DEBOUNCE_MS);
+    };
 
+    for (const type of liveEventTypes) {
+      source.addEventListener(type, (ev) => dispatch(type, (ev as MessageEvent<string>).data));
+    }
     return () => {
       source.close();
       if (timer) clearTimeout(timer);
     };
-  }, [queryClient, myUserId]);
+  }, [queryClient, me]);
 }

@@ -1,38 +1,63 @@
 // Notes on a patron. Personal notes (work, family) are marked "Personal"; volunteers neither
 // see nor add them.
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { Badge, Button, Group, NativeSelect, Paper, Stack, Text, Textarea, Title } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import type { PatronDetail } from '../../../contracts/patrons.js';
-import { del, post } from '../../api/client.js';
+import {
+  PatronNoteBody,
+  patronsApi,
+  type PatronDetail,
+  type PatronNoteBodyInput,
+  type PatronNoteKind,
+  type PatronNoteView,
+} from '../../../contracts/patrons.js';
+import { call } from '../../api/client.js';
 import { keys, useSession } from '../../api/queries.js';
+import { confirm } from '../../components/confirm.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
+import { FormErrors, useFormErrors } from '../../components/FormErrors.js';
 import { When } from '../../components/When.js';
 
-type Kind = 'general' | 'personal';
+const LABELS = { body: 'Note', kind: 'Kind' } as const;
 
 export function PatronNotes({ patron }: { patron: PatronDetail }) {
   const { user, org } = useSession();
   const queryClient = useQueryClient();
   const mayPersonal = user.role !== 'volunteer';
-  const [kind, setKind] = useState<Kind>('general');
+  const [kind, setKind] = useState<PatronNoteKind>('general');
   const [body, setBody] = useState('');
+  const form = useFormErrors(PatronNoteBody, LABELS);
   const done = (next: PatronDetail) => queryClient.setQueryData(keys.patron(patron.id), next);
   const add = useMutation({
-    mutationFn: () => post<PatronDetail>(`/api/patrons/${patron.id}/notes`, { kind: mayPersonal ? kind : 'general', body }),
+    mutationFn: (note: PatronNoteBodyInput) => call(patronsApi.addNote, { params: { id: patron.id }, body: note }),
     onSuccess: (next) => {
       done(next);
       setBody('');
     },
+    onError: (e) => form.fail(e),
   });
+  const heading = useRef<HTMLHeadingElement>(null);
   const remove = useMutation({
-    mutationFn: (noteId: number) => del<PatronDetail>(`/api/patrons/${patron.id}/notes/${noteId}`),
-    onSuccess: done,
+    mutationFn: (noteId: number) => call(patronsApi.deleteNote, { params: { id: patron.id, noteId } }),
+    onSuccess: (next) => {
+      done(next);
+      // The button that had the focus is gone with its note: continue from the section.
+      heading.current?.focus();
+    },
   });
+  const askToRemove = async (n: PatronNoteView) => {
+    const sure = await confirm({
+      title: 'Delete note',
+      message: `Delete this ${n.kind} note from ${n.author?.name ?? 'someone'}? This cannot be undone.`,
+      confirmLabel: 'Delete note',
+      danger: true,
+    });
+    if (sure) remove.mutate(n.id);
+  };
 
   return (
     <Paper withBorder p="md" component="section" aria-labelledby="notes-heading">
-      <Title order={2} size="h4" id="notes-heading" mb="sm">
+      <Title order={2} size="h4" id="notes-heading" mb="sm" ref={heading} tabIndex={-1}>
         Notes
       </Title>
       <Stack gap="sm">
@@ -61,9 +86,7 @@ export function PatronNotes({ patron }: { patron: PatronDetail }) {
                   color="red"
                   aria-label={`Delete ${n.kind} note from ${n.author?.name ?? 'someone'}`}
                   loading={remove.isPending && remove.variables === n.id}
-                  onClick={() => {
-                    if (window.confirm('Delete this note? This cannot be undone.')) remove.mutate(n.id);
-                  }}
+                  onClick={() => void askToRemove(n)}
                 >
                   Delete
                 </Button>
@@ -78,28 +101,39 @@ export function PatronNotes({ patron }: { patron: PatronDetail }) {
         <form
           onSubmit={(e) => {
             e.preventDefault();
-            if (body.trim()) add.mutate();
+            const note = form.check({ kind: mayPersonal ? kind : 'general', body });
+            if (note) add.mutate(note);
           }}
+          noValidate
         >
           <Stack gap="xs">
-            <Textarea label="New note" autosize minRows={2} value={body} onChange={(e) => setBody(e.currentTarget.value)} />
+            <FormErrors form={form} title="The note was not added" />
+            <Textarea
+              {...form.field('body')}
+              label="New note"
+              required
+              autosize
+              minRows={2}
+              value={body}
+              onChange={(e) => setBody(e.currentTarget.value)}
+            />
             <Group align="flex-end" gap="sm">
               {mayPersonal && (
                 <NativeSelect
-                  label="Kind"
+                  {...form.field('kind')}
+                  label={LABELS.kind}
                   value={kind}
-                  onChange={(e) => setKind(e.currentTarget.value as Kind)}
+                  onChange={(e) => setKind(e.currentTarget.value as PatronNoteKind)}
                   data={[
                     { value: 'general', label: 'General' },
                     { value: 'personal', label: 'Personal (hidden from volunteers)' },
                   ]}
                 />
               )}
-              <Button type="submit" loading={add.isPending} disabled={!body.trim()}>
+              <Button type="submit" loading={add.isPending}>
                 Add note
               </Button>
             </Group>
-            <ErrorAlert error={add.error} title="The note was not added" />
           </Stack>
         </form>
       </Stack>

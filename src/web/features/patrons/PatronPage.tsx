@@ -1,26 +1,36 @@
 // A patron: who they are, notes (personal ones marked, never for volunteers), their cases.
-import { Term } from '../../components/Term.js';
 import { useState } from 'react';
-import { Alert, Anchor, Button, Grid, Group, Loader, Paper, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Anchor, Button, Grid, Group, Loader, Paper, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
 import { useParams } from '@tanstack/react-router';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { QueuePage } from '../../../contracts/cases.js';
-import type { PatronDetail } from '../../../contracts/patrons.js';
-import { ApiError, errorFor, get, patch } from '../../api/client.js';
+import { casesApi, type QueuePage } from '../../../contracts/cases.js';
+import {
+  PatronUpdateBody,
+  patronsApi,
+  type PatronDetail,
+  type PatronUpdateBodyInput,
+} from '../../../contracts/patrons.js';
+import { ApiError, call } from '../../api/client.js';
+import { useKeysetList } from '../../api/keyset.js';
 import { keys, useSession } from '../../api/queries.js';
-import { ErrorAlert, errorText } from '../../components/ErrorAlert.js';
-import { StatusBadge } from '../../components/StatusBadge.js';
+import { ErrorAlert } from '../../components/ErrorAlert.js';
+import { FormErrors, useFormErrors } from '../../components/FormErrors.js';
+import { Term } from '../../components/Term.js';
 import { When } from '../../components/When.js';
+import { CaseList } from '../cases/CaseList.js';
 import { PatronNotes } from './PatronNotes.js';
-import { AnchorLink } from '../../components/links.js';
+
+const HISTORY_PAGE = 20;
+const itemsOf = (p: QueuePage) => p.items;
+const nextOf = (p: QueuePage) => p.nextCursor;
 
 export function PatronPage() {
   const { id: raw } = useParams({ from: '/app/patrons/$id' });
   const id = Number(raw);
   const query = useQuery({
     queryKey: keys.patron(id),
-    queryFn: () => get<PatronDetail>(`/api/patrons/${id}`),
+    queryFn: () => call(patronsApi.get, { params: { id } }),
     enabled: Number.isSafeInteger(id) && id > 0,
   });
   useDocumentTitle(query.data ? `${query.data.name} · Servewell` : 'Patron · Servewell');
@@ -35,12 +45,14 @@ export function PatronPage() {
 function PatronView({ patron }: { patron: PatronDetail }) {
   const { org } = useSession();
   const [editing, setEditing] = useState(false);
-  // The patron's history across channels: their cases, newest activity first.
-  const history = useQuery({
+  // The patron's history across channels: the queue of all their cases, newest activity first.
+  const history = useKeysetList({
     queryKey: [...keys.cases, 'patron', patron.id],
-    queryFn: () => get<QueuePage>('/api/cases', { queue: 'all', patronId: patron.id, limit: 50 }),
+    page: (after: string | undefined) =>
+      call(casesApi.queue, { query: { queue: 'all', patronId: patron.id, after, limit: HISTORY_PAGE } }),
+    items: itemsOf,
+    next: nextOf,
   });
-  const cases = history.data?.items ?? [];
   return (
     <Stack gap="md">
       <Group justify="space-between">
@@ -90,44 +102,15 @@ function PatronView({ patron }: { patron: PatronDetail }) {
         <Grid.Col span={{ base: 12, md: 7 }}>
           <Paper withBorder p="md" component="section" aria-labelledby="cases-heading">
             <Title order={2} size="h4" id="cases-heading" mb="sm">
-              Cases ({history.data?.nextCursor ? `${cases.length}+` : cases.length})
+              Cases{history.isPending ? '' : ` (${history.items.length}${history.hasMore ? '+' : ''})`}
             </Title>
-            {history.isError ? (
-              <ErrorAlert error={history.error} title="Could not load the cases" />
-            ) : cases.length === 0 ? (
-              <Text size="sm">No cases yet.</Text>
-            ) : (
-              <Table.ScrollContainer minWidth={480}>
-                <Table verticalSpacing="xs">
-                  <Table.Thead>
-                    <Table.Tr>
-                      <Table.Th scope="col">Reference</Table.Th>
-                      <Table.Th scope="col">Subject</Table.Th>
-                      <Table.Th scope="col">Status</Table.Th>
-                      <Table.Th scope="col">Last activity</Table.Th>
-                    </Table.Tr>
-                  </Table.Thead>
-                  <Table.Tbody>
-                    {cases.map((c) => (
-                      <Table.Tr key={c.id}>
-                        <Table.Td ff="monospace">{c.ref}</Table.Td>
-                        <Table.Td>
-                          <AnchorLink to="/cases/$ref" params={{ ref: c.ref }} size="sm">
-                            {c.subject}
-                          </AnchorLink>
-                        </Table.Td>
-                        <Table.Td>
-                          <StatusBadge status={c.status} />
-                        </Table.Td>
-                        <Table.Td>
-                          <When ms={c.lastActivityAt} place={org} />
-                        </Table.Td>
-                      </Table.Tr>
-                    ))}
-                  </Table.Tbody>
-                </Table>
-              </Table.ScrollContainer>
-            )}
+            <CaseList
+              list={history}
+              show={['ref', 'subject', 'status', 'lastActivity']}
+              label={`Cases of ${patron.name}`}
+              empty="No cases yet."
+              minWidth={480}
+            />
           </Paper>
         </Grid.Col>
       </Grid>
@@ -135,14 +118,17 @@ function PatronView({ patron }: { patron: PatronDetail }) {
   );
 }
 
-const FIELDS = [
-  ['name', 'Name'],
-  ['preferredName', 'Preferred name'],
-  ['email', 'Email'],
-  ['phone', 'Phone'],
-  ['language', 'Language'],
-] as const;
-type Field = (typeof FIELDS)[number][0];
+const LABELS = {
+  name: 'Name',
+  preferredName: 'Preferred name',
+  email: 'Email',
+  phone: 'Phone',
+  language: 'Language',
+} as const;
+type Field = keyof typeof LABELS;
+const FIELDS = Object.keys(LABELS) as Field[];
+const TYPES: Partial<Record<Field, string>> = { email: 'email', phone: 'tel' };
+const MAX: Record<Field, number> = { name: 120, preferredName: 120, email: 254, phone: 40, language: 35 };
 
 function ProfileForm({ patron, onDone }: { patron: PatronDetail; onDone: () => void }) {
   const queryClient = useQueryClient();
@@ -153,49 +139,50 @@ function ProfileForm({ patron, onDone }: { patron: PatronDetail; onDone: () => v
     phone: patron.phone ?? '',
     language: patron.language ?? '',
   });
+  const form = useFormErrors(PatronUpdateBody, LABELS);
   const save = useMutation({
-    mutationFn: () =>
-      patch<PatronDetail>(`/api/patrons/${patron.id}`, {
-        name: values.name,
-        // An emptied optional field means "remove it".
-        preferredName: values.preferredName.trim() || null,
-        email: values.email.trim() || null,
-        phone: values.phone.trim() || null,
-        language: values.language.trim() || null,
-      }),
+    mutationFn: (body: PatronUpdateBodyInput) => call(patronsApi.update, { params: { id: patron.id }, body }),
     onSuccess: (next) => {
       queryClient.setQueryData(keys.patron(patron.id), next);
       onDone();
     },
+    onError: (e) => form.fail(e),
   });
-  const err = save.error instanceof ApiError ? save.error : null;
-  const known = err?.field && FIELDS.some(([f]) => f === err.field);
   return (
     <form
       noValidate
       onSubmit={(e) => {
         e.preventDefault();
-        save.mutate();
+        const body = form.check({
+          name: values.name,
+          // An emptied optional field means "remove it".
+          preferredName: values.preferredName.trim() || null,
+          email: values.email.trim() || null,
+          phone: values.phone.trim() || null,
+          language: values.language.trim() || null,
+        });
+        if (body) save.mutate(body);
       }}
     >
       <Stack gap="sm">
+        <FormErrors form={form} title="The profile was not saved" />
         <SimpleGrid cols={1}>
-          {FIELDS.map(([f, label]) => (
+          {FIELDS.map((f) => (
             <TextInput
               key={f}
-              label={label}
-              type={f === 'email' ? 'email' : f === 'phone' ? 'tel' : 'text'}
+              {...form.field(f)}
+              label={LABELS[f]}
+              type={TYPES[f] ?? 'text'}
+              maxLength={MAX[f]}
               required={f === 'name'}
               value={values[f]}
               onChange={(e) => {
                 const v = e.currentTarget.value;
                 setValues((s) => ({ ...s, [f]: v }));
               }}
-              error={errorFor(save.error, f, label)}
             />
           ))}
         </SimpleGrid>
-        {save.isError && !known && <Alert color="red">{errorText(save.error)}</Alert>}
         <Group>
           <Button type="submit" loading={save.isPending}>
             Save profile

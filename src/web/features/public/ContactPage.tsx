@@ -1,46 +1,32 @@
-// The public web form. Errors are listed in a summary that takes focus and links to each
-// field; each field carries its own message. A hidden honeypot catches bots.
+// The public web form, checked with the schema the server uses: every problem is listed in a
+// summary that takes focus and links to each field, and each field carries its own message. A
+// hidden honeypot catches bots.
 import { useEffect, useRef, useState } from 'react';
-import { Alert, Anchor, Button, Loader, Stack, Text, TextInput, Textarea, Title } from '@mantine/core';
+import { Button, Loader, Stack, Text, TextInput, Textarea, Title } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
 import { useParams } from '@tanstack/react-router';
 import { useMutation } from '@tanstack/react-query';
-import type { WebFormBody } from '../../../contracts/helpcenter.js';
-import { ApiError, fieldMessage, post } from '../../api/client.js';
+import { WebFormBody, helpcenterApi, type WebFormBodyInput } from '../../../contracts/helpcenter.js';
+import { ApiError, call } from '../../api/client.js';
+import { AnchorLink } from '../../components/links.js';
+import { FormErrors, useFormErrors } from '../../components/FormErrors.js';
 import { PublicLayout } from './PublicLayout.js';
 import { PublicNotFound } from './PublicNotFound.js';
 import { usePublicOrg } from './usePublicOrg.js';
-import { AnchorLink } from '../../components/links.js';
 
-const FIELDS = ['name', 'email', 'phone', 'subject', 'message'] as const;
-type Field = (typeof FIELDS)[number];
-const LABELS: Record<Field, string> = {
+/** How each field is named in a message ("Your message must not be empty"). */
+const LABELS = {
   name: 'Your name',
   email: 'Email',
-  phone: 'Phone (optional)',
+  phone: 'Phone',
   subject: 'Subject',
-  message: 'How can we help?',
-};
-const fieldId = (f: Field) => `contact-${f}`;
-type Errors = Partial<Record<Field, string>>;
+  message: 'Your message',
+} as const;
+type Field = keyof typeof LABELS;
+/** How each field is labelled on the page. */
+const SHOWN: Record<Field, string> = { ...LABELS, phone: 'Phone (optional)', message: 'How can we help?' };
 
-// Deliberately simple: the server has the final say; this catches typos early.
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
-function check(v: Record<Field, string>): Errors {
-  const e: Errors = {};
-  if (!v.name.trim()) e.name = 'Enter your name';
-  if (!v.email.trim()) e.email = 'Enter your email address';
-  else if (!EMAIL.test(v.email.trim())) e.email = 'Enter a valid email address, like name@example.com';
-  if (!v.subject.trim()) e.subject = 'Enter a subject';
-  if (!v.message.trim()) e.message = 'Tell us how we can help';
-  return e;
-}
-
-interface Result {
-  reference: string | null;
-  statusUrl: string | null;
-}
+const RATE_LIMITED = 'We have received several messages from you in a short time. Please wait a few minutes and send again.';
 
 export function ContactPage() {
   const { org: slug } = useParams({ from: '/help/$org/contact' });
@@ -57,26 +43,15 @@ export function ContactPage() {
 function ContactForm({ slug }: { slug: string }) {
   const [values, setValues] = useState<Record<Field, string>>({ name: '', email: '', phone: '', subject: '', message: '' });
   const [website, setWebsite] = useState('');
-  const [errors, setErrors] = useState<Errors>({});
-  const [attempt, setAttempt] = useState(0);
-  const summaryRef = useRef<HTMLDivElement>(null);
   const thanksRef = useRef<HTMLHeadingElement>(null);
+  const form = useFormErrors(WebFormBody, LABELS);
 
   const send = useMutation({
-    mutationFn: (body: WebFormBody) => post<Result>(`/api/public/orgs/${encodeURIComponent(slug)}/cases`, body),
-    onError: (err) => {
-      if (err instanceof ApiError && err.status === 400 && err.field && (FIELDS as readonly string[]).includes(err.field)) {
-        const f = err.field as Field;
-        setErrors({ [f]: fieldMessage(err, LABELS[f].replace(' (optional)', '')) });
-        setAttempt((n) => n + 1);
-      }
-    },
+    mutationFn: (body: WebFormBodyInput) => call(helpcenterApi.submitForm, { params: { org: slug }, body }),
+    onError: (e) => form.fail(e, e instanceof ApiError && e.status === 429 ? RATE_LIMITED : undefined),
   });
 
-  // Move focus where the person needs to look next: the error summary, or the thank-you.
-  useEffect(() => {
-    if (attempt > 0) summaryRef.current?.focus();
-  }, [attempt]);
+  // Once sent, the thank-you is where the person needs to look next.
   useEffect(() => {
     if (send.isSuccess) thanksRef.current?.focus();
   }, [send.isSuccess]);
@@ -104,32 +79,15 @@ function ContactForm({ slug }: { slug: string }) {
     );
   }
 
-  const list = FIELDS.filter((f) => errors[f]);
-  const rateLimited = send.error instanceof ApiError && send.error.status === 429;
-  const otherError = send.isError && !rateLimited && !(send.error instanceof ApiError && send.error.field && list.length);
-
   const submit = () => {
-    const found = check(values);
-    setErrors(found);
-    if (Object.keys(found).length) {
-      setAttempt((n) => n + 1);
-      return;
-    }
-    send.mutate({
-      name: values.name,
-      email: values.email,
-      phone: values.phone || undefined,
-      subject: values.subject,
-      message: values.message,
-      website,
-    });
+    const body = form.check({ ...values, website });
+    if (body) send.mutate(body);
   };
 
   const input = (f: Field) => ({
-    id: fieldId(f),
-    label: LABELS[f],
+    ...form.field(f),
+    label: SHOWN[f],
     value: values[f],
-    error: errors[f],
     required: f !== 'phone',
     onChange: (e: React.ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) => {
       const v = e.currentTarget.value;
@@ -141,46 +99,7 @@ function ContactForm({ slug }: { slug: string }) {
     <Stack gap="md" maw={640}>
       <Title order={1}>Contact us</Title>
       <Text>Tell us what you need and we will get back to you by email. All fields are required except phone.</Text>
-      {list.length > 0 && (
-        <div
-          ref={summaryRef}
-          role="alert"
-          tabIndex={-1}
-          aria-labelledby="error-summary-title"
-          style={{ border: '3px solid var(--mantine-color-red-9)', borderRadius: 6, padding: '12px 16px' }}
-        >
-          <Title order={2} size="h4" id="error-summary-title">
-            Please fix the following
-          </Title>
-          <ul style={{ margin: '8px 0 0', paddingLeft: 20 }}>
-            {list.map((f) => (
-              <li key={f}>
-                <Anchor
-                  href={`#${fieldId(f)}`}
-                  c="red.9"
-                  underline="always"
-                  onClick={(e) => {
-                    e.preventDefault();
-                    document.getElementById(fieldId(f))?.focus();
-                  }}
-                >
-                  {errors[f]}
-                </Anchor>
-              </li>
-            ))}
-          </ul>
-        </div>
-      )}
-      {rateLimited && (
-        <Alert color="orange" title="Please wait a little" role="alert">
-          We have received several messages from you in a short time. Please wait a few minutes and send again.
-        </Alert>
-      )}
-      {otherError && (
-        <Alert color="red" title="Your message was not sent" role="alert">
-          {send.error instanceof ApiError ? send.error.message : 'Something went wrong. Please try again.'}
-        </Alert>
-      )}
+      <FormErrors form={form} title="Your message was not sent" />
       <form
         noValidate
         onSubmit={(e) => {
@@ -189,9 +108,9 @@ function ContactForm({ slug }: { slug: string }) {
         }}
       >
         <Stack gap="md">
-          <TextInput {...input('name')} autoComplete="name" />
-          <TextInput {...input('email')} type="email" autoComplete="email" />
-          <TextInput {...input('phone')} type="tel" autoComplete="tel" />
+          <TextInput {...input('name')} autoComplete="name" maxLength={120} />
+          <TextInput {...input('email')} type="email" autoComplete="email" maxLength={254} />
+          <TextInput {...input('phone')} type="tel" autoComplete="tel" maxLength={40} />
           <TextInput {...input('subject')} maxLength={200} />
           <Textarea {...input('message')} autosize minRows={5} maxRows={15} maxLength={10000} />
           <div className="honeypot" aria-hidden="true">

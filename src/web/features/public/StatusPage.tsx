@@ -5,8 +5,14 @@ import { useDocumentTitle } from '@mantine/hooks';
 import { useParams } from '@tanstack/react-router';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { STATUS_LABELS, type Status } from '../../../contracts/cases.js';
-import type { StatusView } from '../../../contracts/helpcenter.js';
-import { ApiError, get, post } from '../../api/client.js';
+import {
+  StatusReplyBody,
+  helpcenterApi,
+  type StatusReplyBodyInput,
+  type StatusView,
+} from '../../../contracts/helpcenter.js';
+import { ApiError, call } from '../../api/client.js';
+import { FormErrors, useFormErrors } from '../../components/FormErrors.js';
 import { formatters } from '../../lib/format.js';
 import { PublicLayout } from './PublicLayout.js';
 import { PublicNotFound } from './PublicNotFound.js';
@@ -20,12 +26,15 @@ const MEANING: Record<Status, string> = {
   closed: 'This case is closed. Writing again reopens it.',
 };
 
+const REPLY_LABELS = { message: 'Your reply' } as const;
+const RATE_LIMITED = 'You have sent several messages in a short time. Please wait a few minutes and try again.';
+
 export function StatusPage() {
   const { token } = useParams({ from: '/status/$token' });
   const key = ['public', 'status', token];
   const query = useQuery({
     queryKey: key,
-    queryFn: () => get<StatusView>(`/api/public/status/${encodeURIComponent(token)}`),
+    queryFn: () => call(helpcenterApi.status, { params: { token } }),
     retry: false,
   });
   useDocumentTitle(query.data ? `${query.data.reference}: ${query.data.subject}` : 'Your case');
@@ -55,23 +64,16 @@ function CaseStatus({ view, queryKey, token }: { view: StatusView; queryKey: str
   const queryClient = useQueryClient();
   const f = formatters(view.organization);
   const [message, setMessage] = useState('');
-  const [error, setError] = useState<string | null>(null);
   const [sent, setSent] = useState(false);
+  const form = useFormErrors(StatusReplyBody, REPLY_LABELS);
   const reply = useMutation({
-    mutationFn: () => post<StatusView>(`/api/public/status/${encodeURIComponent(token)}/messages`, { message }),
+    mutationFn: (body: StatusReplyBodyInput) => call(helpcenterApi.statusReply, { params: { token }, body }),
     onSuccess: (next) => {
       queryClient.setQueryData(queryKey, next);
       setMessage('');
       setSent(true);
     },
-    onError: (e) =>
-      setError(
-        e instanceof ApiError && e.status === 429
-          ? 'You have sent several messages in a short time. Please wait a few minutes and try again.'
-          : e instanceof ApiError && e.field === 'message'
-            ? 'Write your reply before sending.'
-            : 'Your reply was not sent. Please try again.',
-      ),
+    onError: (e) => form.fail(e, e instanceof ApiError && e.status === 429 ? RATE_LIMITED : undefined),
   });
 
   return (
@@ -123,25 +125,21 @@ function CaseStatus({ view, queryKey, token }: { view: StatusView; queryKey: str
             onSubmit={(e) => {
               e.preventDefault();
               setSent(false);
-              if (!message.trim()) {
-                setError('Write your reply before sending.');
-                document.getElementById('status-reply')?.focus();
-                return;
-              }
-              setError(null);
-              reply.mutate();
+              const body = form.check({ message });
+              if (body) reply.mutate(body);
             }}
           >
             <Stack gap="sm">
+              <FormErrors form={form} title="Your reply was not sent" />
               <Textarea
-                id="status-reply"
-                label="Your reply"
+                {...form.field('message')}
+                label={REPLY_LABELS.message}
+                required
                 autosize
                 minRows={4}
                 maxRows={12}
                 maxLength={10000}
                 value={message}
-                error={error}
                 onChange={(e) => setMessage(e.currentTarget.value)}
               />
               <Button type="submit" loading={reply.isPending} w="fit-content">

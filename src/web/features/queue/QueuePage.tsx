@@ -1,19 +1,32 @@
 // A queue: filters in the URL, a capped count, keyset "Load more", and saving the view.
-import { useState } from 'react';
-import { Alert, Button, Group, Loader, Modal, Stack, Text, TextInput, Title } from '@mantine/core';
+import { useCallback, useState } from 'react';
+import { Button, Group, Modal, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { useNavigate, useParams, useSearch } from '@tanstack/react-router';
-import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { QUEUE_LABELS, type Queue, type QueuePage as Page } from '../../../contracts/cases.js';
-import { ApiError, get, post } from '../../api/client.js';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import {
+  QUEUE_LABELS,
+  SavedViewBody,
+  casesApi,
+  type CaseSummary,
+  type Queue,
+  type QueuePage as Page,
+  type SavedViewBodyInput,
+} from '../../../contracts/cases.js';
+import { call } from '../../api/client.js';
+import { useKeysetList } from '../../api/keyset.js';
 import { keys, useSession } from '../../api/queries.js';
-import { ErrorAlert, errorText } from '../../components/ErrorAlert.js';
+import { FormErrors, useFormErrors } from '../../components/FormErrors.js';
 import { NotFoundPage } from '../../components/NotFoundPage.js';
 import { formatters } from '../../lib/format.js';
+import { CaseList } from '../cases/CaseList.js';
 import { isQueue, toApiQuery, toSavedFilters, validateQueueSearch, type QueueSearch } from './filters.js';
 import { QueueFiltersBar } from './QueueFiltersBar.js';
-import { QueueTable } from './QueueTable.js';
+
+const PAGE = 50;
+const itemsOf = (p: Page) => p.items;
+const nextOf = (p: Page) => p.nextCursor;
 
 export function QueuePage() {
   const { queue } = useParams({ from: '/app/queue/$queue' });
@@ -29,16 +42,17 @@ function QueueView({ queue }: { queue: Queue }) {
   const f = formatters(org);
   const query = toApiQuery(queue, search);
 
-  const list = useInfiniteQuery({
+  const list = useKeysetList({
     queryKey: [...keys.cases, 'list', query],
-    queryFn: ({ pageParam }) => get<Page>('/api/cases', { ...query, after: pageParam, limit: 50 }),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last) => last.nextCursor ?? undefined,
+    page: (after: string | undefined) => call(casesApi.queue, { query: { ...query, after, limit: PAGE } }),
+    items: itemsOf,
+    next: nextOf,
   });
   const count = useQuery({
     queryKey: [...keys.cases, 'count', query],
-    queryFn: () => get<{ count: number; capped: boolean }>('/api/cases/count', query),
+    queryFn: () => call(casesApi.count, { query }),
   });
+  const open = useCallback((c: CaseSummary) => void navigate({ to: '/cases/$ref', params: { ref: c.ref } }), [navigate]);
 
   const setFilters = (patch: Partial<Record<keyof QueueSearch, string | undefined>>) =>
     void navigate({
@@ -48,7 +62,6 @@ function QueueView({ queue }: { queue: Queue }) {
       replace: true,
     });
 
-  const cases = list.data?.pages.flatMap((p) => p.items) ?? [];
   const n = count.data?.count ?? 0;
   const countText = count.data
     ? `${f.number(n)}${count.data.capped ? '+' : ''} ${n === 1 && !count.data.capped ? 'case' : 'cases'}`
@@ -64,79 +77,76 @@ function QueueView({ queue }: { queue: Queue }) {
       <Text size="sm" aria-live="polite" fw={500}>
         {countText}
       </Text>
-      <ErrorAlert error={list.error} title="Could not load the queue" />
-      {list.isPending ? (
-        <Loader aria-label="Loading cases" />
-      ) : cases.length === 0 ? (
-        <Alert color="gray" variant="light">
-          No cases match these filters.
-        </Alert>
-      ) : (
-        <QueueTable key={JSON.stringify(query)} cases={cases} />
-      )}
-      {list.hasNextPage && (
-        <Button
-          variant="default"
-          w="fit-content"
-          onClick={() => void list.fetchNextPage()}
-          loading={list.isFetchingNextPage}
-        >
-          Load more
-        </Button>
-      )}
+      <CaseList
+        key={JSON.stringify(query)}
+        list={list}
+        empty="No cases match these filters."
+        onOpen={open}
+        minWidth={960}
+      />
     </Stack>
   );
 }
 
+const VIEW_LABELS = { name: 'View name' } as const;
+
 function SaveViewButton({ queue, search }: { queue: Queue; search: QueueSearch }) {
-  const queryClient = useQueryClient();
   const [opened, setOpened] = useState(false);
-  const [name, setName] = useState('');
-  const save = useMutation({
-    mutationFn: () => post('/api/views', { name, filters: toSavedFilters(queue, search) }),
-    onSuccess: () => {
-      void queryClient.invalidateQueries({ queryKey: keys.views });
-      notifications.show({ color: 'green', message: `Saved the view "${name}".` });
-      setOpened(false);
-      setName('');
-    },
-  });
-  const err = save.error instanceof ApiError && save.error.field === 'name' ? errorText(save.error) : undefined;
   return (
     <>
       <Button variant="default" onClick={() => setOpened(true)}>
         Save view
       </Button>
       <Modal opened={opened} onClose={() => setOpened(false)} title="Save view">
-        <form
-          onSubmit={(e) => {
-            e.preventDefault();
-            save.mutate();
-          }}
-        >
-          <Stack>
-            <Text size="sm">Saves this queue with its current filters in your side navigation.</Text>
-            <TextInput
-              label="View name"
-              required
-              maxLength={60}
-              value={name}
-              onChange={(e) => setName(e.currentTarget.value)}
-              error={err}
-              data-autofocus
-            />
-            {save.isError && !err && <ErrorAlert error={save.error} />}
-            <Group justify="flex-end">
-              <Button variant="default" onClick={() => setOpened(false)}>
-                Cancel
-              </Button>
-              <Button type="submit" loading={save.isPending}>
-                Save
-              </Button>
-            </Group>
-          </Stack>
-        </form>
+        {opened && <SaveViewForm queue={queue} search={search} onDone={() => setOpened(false)} />}
       </Modal>
     </>
+  );
+}
+
+function SaveViewForm({ queue, search, onDone }: { queue: Queue; search: QueueSearch; onDone: () => void }) {
+  const queryClient = useQueryClient();
+  const [name, setName] = useState('');
+  const form = useFormErrors(SavedViewBody, VIEW_LABELS);
+  const save = useMutation({
+    mutationFn: (body: SavedViewBodyInput) => call(casesApi.saveView, { body }),
+    onSuccess: (view) => {
+      void queryClient.invalidateQueries({ queryKey: keys.views });
+      notifications.show({ color: 'green', message: `Saved the view "${view.name}".` });
+      onDone();
+    },
+    onError: (e) => form.fail(e),
+  });
+  return (
+    <form
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        const body = form.check({ name, filters: toSavedFilters(queue, search) });
+        if (body) save.mutate(body);
+      }}
+    >
+      <Stack>
+        <Text size="sm">Saves this queue with its current filters in your side navigation.</Text>
+        <FormErrors form={form} title="The view was not saved" />
+        <TextInput
+          {...form.field('name')}
+          label={VIEW_LABELS.name}
+          required
+          maxLength={60}
+          value={name}
+          onChange={(e) => setName(e.currentTarget.value)}
+          data-autofocus
+        />
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onDone}>
+            Cancel
+          </Button>
+          <Button type="submit" loading={save.isPending}>
+            Save
+          </Button>
+        </Group>
+      </Stack>
+    </form>
   );
 }

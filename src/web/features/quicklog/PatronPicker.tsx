@@ -4,8 +4,8 @@ import { useState } from 'react';
 import { Button, Combobox, Group, Loader, Text, TextInput, useCombobox } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useQuery } from '@tanstack/react-query';
-import type { PatronSummary } from '../../../contracts/patrons.js';
-import { get } from '../../api/client.js';
+import { patronsApi, type PatronSummary } from '../../../contracts/patrons.js';
+import { call } from '../../api/client.js';
 
 export type PatronChoice = { kind: 'existing'; patron: PatronSummary } | { kind: 'new'; seed: string } | null;
 
@@ -14,16 +14,17 @@ const NEW = '__new__';
 interface Props {
   value: PatronChoice;
   onChange: (v: PatronChoice) => void;
+  id?: string;
   error?: string | undefined;
 }
 
-export function PatronPicker({ value, onChange, error }: Props) {
+export function PatronPicker({ value, onChange, id, error }: Props) {
   const [q, setQ] = useState('');
   const [term] = useDebouncedValue(q.trim(), 200);
   const combobox = useCombobox({ onDropdownClose: () => combobox.resetSelectedOption() });
   const lookup = useQuery({
     queryKey: ['patrons', 'lookup', term],
-    queryFn: () => get<{ items: PatronSummary[] }>('/api/patrons/lookup', { q: term, limit: 8 }),
+    queryFn: () => call(patronsApi.lookup, { query: { q: term, limit: 8 } }),
     enabled: term.length > 0,
     staleTime: 30_000,
   });
@@ -42,6 +43,7 @@ export function PatronPicker({ value, onChange, error }: Props) {
             {[p.email, p.phone].filter(Boolean).length > 0 && ` · ${[p.email, p.phone].filter(Boolean).join(' · ')}`}
           </Text>
           <Button
+            id={id}
             size="xs"
             variant="default"
             aria-label={`Change patron (now ${p.name})`}
@@ -67,6 +69,7 @@ export function PatronPicker({ value, onChange, error }: Props) {
     >
       <Combobox.Target withExpandedAttribute>
         <TextInput
+          id={id}
           label="Patron"
           description="Type a name, phone or email; pick with ↑ ↓ and Enter"
           placeholder="Search patrons"

@@ -1,23 +1,24 @@
 // "Log a call or visit": a phone call or walk-in becomes a case in a few keystrokes.
 import { useRef, useState } from 'react';
-import { Alert, Button, Group, Modal, NativeSelect, Paper, SimpleGrid, Stack, Text, TextInput, Textarea } from '@mantine/core';
+import { Button, Group, Modal, NativeSelect, Paper, SimpleGrid, Stack, Text, TextInput, Textarea } from '@mantine/core';
 import { useNavigate } from '@tanstack/react-router';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import {
   CHANNELS,
   CHANNEL_LABELS,
+  CaseCreateBody,
   ROADS,
   ROAD_LABELS,
   STATUS_LABELS,
-  type CaseCreateBody,
-  type CaseDetail,
+  casesApi,
+  type CaseCreateBodyInput,
   type Channel,
   type Road,
   type Status,
 } from '../../../contracts/cases.js';
-import { ApiError, fieldMessage, post } from '../../api/client.js';
+import { call } from '../../api/client.js';
 import { keys, useSession, useStaff, useTeams } from '../../api/queries.js';
-import { errorText } from '../../components/ErrorAlert.js';
+import { FormErrors, useFormErrors } from '../../components/FormErrors.js';
 import { PatronPicker, type PatronChoice } from './PatronPicker.js';
 
 export function QuickLogModal({ opened, onClose }: { opened: boolean; onClose: () => void }) {
@@ -30,7 +31,7 @@ export function QuickLogModal({ opened, onClose }: { opened: boolean; onClose: (
 
 const START_STATUSES: Status[] = ['open', 'new', 'waiting', 'promised', 'resolved'];
 
-const LABELS: Record<string, string> = {
+const LABELS = {
   channel: 'Channel',
   patronId: 'Patron',
   patron: 'Patron',
@@ -43,7 +44,7 @@ const LABELS: Record<string, string> = {
   status: 'Status',
   teamId: 'Team',
   assigneeId: 'Assignee',
-};
+} as const;
 
 function seedFields(seed: string) {
   if (seed.includes('@')) return { name: '', email: seed, phone: '' };
@@ -61,64 +62,34 @@ function QuickLogForm({ onDone }: { onDone: () => void }) {
   const [patron, setPatron] = useState<PatronChoice>(null);
   const [fresh, setFresh] = useState({ name: '', email: '', phone: '' });
   const [subject, setSubject] = useState('');
-  const [body, setBody] = useState('');
+  const [text, setText] = useState('');
   const [road, setRoad] = useState<Road | ''>('');
   const [status, setStatus] = useState<Status>('open');
   const [teamId, setTeamId] = useState(user.teamId ? String(user.teamId) : '');
   const [assigneeId, setAssigneeId] = useState(String(user.id));
   const subjectRef = useRef<HTMLInputElement>(null);
-  const [localError, setLocalError] = useState<{ field: string; message: string } | null>(null);
+  const form = useFormErrors(CaseCreateBody, LABELS);
 
   const create = useMutation({
-    mutationFn: (input: CaseCreateBody) => post<CaseDetail>('/api/cases', input),
+    mutationFn: (body: CaseCreateBodyInput) => call(casesApi.create, { body }),
     onSuccess: async (c) => {
       queryClient.setQueryData(keys.case(c.ref), c);
       void queryClient.invalidateQueries({ queryKey: keys.cases });
       onDone();
       await navigate({ to: '/cases/$ref', params: { ref: c.ref } });
     },
+    onError: (e) => form.fail(e),
   });
 
-  const serverErr = create.error instanceof ApiError ? create.error : null;
-  const fieldError = (field: string): string | undefined => {
-    if (localError?.field === field) return localError.message;
-    if (serverErr?.field === field) return fieldMessage(serverErr, LABELS[field] ?? field);
-    return undefined;
-  };
-  const generalError = create.isError && !(serverErr?.field && LABELS[serverErr.field]) ? errorText(create.error) : null;
-
+  // Whether a case needs a patron (all but internal requests) is the server's rule: it answers
+  // on the patron field, worded like every other field error.
   const submit = () => {
-    setLocalError(null);
-    if (patron === null && channel !== 'internal') {
-      setLocalError({ field: 'patronId', message: 'Pick a patron, or choose "New patron"' });
-      return;
-    }
-    if (patron?.kind === 'new' && !fresh.name.trim()) {
-      setLocalError({ field: 'patron.name', message: 'Name is required for a new patron' });
-      return;
-    }
-    // The server answers a bad inline email with a bare "Invalid input"; say it better first.
-    if (patron?.kind === 'new' && fresh.email.trim() && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(fresh.email.trim())) {
-      setLocalError({ field: 'patron.email', message: 'Enter a valid email address, like name@example.com' });
-      return;
-    }
-    if (!subject.trim()) {
-      setLocalError({ field: 'subject', message: 'Subject is required' });
-      subjectRef.current?.focus();
-      return;
-    }
-    if (!body.trim()) {
-      setLocalError({ field: 'body', message: 'Say what happened' });
-      return;
-    }
-    create.mutate({
+    const body = form.check({
       channel,
       ...(patron?.kind === 'existing' ? { patronId: patron.patron.id } : {}),
-      ...(patron?.kind === 'new'
-        ? { patron: { name: fresh.name.trim(), email: fresh.email.trim() || undefined, phone: fresh.phone.trim() || undefined } }
-        : {}),
+      ...(patron?.kind === 'new' ? { patron: fresh } : {}),
       subject,
-      body,
+      body: text,
       direction: 'in',
       ...(road ? { road } : {}),
       status,
@@ -127,6 +98,7 @@ function QuickLogForm({ onDone }: { onDone: () => void }) {
       assigneeId: assigneeId ? Number(assigneeId) : null,
       tags: [],
     });
+    if (body) create.mutate(body);
   };
 
   return (
@@ -138,7 +110,9 @@ function QuickLogForm({ onDone }: { onDone: () => void }) {
       }}
     >
       <Stack gap="sm">
+        <FormErrors form={form} title="The case was not logged" />
         <NativeSelect
+          {...form.field('channel')}
           label="Channel"
           value={channel}
           onChange={(e) => setChannel(e.currentTarget.value as Channel)}
@@ -154,18 +128,20 @@ function QuickLogForm({ onDone }: { onDone: () => void }) {
             </Text>
             <Stack gap="xs">
               <TextInput
+                {...form.field('patron.name')}
                 label="Name"
                 required
+                maxLength={120}
                 value={fresh.name}
                 onChange={(e) => {
                   const v = e.currentTarget.value;
                   setFresh((f) => ({ ...f, name: v }));
                 }}
-                error={fieldError('patron.name')}
                 autoFocus
               />
               <SimpleGrid cols={{ base: 1, sm: 2 }}>
                 <TextInput
+                  {...form.field('patron.email')}
                   label="Email"
                   type="email"
                   value={fresh.email}
@@ -173,17 +149,17 @@ function QuickLogForm({ onDone }: { onDone: () => void }) {
                     const v = e.currentTarget.value;
                     setFresh((f) => ({ ...f, email: v }));
                   }}
-                  error={fieldError('patron.email')}
                 />
                 <TextInput
+                  {...form.field('patron.phone')}
                   label="Phone"
                   type="tel"
+                  maxLength={40}
                   value={fresh.phone}
                   onChange={(e) => {
                     const v = e.currentTarget.value;
                     setFresh((f) => ({ ...f, phone: v }));
                   }}
-                  error={fieldError('patron.phone')}
                 />
               </SimpleGrid>
               <Button size="xs" variant="default" w="fit-content" onClick={() => setPatron(null)}>
@@ -200,13 +176,32 @@ function QuickLogForm({ onDone }: { onDone: () => void }) {
               // The picked patron replaces the search box; carry on with the next field.
               if (v?.kind === 'existing') setTimeout(() => subjectRef.current?.focus());
             }}
-            error={fieldError('patronId') ?? fieldError('patron')}
+            {...form.field('patronId')}
+            error={form.field('patronId').error ?? form.field('patron').error}
           />
         )}
-        <TextInput ref={subjectRef} label="Subject" required maxLength={200} value={subject} onChange={(e) => setSubject(e.currentTarget.value)} error={fieldError('subject')} />
-        <Textarea label="What happened" required autosize minRows={3} maxRows={10} value={body} onChange={(e) => setBody(e.currentTarget.value)} error={fieldError('body')} />
+        <TextInput
+          {...form.field('subject')}
+          ref={subjectRef}
+          label="Subject"
+          required
+          maxLength={200}
+          value={subject}
+          onChange={(e) => setSubject(e.currentTarget.value)}
+        />
+        <Textarea
+          {...form.field('body')}
+          label="What happened"
+          required
+          autosize
+          minRows={3}
+          maxRows={10}
+          value={text}
+          onChange={(e) => setText(e.currentTarget.value)}
+        />
         <SimpleGrid cols={{ base: 1, sm: 2 }}>
           <NativeSelect
+            {...form.field('road')}
             label="Road"
             value={road}
             onChange={(e) => setRoad(e.currentTarget.value as Road | '')}
@@ -218,28 +213,23 @@ function QuickLogForm({ onDone }: { onDone: () => void }) {
             value={status}
             onChange={(e) => setStatus(e.currentTarget.value as Status)}
             data={START_STATUSES.map((s) => ({ value: s, label: STATUS_LABELS[s] }))}
-            error={fieldError('status')}
+            {...form.field('status')}
           />
           <NativeSelect
             label="Team"
             value={teamId}
             onChange={(e) => setTeamId(e.currentTarget.value)}
             data={[{ value: '', label: 'No team' }, ...teams.map((t) => ({ value: String(t.id), label: t.name }))]}
-            error={fieldError('teamId')}
+            {...form.field('teamId')}
           />
           <NativeSelect
             label="Assignee"
             value={assigneeId}
             onChange={(e) => setAssigneeId(e.currentTarget.value)}
             data={[{ value: '', label: 'Unassigned' }, ...staff.map((u) => ({ value: String(u.id), label: u.name }))]}
-            error={fieldError('assigneeId')}
+            {...form.field('assigneeId')}
           />
         </SimpleGrid>
-        {generalError && (
-          <Alert color="red" title="The case was not logged">
-            {generalError}
-          </Alert>
-        )}
         <Group justify="flex-end">
           <Button variant="default" onClick={onDone}>
             Cancel

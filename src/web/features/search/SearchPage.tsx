@@ -5,34 +5,23 @@ import { Badge, Button, Group, Loader, NativeSelect, Paper, Stack, Text, TextInp
 import { useDocumentTitle } from '@mantine/hooks';
 import { useNavigate, useSearch } from '@tanstack/react-router';
 import { useInfiniteQuery } from '@tanstack/react-query';
-import { STATUSES, STATUS_LABELS, type Status } from '../../../contracts/cases.js';
-import type { SearchResult } from '../../../contracts/search.js';
-import { get } from '../../api/client.js';
+import type { z } from 'zod';
+import { STATUSES, STATUS_LABELS } from '../../../contracts/cases.js';
+import { SearchQuery, searchApi } from '../../../contracts/search.js';
+import { call } from '../../api/client.js';
 import { useTeams } from '../../api/queries.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { Segments } from '../../components/Segments.js';
 import { StatusBadge } from '../../components/StatusBadge.js';
 import { AnchorLink } from '../../components/links.js';
+import { parseEach } from '../../lib/search-params.js';
 
-export interface SearchSearch {
-  q?: string;
-  status?: Status;
-  teamId?: number;
-  from?: string;
-  to?: string;
-}
-
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
+/** What the search page keeps in its address: the contract's query, less the paging. */
+const SearchParams = SearchQuery.pick({ q: true, status: true, teamId: true, from: true, to: true });
+export type SearchSearch = Partial<z.output<typeof SearchParams>>;
 
 export function validateSearchSearch(raw: Record<string, unknown>): SearchSearch {
-  const out: SearchSearch = {};
-  if (typeof raw.q === 'string' || typeof raw.q === 'number') out.q = String(raw.q).slice(0, 200);
-  if (typeof raw.status === 'string' && (STATUSES as readonly string[]).includes(raw.status)) out.status = raw.status as Status;
-  const team = Number(raw.teamId);
-  if (Number.isSafeInteger(team) && team > 0) out.teamId = team;
-  if (typeof raw.from === 'string' && DAY.test(raw.from)) out.from = raw.from;
-  if (typeof raw.to === 'string' && DAY.test(raw.to)) out.to = raw.to;
-  return out;
+  return parseEach(SearchParams, raw);
 }
 
 export function SearchPage() {
@@ -45,7 +34,7 @@ export function SearchPage() {
   const filters = { status: search.status, teamId: search.teamId, from: search.from, to: search.to };
   const results = useInfiniteQuery({
     queryKey: ['search', q, filters],
-    queryFn: ({ pageParam }) => get<SearchResult>('/api/search', { q, ...filters, offset: pageParam, limit: 20 }),
+    queryFn: ({ pageParam }) => call(searchApi.search, { query: { q, ...filters, offset: pageParam, limit: 20 } }),
     initialPageParam: 0,
     getNextPageParam: (last) => last.nextOffset ?? undefined,
     enabled: q.length > 0,
