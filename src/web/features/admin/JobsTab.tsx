@@ -1,14 +1,18 @@
 // Background jobs: the organization's and the system's queued, running and dead jobs, newest
 // first, paged back ("Load more"); a dead job can be retried, a queued or dead one discarded.
-import { Badge, Button, Code, Group, Loader, Paper, SegmentedControl, Stack, Table, Text } from '@mantine/core';
+import { Badge, Button, Code, Group, SegmentedControl, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useInfiniteQuery, useMutation, useQueryClient, type UseMutationResult } from '@tanstack/react-query';
+import { useMutation, useQueryClient, type UseMutationResult } from '@tanstack/react-query';
 import { useState } from 'react';
-import type { JobPage, JobView, ListedJobState } from '../../../contracts/jobs.js';
-import { del, get, post } from '../../api/client.js';
+import { jobsApi, type JobPage, type JobView, type ListedJobState } from '../../../contracts/jobs.js';
+import type { Place } from '../../lib/format.js';
+import { call } from '../../api/client.js';
+import { useKeysetList } from '../../api/keyset.js';
 import { useSession } from '../../api/queries.js';
+import { DataTable, type Column } from '../../components/DataTable.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { When } from '../../components/When.js';
+import { confirm } from '../../components/confirm.js';
 
 const STATES: Array<{ value: ListedJobState; label: string }> = [
   { value: 'dead', label: 'Dead' },
@@ -18,26 +22,39 @@ const STATES: Array<{ value: ListedJobState; label: string }> = [
 
 const WHEN_LABEL: Record<ListedJobState, string> = { queued: 'Runs', running: 'Lease until', dead: 'Gave up' };
 
+const itemsOf = (p: JobPage) => p.items;
+const nextOf = (p: JobPage) => p.nextCursor;
+
+type JobMutation = UseMutationResult<unknown, Error, JobView>;
+
+const columns = (state: ListedJobState, place: Place, retry: JobMutation, discard: JobMutation): Column<JobView>[] => [
+  { key: 'job', header: 'Job', primary: true, cell: (j) => <JobName job={j} /> },
+  { key: 'when', header: WHEN_LABEL[state], nowrap: true, cell: (j) => <JobWhen job={j} place={place} /> },
+  { key: 'attempts', header: 'Attempts', cell: (j) => `${j.attempts} of ${j.maxAttempts}` },
+  { key: 'error', header: 'Last error', cell: (j) => <LastError job={j} /> },
+  { key: 'actions', header: 'Actions', cell: (j) => <JobActions job={j} retry={retry} discard={discard} /> },
+];
+
 export function JobsTab() {
+  const { org } = useSession();
   const [state, setState] = useState<ListedJobState>('dead');
   const queryClient = useQueryClient();
-  const jobs = useInfiniteQuery({
+  const jobs = useKeysetList({
     queryKey: ['admin', 'jobs', state],
-    queryFn: ({ pageParam }) => get<JobPage>('/api/admin/jobs', { state, after: pageParam, limit: 50 }),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last) => last.nextCursor ?? undefined,
+    page: (after: string | undefined) => call(jobsApi.list, { query: { state, after, limit: 50 } }),
+    items: itemsOf,
+    next: nextOf,
   });
-  const items = jobs.data?.pages.flatMap((p) => p.items) ?? [];
   const refresh = () => void queryClient.invalidateQueries({ queryKey: ['admin', 'jobs'] });
   const retry = useMutation({
-    mutationFn: (j: JobView) => post<JobView>(`/api/admin/jobs/${j.id}/retry`),
+    mutationFn: (j: JobView) => call(jobsApi.retry, { params: { id: j.id } }),
     onSuccess: (j) => {
       refresh();
       notifications.show({ color: 'green', message: `Job ${j.id} (${j.kind}) will run again now.` });
     },
   });
   const discard = useMutation({
-    mutationFn: (j: JobView) => del(`/api/admin/jobs/${j.id}`),
+    mutationFn: (j: JobView) => call(jobsApi.discard, { params: { id: j.id } }),
     onSuccess: (_r, j) => {
       refresh();
       notifications.show({ message: `Discarded job ${j.id} (${j.kind}).` });
@@ -47,13 +64,8 @@ export function JobsTab() {
   return (
     <Stack gap="sm">
       <Group justify="space-between" gap="sm">
-        <SegmentedControl
-          aria-label="Job state"
-          value={state}
-          onChange={(v) => setState(v as ListedJobState)}
-          data={STATES}
-        />
-        <Button variant="default" onClick={refresh} loading={jobs.isRefetching}>
+        <SegmentedControl aria-label="Job state" value={state} onChange={(v) => setState(v as ListedJobState)} data={STATES} />
+        <Button variant="default" onClick={refresh}>
           Refresh
         </Button>
       </Group>
@@ -61,71 +73,19 @@ export function JobsTab() {
         Reminders, emails and housekeeping run as jobs. A job that keeps failing is retried with growing delays and then
         given up (dead): retry it once the cause is fixed, or discard it.
       </Text>
-      <ErrorAlert error={jobs.error} />
       <ErrorAlert error={retry.error} title="The job was not retried" />
       <ErrorAlert error={discard.error} title="The job was not discarded" />
-      {jobs.isPending ? (
-        <Loader aria-label="Loading jobs" />
-      ) : items.length === 0 ? (
-        <Text size="sm">No {state} jobs.</Text>
-      ) : (
-        <>
-          {/* Narrow screens: one card per job, so the actions never scroll out of reach. */}
-          <Stack gap="xs" hiddenFrom="sm">
-            {items.map((j) => (
-              <Paper key={j.id} withBorder p="sm">
-                <Stack gap={6}>
-                  <JobName job={j} />
-                  <Text size="sm">
-                    {WHEN_LABEL[state]} <JobWhen job={j} /> · attempt {j.attempts} of {j.maxAttempts}
-                  </Text>
-                  <LastError job={j} />
-                  <JobActions job={j} retry={retry} discard={discard} />
-                </Stack>
-              </Paper>
-            ))}
-          </Stack>
-          <Table.ScrollContainer minWidth={860} visibleFrom="sm">
-            <Table verticalSpacing="xs" striped>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th scope="col">Job</Table.Th>
-                  <Table.Th scope="col">{WHEN_LABEL[state]}</Table.Th>
-                  <Table.Th scope="col">Attempts</Table.Th>
-                  <Table.Th scope="col">Last error</Table.Th>
-                  <Table.Th scope="col">Actions</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {items.map((j) => (
-                  <Table.Tr key={j.id}>
-                    <Table.Td>
-                      <JobName job={j} />
-                    </Table.Td>
-                    <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                      <JobWhen job={j} />
-                    </Table.Td>
-                    <Table.Td>
-                      {j.attempts} of {j.maxAttempts}
-                    </Table.Td>
-                    <Table.Td>
-                      <LastError job={j} />
-                    </Table.Td>
-                    <Table.Td>
-                      <JobActions job={j} retry={retry} discard={discard} />
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        </>
-      )}
-      {jobs.hasNextPage && (
-        <Button variant="default" w="fit-content" loading={jobs.isFetchingNextPage} onClick={() => void jobs.fetchNextPage()}>
-          Load more
-        </Button>
-      )}
+      <DataTable
+        label={`${STATES.find((s) => s.value === state)?.label ?? ''} jobs`}
+        columns={columns(state, org, retry, discard)}
+        list={jobs}
+        rowKey={(j) => j.id}
+        empty={`No ${state} jobs.`}
+        loadingLabel="Loading jobs"
+        errorTitle="Could not load the jobs"
+        minWidth={860}
+        striped
+      />
     </Stack>
   );
 }
@@ -148,10 +108,9 @@ function JobName({ job }: { job: JobView }) {
   );
 }
 
-function JobWhen({ job }: { job: JobView }) {
-  const { org } = useSession();
+function JobWhen({ job, place }: { job: JobView; place: Place }) {
   const when = job.state === 'running' ? job.leaseExpiresAt : job.state === 'dead' ? job.finishedAt : job.runAt;
-  return when === null ? '—' : <When ms={when} place={org} relative={false} />;
+  return when === null ? '—' : <When ms={when} place={place} relative={false} />;
 }
 
 function LastError({ job }: { job: JobView }) {
@@ -163,10 +122,17 @@ function LastError({ job }: { job: JobView }) {
   );
 }
 
-type JobMutation = UseMutationResult<unknown, Error, JobView>;
-
 function JobActions({ job, retry, discard }: { job: JobView; retry: JobMutation; discard: JobMutation }) {
   const name = `job ${job.id} (${job.kind})`;
+  const ask = async () => {
+    const sure = await confirm({
+      title: 'Discard this job?',
+      message: `Discard ${name}? Its work will not be done.`,
+      confirmLabel: 'Discard job',
+      danger: true,
+    });
+    if (sure) discard.mutate(job);
+  };
   return (
     <Group gap="xs" wrap="nowrap">
       {job.state === 'dead' && (
@@ -187,9 +153,7 @@ function JobActions({ job, retry, discard }: { job: JobView; retry: JobMutation;
           color="red"
           aria-label={`Discard ${name}`}
           loading={discard.isPending && discard.variables?.id === job.id}
-          onClick={() => {
-            if (window.confirm(`Discard ${name}? Its work will not be done.`)) discard.mutate(job);
-          }}
+          onClick={() => void ask()}
         >
           Discard
         </Button>
