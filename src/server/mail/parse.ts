@@ -1,0 +1,442 @@
+// Turns the raw bytes of a received message into what the desk stores and threads: addresses,
+// subject, threading ids, text, safe HTML, attachments with their hashes, and automatic-mail
+// flags. Never throws: a message it cannot read comes back flagged `unparseable`, best effort.
+import { createHash } from 'node:crypto';
+import { convert as htmlToText } from 'html-to-text';
+import iconv from 'iconv-lite';
+import { type AddressObject, type EmailAddress, type ParsedMail, simpleParser } from 'mailparser';
+import { type BounceReport, classifyMessage, type MailFlags } from './classify.js';
+import {
+  derivedMessageId,
+  type HeaderField,
+  normalizeMessageId,
+  parseMessageIdList,
+  splitHeadAndBody,
+  unfoldHeaderFields,
+} from './message-id.js';
+import { type QuoteSplit, splitQuotedHtml, splitQuotedText } from './quotes.js';
+import { sanitizeEmailHtml } from './sanitize.js';
+import { findCaseReferences } from './subject.js';
+
+export type { BounceReport, MailFlags } from './classify.js';
+export type { QuoteSplit } from './quotes.js';
+
+export interface MailAddress {
+  /** Lower-cased, so one patron's address matches however their mail program wrote it. */
+  address: string;
+  /** The display name, '' when none was given. */
+  name: string;
+}
+
+export interface ParsedAttachment {
+  /** Safe as a download name: no path, no control characters; invented when the part had none. */
+  filename: string;
+  contentType: string;
+  size: number;
+  /** The Content-ID without angle brackets, for `cid:` links; null when the part had none. */
+  contentId: string | null;
+  /** Shown inside the message (an image the HTML refers to) rather than listed as a file. */
+  inline: boolean;
+  /** Hex SHA-256 of the content: the key for content-addressed storage. */
+  sha256: string;
+  content: Buffer;
+}
+
+export interface ParsedMessage {
+  /** Without angle brackets; derived from the content when the message had none. */
+  messageId: string;
+  messageIdDerived: boolean;
+  /** Message-IDs this message answers, and the thread's history (oldest first). */
+  inReplyTo: string[];
+  references: string[];
+  from: MailAddress | null;
+  replyTo: MailAddress[];
+  to: MailAddress[];
+  cc: MailAddress[];
+  subject: string;
+  /** Case references found in brackets in the subject, e.g. ["SW-1042"]. */
+  caseReferences: string[];
+  /** The Date header as epoch ms; null when missing or unreadable. */
+  date: number | null;
+  /** Outlook's conversation headers, kept so a reply can continue the same conversation. */
+  threadTopic: string | null;
+  threadIndex: string | null;
+  /** The plain text (converted from the HTML when the message had only HTML). */
+  text: string;
+  /** Sanitized HTML, safe to show; null when the message had no HTML part. */
+  html: string | null;
+  blockedRemoteImages: number;
+  /** The new text of a reply apart from its quoted history; the whole text stays in `text`. */
+  textParts: QuoteSplit;
+  /** The same for the HTML, each part sanitized; null without HTML. */
+  htmlParts: QuoteSplit | null;
+  attachments: ParsedAttachment[];
+  flags: MailFlags;
+  bounce: BounceReport | null;
+  /** Size of the raw message in bytes. */
+  size: number;
+  /** Why the message could only be read in part (null when it parsed). */
+  unparseable: string | null;
+  /** Repairs made on the way (8-bit headers, an unreadable date...), for the record. */
+  warnings: string[];
+}
+
+export interface ParseOptions {
+  /** The SMTP envelope's MAIL FROM ('' for the null sender), when the message came over SMTP. */
+  envelopeFrom?: string | null;
+  /**
+   * Where the desk will serve an inline part, for the `src` of its `cid:` images. Defaults to
+   * the relative `attachments/<sha256>`.
+   */
+  attachmentUrl?: (attachment: ParsedAttachment) => string;
+}
+
+/** Beyond this, HTML is not converted to text (html-to-text is slow on huge documents). */
+const MAX_HTML_TO_TEXT = 2_000_000;
+
+export async function parseMessage(
+  raw: Buffer,
+  options: ParseOptions = {},
+): Promise<ParsedMessage> {
+  const warnings: string[] = [];
+  if (raw.length === 0 || raw.toString('latin1').trim() === '') {
+    return emptyMessage(raw, 'The message is empty.', warnings);
+  }
+  const { head, body } = splitHeadAndBody(raw);
+  const repairedHead = repairHeaderBytes(head, warnings);
+  const fields = unfoldHeaderFields(repairedHead.toString('utf8'));
+  // Not a message at all (a stray text, a protocol transcript): keep it readable as text.
+  if (fields.length === 0) return emptyMessage(raw, 'The message has no header fields.', warnings);
+
+  let mail: ParsedMail;
+  try {
+    mail = await simpleParser(Buffer.concat([repairedHead, Buffer.from('\r\n'), body]), {
+      keepCidLinks: true,
+      skipTextToHtml: true,
+      skipImageLinks: true,
+      keepDeliveryStatus: true,
+      checksumAlgo: 'sha256',
+      maxHtmlLengthToParse: MAX_HTML_TO_TEXT,
+    });
+  } catch (err) {
+    const reason = `The MIME structure could not be read: ${err instanceof Error ? err.message : String(err)}`;
+    return emptyMessage(raw, reason, warnings, fields, body);
+  }
+  return toParsedMessage(raw, mail, fields, options, warnings);
+}
+
+function toParsedMessage(
+  raw: Buffer,
+  mail: ParsedMail,
+  fields: HeaderField[],
+  options: ParseOptions,
+  warnings: string[],
+): ParsedMessage {
+  const fieldValue = (name: string) =>
+    fields.find((f) => f.name.toLowerCase() === name)?.value ?? null;
+
+  const ownId = normalizeMessageId(fieldValue('message-id'));
+  const messageId = ownId ?? derivedMessageId(raw);
+  const subject = cleanText(mail.subject ?? '')
+    .replace(/\s+/g, ' ')
+    .trim();
+
+  const attachments = mail.attachments.map((a, i) => toAttachment(a, i));
+  const attachmentUrl =
+    options.attachmentUrl ?? ((a: ParsedAttachment) => `attachments/${a.sha256}`);
+  const byCid = new Map(
+    attachments.filter((a) => a.contentId).map((a) => [a.contentId!.toLowerCase(), a]),
+  );
+
+  const rawHtml =
+    typeof mail.html === 'string' && mail.html.trim() !== '' ? cleanText(mail.html) : null;
+  const referenced = new Set<ParsedAttachment>();
+  const sanitize = (html: string) =>
+    sanitizeEmailHtml(html, {
+      resolveCid: (cid) => {
+        const att = byCid.get(cid.toLowerCase());
+        if (!att) return null;
+        referenced.add(att);
+        return attachmentUrl(att);
+      },
+    });
+  const safe = rawHtml ? sanitize(rawHtml) : null;
+  let htmlParts: QuoteSplit | null = null;
+  if (rawHtml) {
+    const split = splitQuotedHtml(rawHtml);
+    htmlParts = {
+      newPart: sanitize(split.newPart).html,
+      signature: split.signature === null ? null : sanitize(split.signature).html,
+      quoted: split.quoted === null ? null : sanitize(split.quoted).html,
+      style: split.style,
+    };
+  }
+  for (const a of attachments) if (referenced.has(a)) a.inline = true;
+
+  if (mail.textConversionError)
+    warnings.push(`The HTML could not be converted to text: ${mail.textConversionError.message}`);
+  const text = cleanText(
+    mail.text?.trim() ? mail.text : rawHtml ? textFromHtml(rawHtml, warnings) : '',
+  );
+  const from =
+    firstAddress(mail.from) ??
+    addresses(mail.headers.get('sender') as AddressObject | undefined)[0] ??
+    null;
+  const contentType = mail.headers.get('content-type') as
+    { value?: string; params?: Record<string, string> } | undefined;
+  checkMultipart(contentType, raw, warnings);
+
+  const { flags, bounce } = classifyMessage({
+    fields,
+    contentType: (contentType?.value ?? 'text/plain').toLowerCase(),
+    reportType: contentType?.params?.['report-type']?.toLowerCase() ?? null,
+    fromAddress: from?.address ?? null,
+    envelopeFrom: options.envelopeFrom,
+    text,
+    parts: mail.attachments.map((a) => ({
+      contentType: a.contentType.toLowerCase(),
+      content: a.content,
+    })),
+  });
+
+  return {
+    messageId,
+    messageIdDerived: ownId === null,
+    inReplyTo: parseMessageIdList(fieldValue('in-reply-to')),
+    references: parseMessageIdList(
+      fields
+        .filter((f) => f.name.toLowerCase() === 'references')
+        .map((f) => f.value)
+        .join(' '),
+    ),
+    from,
+    replyTo: addresses(mail.replyTo),
+    to: addresses(mail.to),
+    cc: addresses(mail.cc),
+    subject,
+    caseReferences: findCaseReferences(subject),
+    date: readDate(fieldValue('date'), warnings),
+    threadTopic: cleanText(decodedHeader(mail, 'thread-topic') ?? '').trim() || null,
+    threadIndex: fieldValue('thread-index')?.replace(/\s+/g, '') || null,
+    text,
+    html: safe?.html ?? null,
+    blockedRemoteImages: safe?.blockedRemoteImages ?? 0,
+    textParts: splitQuotedText(text),
+    htmlParts,
+    attachments,
+    flags,
+    bounce,
+    size: raw.length,
+    unparseable: null,
+    warnings,
+  };
+}
+
+/** mailparser leaves the text empty for HTML inside multipart/related; search and previews need it. */
+function textFromHtml(html: string, warnings: string[]): string {
+  if (html.length > MAX_HTML_TO_TEXT) return '';
+  try {
+    return htmlToText(html, {
+      limits: { maxDepth: 100 },
+      selectors: [{ selector: 'img', format: 'skip' }],
+    });
+  } catch (err) {
+    warnings.push(
+      `The HTML could not be converted to text: ${err instanceof Error ? err.message : String(err)}`,
+    );
+    return '';
+  }
+}
+
+/** A message that could not be parsed still becomes something a person can read. */
+function emptyMessage(
+  raw: Buffer,
+  reason: string,
+  warnings: string[],
+  fields: HeaderField[] = [],
+  body: Buffer = raw,
+): ParsedMessage {
+  const text = cleanText(body.toString('utf8')).trim();
+  const fieldValue = (name: string) =>
+    fields.find((f) => f.name.toLowerCase() === name)?.value ?? null;
+  const { flags, bounce } = classifyMessage({
+    fields,
+    contentType: 'text/plain',
+    reportType: null,
+    fromAddress: null,
+    text,
+    parts: [],
+  });
+  const subject = cleanText(fieldValue('subject') ?? '').trim();
+  return {
+    messageId: normalizeMessageId(fieldValue('message-id')) ?? derivedMessageId(raw),
+    messageIdDerived: normalizeMessageId(fieldValue('message-id')) === null,
+    inReplyTo: parseMessageIdList(fieldValue('in-reply-to')),
+    references: parseMessageIdList(fieldValue('references')),
+    from: null,
+    replyTo: [],
+    to: [],
+    cc: [],
+    subject,
+    caseReferences: findCaseReferences(subject),
+    date: readDate(fieldValue('date'), warnings),
+    threadTopic: null,
+    threadIndex: null,
+    text,
+    html: null,
+    blockedRemoteImages: 0,
+    textParts: { newPart: text, signature: null, quoted: null, style: null },
+    htmlParts: null,
+    attachments: [],
+    flags,
+    bounce,
+    size: raw.length,
+    unparseable: reason,
+    warnings,
+  };
+}
+
+/**
+ * Header lines must be ASCII (or UTF-8 under SMTPUTF8). A line with other 8-bit bytes was
+ * almost always written in the sender's legacy charset: read it as Windows-1252 (a superset of
+ * ISO-8859-1) rather than let it turn into replacement characters. Control characters go too.
+ */
+function repairHeaderBytes(head: Buffer, warnings: string[]): Buffer {
+  let repaired = false;
+  const lines = head
+    .toString('latin1')
+    .split('\n')
+    .map((latin1Line) => {
+      let line = Buffer.from(latin1Line, 'latin1');
+      if (!isValidUtf8(line)) {
+        line = Buffer.from(iconv.decode(line, 'win1252'), 'utf8');
+        repaired = true;
+      }
+      const text = line.toString('utf8');
+      const clean = text.replace(CONTROL_CHARACTERS, '');
+      if (clean !== text) repaired = true;
+      return clean;
+    });
+  if (repaired)
+    warnings.push('Header lines with 8-bit or control characters were read as Windows-1252.');
+  return Buffer.from(lines.join('\n'), 'utf8');
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+function isValidUtf8(bytes: Buffer): boolean {
+  try {
+    utf8.decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** mailparser reads a broken multipart as far as it goes; say so, so nobody trusts it whole. */
+function checkMultipart(
+  contentType: { value?: string; params?: Record<string, string> } | undefined,
+  raw: Buffer,
+  warnings: string[],
+): void {
+  if (!contentType?.value?.toLowerCase().startsWith('multipart/')) return;
+  const boundary = contentType.params?.boundary;
+  if (!boundary) warnings.push('The multipart message declares no boundary.');
+  else if (!raw.includes(`--${boundary}--`))
+    warnings.push('The multipart message is not closed; it was read as far as it goes.');
+}
+
+function readDate(value: string | null, warnings: string[]): number | null {
+  if (!value) return null;
+  const t = Date.parse(
+    value
+      .replace(/\([^)]*\)/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim(),
+  );
+  if (Number.isNaN(t)) {
+    warnings.push(`The Date header could not be read: ${value.slice(0, 80)}`);
+    return null;
+  }
+  return t;
+}
+
+function decodedHeader(mail: ParsedMail, name: string): string | null {
+  const v = mail.headers.get(name);
+  return typeof v === 'string' ? v : null;
+}
+
+/** PostgreSQL text cannot hold NUL, and no reader wants the other C0 controls. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
+function cleanText(s: string): string {
+  return s.replace(CONTROL_CHARACTERS, '');
+}
+
+function flatten(list: EmailAddress[]): EmailAddress[] {
+  return list.flatMap((a) => (a.group ? flatten(a.group) : [a]));
+}
+
+function addresses(header: AddressObject | AddressObject[] | undefined): MailAddress[] {
+  const objects = header === undefined ? [] : Array.isArray(header) ? header : [header];
+  const seen = new Set<string>();
+  const out: MailAddress[] = [];
+  for (const a of flatten(objects.flatMap((o) => o.value))) {
+    const address = cleanText(a.address ?? '')
+      .trim()
+      .toLowerCase();
+    if (!/^[^\s@]+@[^\s@]+$/.test(address) || seen.has(address)) continue;
+    seen.add(address);
+    out.push({
+      address,
+      name: cleanText(a.name ?? '')
+        .replace(/\s+/g, ' ')
+        .trim(),
+    });
+  }
+  return out;
+}
+
+const firstAddress = (header: AddressObject | undefined) => addresses(header)[0] ?? null;
+
+function toAttachment(a: ParsedMail['attachments'][number], index: number): ParsedAttachment {
+  const contentType = (a.contentType || 'application/octet-stream').toLowerCase();
+  return {
+    filename: safeFilename(a.filename, contentType, index),
+    contentType,
+    size: a.content.length,
+    contentId: a.cid ? cleanText(a.cid).trim() || null : null,
+    inline: Boolean(a.related && a.cid),
+    // mailparser hashes with the algorithm we asked for; recomputed only if it did not.
+    sha256:
+      a.checksum?.length === 64 ? a.checksum : createHash('sha256').update(a.content).digest('hex'),
+    content: a.content,
+  };
+}
+
+const EXTENSIONS: Record<string, string> = {
+  'application/pdf': '.pdf',
+  'image/png': '.png',
+  'image/jpeg': '.jpg',
+  'image/gif': '.gif',
+  'text/plain': '.txt',
+  'text/html': '.html',
+  'text/calendar': '.ics',
+  'message/rfc822': '.eml',
+  'message/delivery-status': '.txt',
+  'text/rfc822-headers': '.txt',
+};
+
+/** The last path segment, without control or reserved characters, at most 200 characters. */
+export function safeFilename(
+  given: string | undefined,
+  contentType: string,
+  index: number,
+): string {
+  const base = cleanText(given ?? '')
+    .split(/[/\\]/)
+    .pop()!
+    .replace(/[<>:"|?*\u0080-\u009f]/g, '_')
+    .replace(/^[.\s]+|[.\s]+$/g, '')
+    .slice(-200);
+  return base || `attachment-${index + 1}${EXTENSIONS[contentType] ?? '.bin'}`;
+}
