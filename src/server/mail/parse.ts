@@ -163,7 +163,16 @@ function toParsedMessage(
   const safe = rawHtml ? sanitize(rawHtml) : null;
   let htmlParts: QuoteSplit | null = null;
   if (rawHtml) {
-    const split = splitQuotedHtml(rawHtml);
+    const split = bestEffort(
+      () => splitQuotedHtml(rawHtml),
+      warnings,
+      'The HTML reply could not be split',
+    ) ?? {
+      newPart: rawHtml,
+      signature: null,
+      quoted: null,
+      style: null,
+    };
     htmlParts = {
       newPart: sanitize(split.newPart).html,
       signature: split.signature === null ? null : sanitize(split.signature).html,
@@ -221,7 +230,16 @@ function toParsedMessage(
     text,
     html: safe?.html ?? null,
     blockedRemoteImages: safe?.blockedRemoteImages ?? 0,
-    textParts: splitQuotedText(text),
+    textParts: bestEffort(
+      () => splitQuotedText(text),
+      warnings,
+      'The text reply could not be split',
+    ) ?? {
+      newPart: text,
+      signature: null,
+      quoted: null,
+      style: null,
+    },
     htmlParts,
     attachments,
     flags,
@@ -230,6 +248,15 @@ function toParsedMessage(
     unparseable: null,
     warnings,
   };
+}
+
+function bestEffort<T>(f: () => T, warnings: string[], what: string): T | null {
+  try {
+    return f();
+  } catch (err) {
+    warnings.push(`${what}: ${err instanceof Error ? err.message : String(err)}`);
+    return null;
+  }
 }
 
 /** mailparser leaves the text empty for HTML inside multipart/related; search and previews need it. */

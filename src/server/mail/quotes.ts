@@ -1,7 +1,7 @@
 // Separates what a patron wrote this time from the history their mail program quoted below it,
 // for plain text and for HTML, as Gmail, Outlook, Apple Mail, Thunderbird and `>` quoting do it.
 // Best effort by design: when nothing is recognised, everything is the new part.
-import { DomUtils, parseDocument } from 'htmlparser2';
+import { DomUtils, Parser, parseDocument } from 'htmlparser2';
 
 export type QuoteStyle =
   | 'gmail'
@@ -35,10 +35,11 @@ const HEADER_SENT =
   /^\s*\*?(?:sent|date|gesendet|datum|envoyé|enviado|enviada|fecha|verzonden|inviato|data|skickat|sendt)\s*:\*?\s*\S/i;
 const HEADER_TO_OR_SUBJECT =
   /^\s*\*?(?:to|an|à|para|aan|a|till|til|subject|betreff|objet|asunto|onderwerp|oggetto|assunto|ämne|emne)\s*:\*?/i;
-// "On Tue, 1 Dec 2026 at 10:00, Box Office <…> wrote:" and its translations; may wrap.
+// "On Tue, 1 Dec 2026 at 10:00, Box Office <…> wrote:" and its translations (German and Dutch
+// put the name after the verb: "Am … schrieb Box Office <…>:"); may wrap over lines.
 const ATTRIBUTION_START = /^\s*(?:on|le|am|el|op|il|em|den|på|w dniu)\s/i;
 const ATTRIBUTION =
-  /^\s*(?:on|le|am|el|op|il|em|den|på|w dniu)\s.{1,400}?(?:wrote|a écrit|schrieb|escribió|schreef|ha scritto|escreveu|skrev|napisał)\s*:?\s*$/i;
+  /^\s*(?:on|le|am|el|op|il|em|den|på|w dniu)\s.{1,400}?(?:wrote|a écrit|schrieb|escribió|schreef|ha scritto|escreveu|skrev|napisał)(?:\s.{0,200}:|\s*:?)\s*$/i;
 // "Box Office wrote:" directly above `>` lines.
 const SHORT_ATTRIBUTION = /^.{1,120}\b(?:wrote|writes|a écrit|schrieb|escribió)\s*:\s*$/i;
 const SIGNATURE_DELIMITER = /^-- ?$/;
@@ -292,7 +293,12 @@ function hasContent(nodes: HtmlNode | HtmlNode[]): boolean {
   );
 }
 
+/** Deeper than this, the DOM helpers (recursive) could overflow the stack: no split then. */
+const MAX_SPLIT_DEPTH = 400;
+
 export function splitQuotedHtml(html: string): QuoteSplit {
+  if (nestingDepth(html) > MAX_SPLIT_DEPTH)
+    return { newPart: html, signature: null, quoted: null, style: null };
   const doc = parseDocument(html, {
     decodeEntities: false,
     lowerCaseTags: true,
@@ -323,6 +329,24 @@ export function splitQuotedHtml(html: string): QuoteSplit {
     quoted: marker ? serialize(quotedNodes).trim() : null,
     style: marker?.style ?? null,
   };
+}
+
+function nestingDepth(html: string): number {
+  let depth = 0;
+  let max = 0;
+  const parser = new Parser(
+    {
+      onopentag() {
+        max = Math.max(max, ++depth);
+      },
+      onclosetag() {
+        depth--;
+      },
+    },
+    { decodeEntities: false, recognizeSelfClosing: true },
+  );
+  parser.end(html);
+  return max;
 }
 
 /** The last block-level element (or text) with content, for "Sent from my iPhone". */
