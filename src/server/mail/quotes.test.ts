@@ -34,7 +34,9 @@ describe('splitting plain text', () => {
   });
 
   it('keeps answers written between quoted lines as the new part', () => {
-    const s = splitQuotedText('> Which day suits you?\nThursday.\n\n> And how many seats?\nTwo, please.\n');
+    const s = splitQuotedText(
+      '> Which day suits you?\nThursday.\n\n> And how many seats?\nTwo, please.\n',
+    );
     expect(s.style).toBe('interleaved');
     expect(s.newPart).toBe('Thursday.\n\nTwo, please.');
     expect(s.quoted).toContain('> Which day suits you?');
@@ -42,12 +44,20 @@ describe('splitting plain text', () => {
 
   it('shows the quote itself when the reply contains nothing else', () => {
     const s = splitQuotedText('On Mon, 1 Dec 2026, Box Office wrote:\n> Hello\n');
-    expect(s).toEqual({ newPart: 'On Mon, 1 Dec 2026, Box Office wrote:\n> Hello', signature: null, quoted: null, style: null });
+    expect(s).toEqual({
+      newPart: 'On Mon, 1 Dec 2026, Box Office wrote:\n> Hello',
+      signature: null,
+      quoted: null,
+      style: null,
+    });
   });
 
   it('takes the last "-- " delimiter as the signature and keeps "--" used as a dash', () => {
     const s = splitQuotedText('Price -- about 10 EUR.\n\n-- \nPat\n+44 20 7946 0000\n');
-    expect(s).toMatchObject({ newPart: 'Price -- about 10 EUR.', signature: 'Pat\n+44 20 7946 0000' });
+    expect(s).toMatchObject({
+      newPart: 'Price -- about 10 EUR.',
+      signature: 'Pat\n+44 20 7946 0000',
+    });
   });
 
   it('treats a mobile footer as the signature', () => {
@@ -58,7 +68,8 @@ describe('splitting plain text', () => {
   });
 
   it('does not split a forwarded message: it is new to the desk', () => {
-    const text = 'Please see below.\n\n---------- Forwarded message ---------\nFrom: Alice <a@example.com>\nDate: Mon\nSubject: Refund\nTo: me\n\nI want a refund.';
+    const text =
+      'Please see below.\n\n---------- Forwarded message ---------\nFrom: Alice <a@example.com>\nDate: Mon\nSubject: Refund\nTo: me\n\nI want a refund.';
     // The forwarded header is an Outlook-like block: the forward's own text is the new part...
     const s = splitQuotedText(text);
     expect(s.newPart).toContain('Please see below.');
@@ -67,8 +78,13 @@ describe('splitting plain text', () => {
   });
 
   it('handles Windows line endings', () => {
-    const s = splitQuotedText('Yes.\r\n\r\nOn Tue, Dec 1, 2026 at 10:00 AM Box Office wrote:\r\n> Question?\r\n');
-    expect(s).toMatchObject({ newPart: 'Yes.', quoted: 'On Tue, Dec 1, 2026 at 10:00 AM Box Office wrote:\n> Question?' });
+    const s = splitQuotedText(
+      'Yes.\r\n\r\nOn Tue, Dec 1, 2026 at 10:00 AM Box Office wrote:\r\n> Question?\r\n',
+    );
+    expect(s).toMatchObject({
+      newPart: 'Yes.',
+      quoted: 'On Tue, Dec 1, 2026 at 10:00 AM Box Office wrote:\n> Question?',
+    });
   });
 });
 
@@ -82,7 +98,7 @@ describe('splitting HTML', () => {
     });
   });
 
-  it('cuts at Thunderbird\'s cite prefix', () => {
+  it("cuts at Thunderbird's cite prefix", () => {
     const s = splitQuotedHtml(
       '<p>Yes, Friday.</p><div class="moz-cite-prefix">On 01/12/2026 10:00, Box Office wrote:<br></div><blockquote type="cite">Which day?</blockquote>' +
         '<pre class="moz-signature" cols="72">-- \nKim</pre>',
@@ -92,7 +108,7 @@ describe('splitting HTML', () => {
     expect(s.quoted).toContain('Which day?');
   });
 
-  it('cuts at Outlook desktop\'s bordered header', () => {
+  it("cuts at Outlook desktop's bordered header", () => {
     const s = splitQuotedHtml(
       '<div class="WordSection1"><p class="MsoNormal">Thank you!</p>' +
         '<div style="border:none;border-top:solid #E1E1E1 1.0pt;padding:3.0pt 0cm 0cm 0cm"><p class="MsoNormal"><b>From:</b> Box Office<br><b>Sent:</b> Monday</p></div>' +
@@ -104,15 +120,20 @@ describe('splitting HTML', () => {
     expect(s.quoted).toContain('Earlier text');
   });
 
-  it('cuts at Yahoo\'s quoted block', () => {
-    const s = splitQuotedHtml('<div>Sure.</div><div class="yahoo_quoted"><div>On Monday, Box Office wrote:</div><div>Hi</div></div>');
+  it("cuts at Yahoo's quoted block", () => {
+    const s = splitQuotedHtml(
+      '<div>Sure.</div><div class="yahoo_quoted"><div>On Monday, Box Office wrote:</div><div>Hi</div></div>',
+    );
     expect(s).toMatchObject({ style: 'yahoo', newPart: '<div>Sure.</div>' });
   });
 
   it('takes a plain blockquote as history only when an attribution introduces it', () => {
-    const quotedPoem = '<p>My favourite line:</p><blockquote>To be or not to be</blockquote><p>Is it on tonight?</p>';
+    const quotedPoem =
+      '<p>My favourite line:</p><blockquote>To be or not to be</blockquote><p>Is it on tonight?</p>';
     expect(splitQuotedHtml(quotedPoem).quoted).toBeNull();
-    const reply = splitQuotedHtml('<p>Two.</p><p>On Mon, 1 Dec 2026, Box Office wrote:</p><blockquote>How many?</blockquote>');
+    const reply = splitQuotedHtml(
+      '<p>Two.</p><p>On Mon, 1 Dec 2026, Box Office wrote:</p><blockquote>How many?</blockquote>',
+    );
     expect(reply).toMatchObject({ newPart: '<p>Two.</p>', style: 'attribution' });
     expect(reply.quoted).toMatch(/^<p>On Mon, 1 Dec 2026, Box Office wrote:<\/p><blockquote>/);
   });
@@ -123,13 +144,22 @@ describe('splitting HTML', () => {
   });
 
   it('keeps everything when the history is all there is', () => {
-    const html = '<div class="gmail_quote">On Mon, X wrote:<blockquote class="gmail_quote">Hi</blockquote></div>';
-    expect(splitQuotedHtml(html)).toEqual({ newPart: html, signature: null, quoted: null, style: null });
+    const html =
+      '<div class="gmail_quote">On Mon, X wrote:<blockquote class="gmail_quote">Hi</blockquote></div>';
+    expect(splitQuotedHtml(html)).toEqual({
+      newPart: html,
+      signature: null,
+      quoted: null,
+      style: null,
+    });
   });
 
   it('keeps an inline image as content of the new part', () => {
     const s = splitQuotedHtml('<div><img src="cid:a"></div><div class="gmail_quote">old</div>');
-    expect(s).toMatchObject({ newPart: '<div><img src="cid:a"></div>', quoted: '<div class="gmail_quote">old</div>' });
+    expect(s).toMatchObject({
+      newPart: '<div><img src="cid:a"></div>',
+      quoted: '<div class="gmail_quote">old</div>',
+    });
   });
 
   it('gives up splitting, not the message, on absurdly deep nesting', () => {

@@ -17,9 +17,7 @@ export class CatchAllMailer implements Mailer {
   private caught: CaughtMessage[] = [];
   private nextId = 1;
 
-  constructor(
-    private readonly options: { limit?: number; clock?: Clock } = {},
-  ) {}
+  constructor(private readonly options: { limit?: number; clock?: Clock } = {}) {}
 
   async send(envelope: MailEnvelope, raw: Buffer | string): Promise<SendResult> {
     if (envelope.to.length === 0) throw new TypeError('The envelope names no recipient.');
@@ -32,13 +30,21 @@ export class CatchAllMailer implements Mailer {
     });
     const limit = this.options.limit ?? 500;
     if (this.caught.length > limit) this.caught.splice(0, this.caught.length - limit);
-    return { accepted: [...envelope.to], rejected: [], rejections: [], response: `250 Caught as #${id}` };
+    return {
+      accepted: [...envelope.to],
+      rejected: [],
+      rejections: [],
+      response: `250 Caught as #${id}`,
+    };
   }
 
   /** Newest first; `before` is the id of the last message of the previous page. */
   list(options: { before?: number; limit?: number } = {}): CaughtMessage[] {
     const before = options.before ?? Infinity;
-    return this.caught.filter((m) => m.id < before).reverse().slice(0, options.limit ?? 50);
+    return this.caught
+      .filter((m) => m.id < before)
+      .reverse()
+      .slice(0, options.limit ?? 50);
   }
 
   get(id: number): CaughtMessage | null {

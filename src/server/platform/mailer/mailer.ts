@@ -43,8 +43,10 @@ export interface Mailer {
 export interface DeliveryErrorDetails {
   responseCode: number | null;
   response: string | null;
-  /** nodemailer's or the socket's error code (ECONNECTION, ETIMEDOUT, EAUTH...). */
+  /** nodemailer's error code (ECONNECTION, ETIMEDOUT, EAUTH...). */
   code: string | null;
+  /** The socket's or TLS's code under it (ECONNREFUSED, DEPTH_ZERO_SELF_SIGNED_CERT...). */
+  originalCode: string | null;
   /** The relay itself is misconfigured (credentials, TLS): retrying helps only after an admin fixes it. */
   configuration: boolean;
   rejections: RecipientRejection[];
@@ -65,30 +67,51 @@ export class MailDeliveryError extends Error {
 interface SmtpErrorLike {
   message?: string;
   code?: string;
+  originalCode?: string;
   responseCode?: number;
   response?: string;
   recipient?: string;
   rejectedErrors?: SmtpErrorLike[];
 }
 
-const CONFIGURATION_CODES = new Set(['EAUTH', 'ENOAUTH', 'EOAUTH2', 'ETLS', 'EREQUIRETLS', 'ECONFIG']);
+const CONFIGURATION_CODES = new Set([
+  'EAUTH',
+  'ENOAUTH',
+  'EOAUTH2',
+  'ETLS',
+  'EREQUIRETLS',
+  'ECONFIG',
+]);
+// Node's certificate verification failures: the relay's certificate is not one we trust.
+const CERTIFICATE_CODE = /CERT|SELF_SIGNED|UNABLE_TO_(?:VERIFY|GET_ISSUER)|ERR_TLS|ERR_SSL/;
 
 /** RFC 5321: 4yz transient, 5yz permanent; 503 is a broken session, not a verdict on the message. */
 export function kindOfReply(responseCode: number): DeliveryFailureKind {
-  return responseCode >= 500 && responseCode < 600 && responseCode !== 503 ? 'permanent' : 'temporary';
+  return responseCode >= 500 && responseCode < 600 && responseCode !== 503
+    ? 'permanent'
+    : 'temporary';
 }
 
 /** Turns whatever a send threw into a MailDeliveryError. */
 export function classifyDeliveryError(err: unknown): MailDeliveryError {
   if (err instanceof MailDeliveryError) return err;
-  const e = (typeof err === 'object' && err !== null ? err : { message: String(err) }) as SmtpErrorLike;
+  const e = (
+    typeof err === 'object' && err !== null ? err : { message: String(err) }
+  ) as SmtpErrorLike;
   const rejections = (e.rejectedErrors ?? []).map(toRejection);
   const code = e.code ?? null;
+  const originalCode = e.originalCode ?? null;
   const responseCode = typeof e.responseCode === 'number' ? e.responseCode : null;
-  const configuration = code !== null && CONFIGURATION_CODES.has(code);
+  const configuration =
+    (code !== null && CONFIGURATION_CODES.has(code)) ||
+    (originalCode !== null && CERTIFICATE_CODE.test(originalCode));
+
+  // nodemailer refuses on its own when the relay announced a smaller SIZE: that never changes.
+  const tooLarge = code === 'EMESSAGE' && /size larger than allowed/i.test(e.message ?? '');
 
   let kind: DeliveryFailureKind;
   if (configuration) kind = 'temporary';
+  else if (tooLarge) kind = 'permanent';
   else if (rejections.length > 0) {
     // Every recipient refused: worth another try if any refusal was temporary.
     kind = rejections.some((r) => r.kind === 'temporary') ? 'temporary' : 'permanent';
@@ -98,6 +121,7 @@ export function classifyDeliveryError(err: unknown): MailDeliveryError {
     responseCode,
     response: e.response ?? null,
     code,
+    originalCode,
     configuration,
     rejections,
   });

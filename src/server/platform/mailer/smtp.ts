@@ -1,7 +1,13 @@
 // The mailer for a real relay: nodemailer's SMTP transport (pooled, so draining an outbox
 // reuses connections), with timeouts and every failure classified.
 import nodemailer from 'nodemailer';
-import { classifyDeliveryError, type Mailer, type MailEnvelope, type SendResult, toRejection } from './mailer.js';
+import {
+  classifyDeliveryError,
+  type Mailer,
+  type MailEnvelope,
+  type SendResult,
+  toRejection,
+} from './mailer.js';
 
 export interface SmtpRelaySettings {
   host: string;
@@ -53,7 +59,12 @@ export function createSmtpMailer(settings: SmtpRelaySettings): Mailer {
     async send(envelope: MailEnvelope, raw: Buffer | string): Promise<SendResult> {
       if (envelope.to.length === 0) throw new TypeError('The envelope names no recipient.');
       try {
-        const info = await transport.sendMail({ envelope: { from: envelope.from, to: envelope.to }, raw });
+        // Declaring the size lets a relay with a smaller limit refuse before the upload.
+        const size = Buffer.byteLength(raw);
+        const info = await transport.sendMail({
+          envelope: { from: envelope.from, to: envelope.to, size },
+          raw,
+        });
         return {
           accepted: info.accepted.map(String),
           rejected: info.rejected.map(String),
