@@ -63,7 +63,11 @@ export function classifyMessage(input: ClassifyInput): {
     input.envelopeFrom === '' ||
     (input.envelopeFrom == null && returnPath !== null && /^<\s*>$/.test(returnPath.trim()));
   const suppress = field(fields, 'x-auto-response-suppress') ?? '';
-  const fromLocal = (input.fromAddress ?? '').split('@')[0]!.toLowerCase();
+  // "From: MAILER-DAEMON" often has no domain, so no address survives parsing: read the field.
+  const fromField = field(fields, 'from') ?? '';
+  const fromLocal = input.fromAddress
+    ? input.fromAddress.split('@')[0]!.toLowerCase()
+    : (/\b(mailer-daemon|postmaster)\b/i.exec(fromField)?.[1]?.toLowerCase() ?? '');
 
   const isDsn =
     input.contentType === 'multipart/report' &&

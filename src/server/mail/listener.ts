@@ -116,7 +116,8 @@ export function createMailListener(options: MailListenerOptions): MailListener {
     disableReverseLookup: true,
     socketTimeout: options.socketTimeoutMs ?? 60_000,
     closeTimeout: options.closeTimeoutMs ?? 10_000,
-    maxClients: options.maxClients ?? 200,
+    // Each session may hold up to maxMessageBytes in memory while its message is stored.
+    maxClients: options.maxClients ?? 100,
     logger: false,
 
     onConnect(session, callback) {

@@ -126,6 +126,15 @@ describe('parsing the fixture corpus', () => {
     expect(m.text).toContain('Regards');
   });
 
+  it('lists a related image that the HTML never shows as an attachment, not inline', async () => {
+    const raw = fixture('inline-image-cid.eml')
+      .toString('latin1')
+      .replace('src="cid:poster.png@example.com"', 'src="cid:other@x"');
+    const m = await parseMessage(Buffer.from(raw, 'latin1'));
+    expect(m.attachments[0]).toMatchObject({ contentId: 'poster.png@example.com', inline: false });
+    expect(m.html).not.toContain('<img');
+  });
+
   it('splits an Outlook reply (HTML and text) and keeps its conversation headers', async () => {
     const m = await parse('reply-outlook.eml');
     expect(m.subject).toBe('RE: Your tickets for Saturday [SW-1042]');
@@ -251,6 +260,15 @@ describe('parsing the fixture corpus', () => {
       failedRecipients: ['nobody@example.co.uk'],
       originalMessageId: 'sw.88.2@demo.servewell.org',
     });
+  });
+
+  it('recognises a bounce from a MAILER-DAEMON written without a domain', async () => {
+    const raw = Buffer.from(
+      'From: MAILER-DAEMON\r\nTo: a@demo.servewell.org\r\nSubject: Returned mail\r\nMessage-ID: <b@x>\r\n\r\nfailed\r\n',
+    );
+    const m = await parseMessage(raw);
+    expect(m.from).toBeNull();
+    expect(m.flags).toMatchObject({ bounce: true, noAutoResponse: true });
   });
 
   it('treats a null envelope sender as a bounce when the message says nothing else', async () => {
