@@ -367,6 +367,35 @@ describe('the SMTP listener', () => {
     ).toBe(true);
   });
 
+  it('finishes storing a message whose sender hung up before the 250, without crashing', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let done = false;
+    const { port, logged } = await startListener({
+      store: async () => {
+        await gate;
+        done = true;
+      },
+    });
+    const { session } = await RawSession.open(port);
+    await session.send('EHLO client.example');
+    await session.send('MAIL FROM:<zoe@example.org>');
+    await session.send(`RCPT TO:<${TEAM}>`);
+    await session.send('DATA');
+    session.write(`${message()}.\r\n`);
+    await new Promise((r) => setTimeout(r, 50));
+    session.socket.destroy();
+    release();
+    await new Promise((r) => setTimeout(r, 100));
+    // Kept: the sender will retry, and the retry is recognised by its Message-ID downstream.
+    expect(done).toBe(true);
+    expect(logged.filter((l) => l.level === 'error')).toEqual([]);
+    await client(port).sendMail({
+      envelope: { from: 'zoe@example.org', to: [TEAM] },
+      raw: message(),
+    });
+  });
+
   it('answers 451 when store takes longer than its timeout', async () => {
     const { port } = await startListener({
       storeTimeoutMs: 200,

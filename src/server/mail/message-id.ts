@@ -68,6 +68,22 @@ export function derivedMessageId(raw: Buffer): string {
   return `derived.${hash.digest('hex').slice(0, 40)}@servewell.invalid`;
 }
 
+/**
+ * The Message-ID a message will be stored under, without parsing it: what the listener's
+ * `store` can put under a unique index, so a retried delivery is accepted and not duplicated.
+ * Always the same as `parseMessage(raw).messageId`.
+ */
+export function peekMessageId(raw: Buffer): { messageId: string; derived: boolean } {
+  const { head } = splitHeadAndBody(raw);
+  const field = unfoldHeaderFields(head.toString('latin1')).find(
+    (f) => f.name.toLowerCase() === 'message-id',
+  );
+  const id = normalizeMessageId(field?.value);
+  return id
+    ? { messageId: id, derived: false }
+    : { messageId: derivedMessageId(raw), derived: true };
+}
+
 /** The header section and the body of a raw message, split at the first empty line. */
 export function splitHeadAndBody(raw: Buffer): { head: Buffer; body: Buffer } {
   // The message may start with the empty line (no headers at all).

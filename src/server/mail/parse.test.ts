@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
+import { peekMessageId } from './message-id.js';
 import { type ParsedMessage, parseMessage } from './parse.js';
 
 const dir = new URL('./fixtures/', import.meta.url);
@@ -367,6 +368,25 @@ describe('parsing the fixture corpus', () => {
       'latin1',
     );
     expect((await parseMessage(other)).messageId).not.toBe(m.messageId);
+  });
+
+  it('peeks at the same Message-ID the parser gives, for every fixture, without parsing', async () => {
+    for (const name of readdirSync(dir).filter((f) => f.endsWith('.eml'))) {
+      const raw = fixture(name);
+      const parsed = await parseMessage(raw);
+      expect(peekMessageId(raw), name).toEqual({
+        messageId: parsed.messageId,
+        derived: parsed.messageIdDerived,
+      });
+    }
+  });
+
+  it('shows remote images only when asked to', async () => {
+    const m = await parseMessage(fixture('inline-image-cid.eml'), { allowRemoteImages: true });
+    expect(m.html).toContain('<img src="https://tracker.example.com/open.gif?u=42"');
+    expect(m.blockedRemoteImages).toBe(0);
+    // A CSS background is never loaded, asked or not.
+    expect(m.html).not.toContain('bg.gif');
   });
 
   it('never throws, whatever the bytes', async () => {

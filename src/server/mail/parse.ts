@@ -5,10 +5,9 @@ import { convert as htmlToText } from 'html-to-text';
 import { type AddressObject, type ParsedMail, simpleParser } from 'mailparser';
 import { type BounceReport, classifyMessage, type MailFlags } from './classify.js';
 import {
-  derivedMessageId,
   type HeaderField,
-  normalizeMessageId,
   parseMessageIdList,
+  peekMessageId,
   splitHeadAndBody,
   unfoldHeaderFields,
 } from './message-id.js';
@@ -78,6 +77,8 @@ export interface ParseOptions {
    * the relative `attachments/<sha256>`.
    */
   attachmentUrl?: (attachment: ParsedAttachment) => string;
+  /** Keep remote images in the HTML: only when a person asked to see them for this message. */
+  allowRemoteImages?: boolean;
 }
 
 /** Beyond this, HTML is not converted to text (html-to-text is slow on huge documents). */
@@ -124,8 +125,8 @@ function toParsedMessage(
   const fieldValue = (name: string) =>
     fields.find((f) => f.name.toLowerCase() === name)?.value ?? null;
 
-  const ownId = normalizeMessageId(fieldValue('message-id'));
-  const messageId = ownId ?? derivedMessageId(raw);
+  // From the raw bytes, exactly as the listener's store sees it (peekMessageId).
+  const { messageId, derived } = peekMessageId(raw);
   const subject = cleanText(mail.subject ?? '')
     .replace(/\s+/g, ' ')
     .trim();
@@ -142,6 +143,7 @@ function toParsedMessage(
   const referenced = new Set<ParsedAttachment>();
   const sanitize = (html: string) =>
     sanitizeEmailHtml(html, {
+      allowRemoteImages: options.allowRemoteImages,
       resolveCid: (cid) => {
         const att = byCid.get(cid.toLowerCase());
         if (!att) return null;
@@ -200,7 +202,7 @@ function toParsedMessage(
 
   return {
     messageId,
-    messageIdDerived: ownId === null,
+    messageIdDerived: derived,
     inReplyTo: parseMessageIdList(fieldValue('in-reply-to')),
     references: parseMessageIdList(
       fields
@@ -285,9 +287,10 @@ function emptyMessage(
     parts: [],
   });
   const subject = cleanText(fieldValue('subject') ?? '').trim();
+  const { messageId, derived } = peekMessageId(raw);
   return {
-    messageId: normalizeMessageId(fieldValue('message-id')) ?? derivedMessageId(raw),
-    messageIdDerived: normalizeMessageId(fieldValue('message-id')) === null,
+    messageId,
+    messageIdDerived: derived,
     inReplyTo: parseMessageIdList(fieldValue('in-reply-to')),
     references: parseMessageIdList(fieldValue('references')),
     from: null,
