@@ -308,10 +308,13 @@ describe('the SMTP listener', () => {
   it('sends 250 only after store has resolved', async () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
+    let storeStarted!: () => void;
+    const started = new Promise<void>((r) => (storeStarted = r));
     const events: string[] = [];
     const { port } = await startListener({
       store: async () => {
         events.push('store started');
+        storeStarted();
         await gate;
         events.push('store resolved');
       },
@@ -322,6 +325,7 @@ describe('the SMTP listener', () => {
     await session.send(`RCPT TO:<${TEAM}>`);
     await session.send('DATA');
     session.write(`${message()}.\r\n`);
+    await started;
     // While store is busy, the sender hears nothing.
     expect(await session.reply(400)).toBe('(no reply)');
     expect(events).toEqual(['store started']);
@@ -370,11 +374,15 @@ describe('the SMTP listener', () => {
   it('finishes storing a message whose sender hung up before the 250, without crashing', async () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
-    let done = false;
+    let storeStarted!: () => void;
+    const started = new Promise<void>((r) => (storeStarted = r));
+    let storeDone!: () => void;
+    const finished = new Promise<void>((r) => (storeDone = r));
     const { port, logged } = await startListener({
       store: async () => {
+        storeStarted();
         await gate;
-        done = true;
+        storeDone();
       },
     });
     const { session } = await RawSession.open(port);
@@ -383,12 +391,12 @@ describe('the SMTP listener', () => {
     await session.send(`RCPT TO:<${TEAM}>`);
     await session.send('DATA');
     session.write(`${message()}.\r\n`);
-    await new Promise((r) => setTimeout(r, 50));
+    await started;
     session.socket.destroy();
+    await new Promise((r) => setTimeout(r, 50));
     release();
-    await new Promise((r) => setTimeout(r, 100));
     // Kept: the sender will retry, and the retry is recognised by its Message-ID downstream.
-    expect(done).toBe(true);
+    await finished;
     expect(logged.filter((l) => l.level === 'error')).toEqual([]);
     await client(port).sendMail({
       envelope: { from: 'zoe@example.org', to: [TEAM] },
