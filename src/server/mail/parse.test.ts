@@ -316,6 +316,18 @@ describe('parsing the fixture corpus', () => {
     expect(m.text).toContain('Der Text ist auch 8-bit');
   });
 
+  it('leaves raw UTF-8 headers (RFC 6532) as they are, with no warning', async () => {
+    const raw = Buffer.from(
+      'From: Jürgen Groß <jurgen@exämple.de>\r\nTo: a@demo.servewell.org\r\nSubject: Grüße aus Köln ✓\r\nMessage-ID: <u8@x>\r\n\r\nHallo\r\n',
+    );
+    const m = await parseMessage(raw);
+    expect(m).toMatchObject({
+      subject: 'Grüße aus Köln ✓',
+      from: { address: 'jurgen@exämple.de', name: 'Jürgen Groß' },
+      warnings: [],
+    });
+  });
+
   it('returns an unparseable message for 0 bytes, with a stable derived id', async () => {
     const m = await parse('empty.eml');
     expect(m.unparseable).toBe('The message is empty.');
