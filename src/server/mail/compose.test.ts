@@ -188,6 +188,14 @@ describe('composing a reply', () => {
     expect(composed.raw.toString()).not.toMatch(/^Bcc:/m);
   });
 
+  it('sends one copy to a patron named in both To and Cc', async () => {
+    const composed = await composeReply({
+      ...base,
+      cc: [{ address: 'Zoe@Example.org' }, { address: 'sam@example.net' }],
+    });
+    expect(composed.envelope.to).toEqual(['zoe@example.org', 'sam@example.net']);
+  });
+
   it('attaches files', async () => {
     const content = Buffer.from('%PDF-1.4 receipt');
     const mail = await simpleParser(

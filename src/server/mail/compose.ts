@@ -153,7 +153,8 @@ export async function composeReply(input: ReplyInput): Promise<ComposedMessage> 
     })),
     envelope: {
       from: input.envelopeFrom ?? input.from.address,
-      to: [...input.to, ...(input.cc ?? [])].map((a) => a.address),
+      // A patron in both To and Cc gets one copy (the first spelling is kept).
+      to: uniqueAddresses([...input.to, ...(input.cc ?? [])]),
     },
     // Same input, same bytes: the boundaries come from the id instead of random bytes.
     baseBoundary: createHash('sha256').update(messageId).digest('hex').slice(0, 16),
@@ -172,6 +173,13 @@ export async function composeReply(input: ReplyInput): Promise<ComposedMessage> 
     inReplyTo,
     references,
   };
+}
+
+function uniqueAddresses(list: OutboundAddress[]): string[] {
+  const seen = new Set<string>();
+  return list
+    .map((a) => a.address)
+    .filter((a) => !seen.has(a.toLowerCase()) && seen.add(a.toLowerCase()));
 }
 
 function plainBody(input: ReplyInput): string {
