@@ -3,12 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Fastify, {
-  LogController,
-  type FastifyReply,
-  type FastifyRequest,
-  type FastifyServerOptions,
-} from 'fastify';
+import Fastify, { LogController, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import rateLimit from '@fastify/rate-limit';
@@ -34,7 +29,7 @@ import { PUBLIC } from './platform/actor.js';
 import type { Platform } from './platform/context.js';
 import { rateLimited } from './platform/errors.js';
 import { installAccessControl } from './platform/http/access.js';
-import { installErrorHandler, installNotFound, refuseNulCharacters } from './platform/http/errors.js';
+import { installErrorHandler, installNotFound, refuseNulCharacters, sendNotFound } from './platform/http/errors.js';
 import { securityHeaders } from './platform/http/security-headers.js';
 import type { App } from './platform/http/types.js';
 import { sharedSecret } from './platform/index.js';
@@ -86,14 +81,20 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   installErrorHandler(app);
   refuseNulCharacters(app);
 
+  // Served over plain HTTP (a back-office PC on the LAN), `upgrade-insecure-requests` would
+  // send the browser to https for every script, and HSTS would pin a scheme the server does not
+  // speak: both only when the public address is https.
+  const https = p.publicUrl.startsWith('https://');
   const security = securityHeaders({
     contentSecurityPolicy: {
       directives: {
         // Mantine writes style attributes and style tags at run time.
         'style-src': ["'self'", "'unsafe-inline'"],
         'img-src': ["'self'", 'data:'],
+        'upgrade-insecure-requests': https ? [] : null,
       },
     },
+    strictTransportSecurity: https,
   });
   // Security headers on every reply, and Server-Timing: what the server spent on a request
   // (read by the benchmark and by browsers). Callback hooks: no promise per request.
@@ -155,7 +156,11 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   return app;
 }
 
-/** The built React app: hashed assets cached for good, every other page gets index.html. */
+/**
+ * The built React app. Only the hashed assets are cached for good; the page shell (every app
+ * route) is revalidated on each load, so an upgrade reaches browsers at once; a missing asset
+ * is a 404, never the shell (a stale tab would run HTML as a script).
+ */
 function serveWebApp(app: App, webRoot: string): void {
   app.register(fastifyStatic, {
     root: path.join(webRoot, 'assets'),
@@ -164,9 +169,15 @@ function serveWebApp(app: App, webRoot: string): void {
     maxAge: '365d',
   });
   app.get('/favicon.svg', { config: { roles: PUBLIC }, schema: { hide: true } }, (_req, reply) =>
-    reply.sendFile('favicon.svg', webRoot),
+    reply.sendFile('favicon.svg', webRoot, { immutable: false, maxAge: '1d' }),
   );
-  installNotFound(app, (_req, reply) =>
-    (reply as FastifyReply).header('cache-control', 'no-cache').sendFile('index.html', webRoot),
-  );
+  installNotFound(app, (req, reply) => {
+    if (req.url.startsWith('/assets/')) return sendNotFound(req, reply);
+    // A patron's status page carries its token in the URL: kept out of caches and Referer.
+    const status = req.url.startsWith('/status/');
+    return reply
+      .header('cache-control', status ? 'no-store' : 'no-cache')
+      .header('referrer-policy', 'no-referrer')
+      .sendFile('index.html', webRoot, { cacheControl: false });
+  });
 }

@@ -103,9 +103,12 @@ export function installNotFound(
 ): void {
   app.setNotFoundHandler((request, reply) => {
     if (page && request.method === 'GET' && !request.url.startsWith('/api/')) return page(request, reply);
-    return send(reply, 'not_found', `No route for ${request.method} ${request.url}.`);
+    return sendNotFound(request, reply);
   });
 }
+
+export const sendNotFound = (request: FastifyRequest, reply: FastifyReply) =>
+  send(reply, 'not_found', `No route for ${request.method} ${request.url}.`);
 
 function internal(requestId: string) {
   return {
