@@ -43,6 +43,11 @@ async function start(config: Config) {
 
   const stop = async (signal: string) => {
     console.log(`${signal}: shutting down`);
+    // Live streams end on close (live/routes.ts); should anything else hold on, do not hang.
+    setTimeout(() => {
+      console.error('Shutdown is taking too long; exiting.');
+      process.exit(1);
+    }, 10_000).unref();
     stopHousekeeping();
     await app.close();
     await platform.events.close();
