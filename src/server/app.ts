@@ -29,6 +29,7 @@ import { PUBLIC } from './platform/actor.js';
 import type { Platform } from './platform/context.js';
 import { rateLimited } from './platform/errors.js';
 import { installAccessControl } from './platform/http/access.js';
+import { installJsonBodyParser } from './platform/http/body.js';
 import { installErrorHandler, installNotFound, refuseNulCharacters, sendNotFound } from './platform/http/errors.js';
 import { securityHeaders } from './platform/http/security-headers.js';
 import type { App } from './platform/http/types.js';
@@ -79,6 +80,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
+  installJsonBodyParser(app);
   refuseNulCharacters(app);
 
   // Served over plain HTTP (a back-office PC on the LAN), `upgrade-insecure-requests` would

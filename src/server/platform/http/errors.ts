@@ -71,16 +71,25 @@ export function installErrorHandler(app: FastifyInstance): void {
   });
 }
 
-/** Where in a parsed request the first string holding a NUL character is, if any. */
-export function nulPath(value: unknown, path: string[] = []): string | null {
-  if (typeof value === 'string') return value.includes('\u0000') ? path.join('.') || 'value' : null;
-  if (value && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) {
-      const found = nulPath(v, [...path, k]);
-      if (found !== null) return found;
+/**
+ * Where in a parsed request the first string holding a NUL character is, if any. The path is
+ * built only for the hit, so the walk costs one visit per value (bodies are bounded in size
+ * and depth before they are parsed: body.ts).
+ */
+export function nulPath(value: unknown): string | null {
+  const path: string[] = [];
+  const walk = (v: unknown): boolean => {
+    if (typeof v === 'string') return v.includes('\u0000');
+    if (v && typeof v === 'object') {
+      for (const k of Object.keys(v)) {
+        path.push(k);
+        if (walk((v as Record<string, unknown>)[k])) return true;
+        path.pop();
+      }
     }
-  }
-  return null;
+    return false;
+  };
+  return walk(value) ? path.join('.') || 'value' : null;
 }
 
 /**
