@@ -1,15 +1,17 @@
 // The organization and its people: settings, teams, users, the audit log.
 import { z } from 'zod';
 import { OrgView } from './auth.js';
-import { Email, Id, Locale, Ok, Password, RefId, Role, TimeZone, text } from './common.js';
+import { Email, Id, Locale, Ok, Password, RefId, Role, TimeZone, someChange, text } from './common.js';
 import { endpoint } from './endpoint.js';
 
-export const OrgUpdateBody = z.object({
-  name: text(120).optional(),
-  locale: Locale.optional(),
-  timeZone: TimeZone.optional(),
-  defaultTeamId: RefId.nullable().optional(),
-});
+export const OrgUpdateBody = someChange(
+  z.object({
+    name: text(120).optional(),
+    locale: Locale.optional(),
+    timeZone: TimeZone.optional(),
+    defaultTeamId: RefId.nullable().optional(),
+  }),
+);
 
 export const UserView = z
   .object({
@@ -35,13 +37,15 @@ export const UserCreateBody = z.object({
   password: Password,
 });
 
-export const UserUpdateBody = z.object({
-  name: text(120).optional(),
-  role: Role.optional(),
-  teamId: RefId.nullable().optional(),
-  active: z.boolean().optional(),
-  password: Password.optional(),
-});
+export const UserUpdateBody = someChange(
+  z.object({
+    name: text(120).optional(),
+    role: Role.optional(),
+    teamId: RefId.nullable().optional(),
+    active: z.boolean().optional(),
+    password: Password.optional(),
+  }),
+);
 
 export const TeamView = z
   .object({ id: z.number(), name: z.string(), members: z.number() })

@@ -1,6 +1,6 @@
 // Cases: queues, counts, saved views, a case and its timeline.
 import { z } from 'zod';
-import { Cursor, Id, Ok, OptionalEmail, RefId, optionalText, text } from './common.js';
+import { Cursor, Id, Ok, OptionalEmail, RefId, optionalText, someChange, text } from './common.js';
 import { endpoint } from './endpoint.js';
 
 export const STATUSES = ['new', 'open', 'waiting', 'promised', 'resolved', 'closed'] as const;
@@ -195,8 +195,8 @@ export const CaseCreateBody = z
   });
 export type CaseCreateBody = z.infer<typeof CaseCreateBody>;
 
-export const CaseUpdateBody = z
-  .object({
+export const CaseUpdateBody = someChange(
+  z.object({
     subject: text(200).optional(),
     status: Status.optional(),
     priority: Priority.optional(),
@@ -205,11 +205,8 @@ export const CaseUpdateBody = z
     tags: Tags.optional(),
     /** Supervisors may override the status rules; the reason goes to the audit log. */
     overrideReason: optionalText(500),
-  })
-  .refine((b) => Object.values(b).some((v) => v !== undefined), {
-    message: 'nothing to change',
-    path: ['status'],
-  });
+  }),
+);
 export type CaseUpdateBody = z.infer<typeof CaseUpdateBody>;
 
 export const EntryCreateBody = z.object({

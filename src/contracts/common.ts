@@ -60,6 +60,15 @@ export const RefId = z.number().int().positive().max(MAX_ID, 'is not a known id'
 
 export const Ok = z.object({ ok: z.literal(true) });
 
+/**
+ * A change (a PATCH body) must change something: `{}`, or only keys we do not know (zod drops
+ * them), is a 400 that lists what may be sent, never an empty UPDATE.
+ */
+export const someChange = <T extends z.ZodObject>(schema: T) =>
+  schema.refine((body) => Object.values(body).some((v) => v !== undefined), {
+    message: `Nothing to change; send at least one of ${Object.keys(schema.shape).join(', ')}.`,
+  });
+
 /** Trimmed, non-empty text with an upper bound. */
 export const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
 

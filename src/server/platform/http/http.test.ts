@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorBody } from '../../../contracts/common.js';
 import { Client } from '../../testing/client.js';
-import { makeOrg } from '../../testing/factories.js';
+import { logCall, makeOrg } from '../../testing/factories.js';
 import { describeEachDialect, dialects, makeHarness, type Harness } from '../../testing/harness.js';
 
 /** A built web app in miniature: the shell, a hashed asset, the favicon. */
@@ -146,4 +146,36 @@ describeEachDialect('the HTTP edge', (h) => {
     const text = await sendRaw(h(), associate, 'POST', '/api/cases', JSON.stringify({ channel: 'phone', subject: '['.repeat(150), body: 'x', patron: { name: 'A' } }));
     expect(text.statusCode).toBe(201);
   });
+
+  it('refuses an empty change on every PATCH route, and changes nothing', async () => {
+    const org = await makeOrg(h());
+    const admin = await org.as('admin');
+    const { ref } = await logCall(admin);
+    const patronId = (await admin.get(`/api/cases/${ref}`)).json().patron.id;
+    const urls: Record<string, string> = {
+      '/api/admin/organization': '/api/admin/organization',
+      '/api/admin/teams/:id': `/api/admin/teams/${org.teams.development}`,
+      '/api/admin/users/:id': `/api/admin/users/${org.users.associate.id}`,
+      '/api/cases/:ref': `/api/cases/${ref}`,
+      '/api/patrons/:id': `/api/patrons/${patronId}`,
+    };
+    const patches = h().app.routeRules.filter((r) => r.method === 'PATCH').map((r) => r.url);
+    expect(patches.sort()).toEqual(Object.keys(urls).sort());
+    const auditRows = async () =>
+      (await h().db.kysely.selectFrom('audit_log').select('id').where('org_id', '=', org.orgId).execute()).length;
+    const before = await auditRows();
+    for (const url of Object.values(urls)) {
+      for (const body of [{}, { nmae: 'typo', colour: 'blue' }]) {
+        const res = await admin.patch(url, body);
+        expect(res.statusCode, `${url} ${JSON.stringify(body)}`).toBe(400);
+        const error = ErrorBody.parse(res.json()).error;
+        expect(error.code).toBe('invalid');
+        // A team's one field is required, so its refusal names it instead.
+        if (url.includes('/teams/')) expect(error.field).toBe('name');
+        else expect(error.message, url).toMatch(/^Invalid body: Nothing to change; send at least one of /);
+      }
+    }
+    expect(await auditRows()).toBe(before);
+  });
 });
+
