@@ -1,7 +1,7 @@
 // The organization and its people: settings, teams, users, the audit log.
 import { z } from 'zod';
 import { OrgView } from './auth.js';
-import { Email, Id, Locale, Ok, Password, RefId, Role, TimeZone, someChange, text } from './common.js';
+import { Count, Email, Id, Locale, Ok, Password, RefId, Role, TimeZone, someChange, text } from './common.js';
 import { endpoint } from './endpoint.js';
 
 export const OrgUpdateBody = someChange(
@@ -71,7 +71,7 @@ export type AuditEntryView = z.infer<typeof AuditEntryView>;
 export const AuditQuery = z.object({
   before: Id.optional(),
   action: z.string().max(60).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+  limit: Count(1, 200, 50),
 });
 export const AuditPage = z.object({
   items: z.array(AuditEntryView),

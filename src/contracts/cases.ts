@@ -1,6 +1,6 @@
 // Cases: queues, counts, saved views, a case and its timeline.
 import { z } from 'zod';
-import { Cursor, Id, Ok, OptionalEmail, RefId, optionalText, someChange, text } from './common.js';
+import { Count, Cursor, Id, Ok, OptionalEmail, RefId, optionalText, someChange, text } from './common.js';
 import { endpoint } from './endpoint.js';
 
 export const STATUSES = ['new', 'open', 'waiting', 'promised', 'resolved', 'closed'] as const;
@@ -111,7 +111,7 @@ export type CaseDetail = z.infer<typeof CaseDetail>;
 
 export const EntriesQuery = z.object({
   before: Id,
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+  limit: Count(1, 200, 50),
 });
 export const EntriesPage = z.object({ entries: z.array(EntryView), earlierEntries: z.boolean() });
 
@@ -144,7 +144,7 @@ export type QueueFilters = z.infer<typeof QueueFilters>;
 
 export const QueueQuery = QueueFilters.extend({
   after: Cursor.optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(50),
+  limit: Count(1, 100, 50),
 });
 export type QueueQuery = z.infer<typeof QueueQuery>;
 

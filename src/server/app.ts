@@ -30,7 +30,14 @@ import type { Platform } from './platform/context.js';
 import { rateLimited } from './platform/errors.js';
 import { installAccessControl } from './platform/http/access.js';
 import { installJsonBodyParser } from './platform/http/body.js';
-import { installErrorHandler, installNotFound, refuseNulCharacters, sendNotFound } from './platform/http/errors.js';
+import {
+  clientErrorHandler,
+  frameworkErrors,
+  installErrorHandler,
+  installNotFound,
+  refuseNulCharacters,
+  sendNotFound,
+} from './platform/http/errors.js';
 import { securityHeaders } from './platform/http/security-headers.js';
 import type { App } from './platform/http/types.js';
 import { sharedSecret } from './platform/index.js';
@@ -76,6 +83,8 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     logController: new AccessLog(),
     trustProxy: opts.trustProxy ?? false,
     bodyLimit: 1024 * 1024,
+    frameworkErrors,
+    clientErrorHandler,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

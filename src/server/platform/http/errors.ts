@@ -1,6 +1,8 @@
 // The HTTP edge of errors: one map from error code to status, and one Fastify error handler
 // that turns every failure into `{ error: { code, message, field } }`. Unexpected errors are
 // logged and never shown.
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
   hasZodFastifySchemaValidationErrors,
@@ -103,6 +105,38 @@ export function refuseNulCharacters(app: FastifyInstance): void {
       if (field !== null) throw badRequest('must not contain NUL characters', field);
     }
   });
+}
+
+/**
+ * The framework's own refusals, in our shape: a malformed URL (a broken %-escape), an
+ * over-long path parameter. Fastify answers these before any hook or handler runs.
+ */
+export function frameworkErrors(err: FastifyError, _request: FastifyRequest, reply: FastifyReply) {
+  const message =
+    err.code === 'FST_ERR_BAD_URL' ? 'This address is malformed (a broken %-escape).' : 'This address is not valid.';
+  return send(reply, 'invalid', message);
+}
+
+/**
+ * A request Node's HTTP parser could not read (a malformed request line or header, headers
+ * too large, too slow): no request exists yet, so the answer is written to the socket, still
+ * in our shape.
+ */
+export function clientErrorHandler(err: NodeJS.ErrnoException, socket: Duplex): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, code, message] =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'too_large', 'The request headers are too large.']
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'invalid', 'The request took too long to arrive.']
+        : [400, 'invalid', 'The request is malformed.'];
+  const body = JSON.stringify({ error: { code, message } });
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(err);
 }
 
 /** 404 for unknown routes; `page` (the web app's index) answers unknown non-API GETs. */

@@ -1,6 +1,7 @@
 // The HTTP edge as a real office meets it: headers over plain HTTP and over https, what browsers
 // may cache, bodies built to hurt, and one error shape for every refusal.
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -176,6 +177,83 @@ describeEachDialect('the HTTP edge', (h) => {
       }
     }
     expect(await auditRows()).toBe(before);
+  });
+
+  it('parses ids strictly: digits only, in a path, a query or a body', async () => {
+    const org = await makeOrg(h());
+    const admin = await org.as('admin');
+    for (const id of ['+1', '1e3', '0x10', '01', '1.0', '-1', '%201', '1%20', '2147483648', '99999999999', 'true']) {
+      const res = await admin.get(`/api/patrons/${id}`);
+      expect(res.statusCode, id).toBe(400);
+      expect(res.json().error.field, id).toBe('id');
+    }
+    for (const q of ['teamId=1e3', 'teamId=%2B1', 'patronId=0x10', 'assigneeId=1.5', 'limit=%2B5', 'limit=1e1', 'limit=']) {
+      const res = await admin.get(`/api/cases?${q}`);
+      expect(res.statusCode, q).toBe(400);
+      expect(res.json().error.field, q).toBe(q.split('=')[0]);
+    }
+    expect((await admin.get(`/api/cases?teamId=${org.teams.boxOffice}&limit=5`)).statusCode).toBe(200);
+    expect((await admin.get('/api/patrons/2147483647')).statusCode).toBe(404);
+  });
+
+  it('takes a boolean only as a boolean, and never stores one as an id', async () => {
+    const org = await makeOrg(h());
+    const associate = await org.as('associate');
+    // A saved view holds a queue's query, so an id there may come as digits in a string.
+    for (const teamId of [true, false, '+1', 1.5, '0x10']) {
+      const res = await associate.post('/api/views', { name: `View ${String(teamId)}`, filters: { teamId } });
+      expect(res.statusCode, String(teamId)).toBe(400);
+      expect(res.json().error.field).toBe('filters.teamId');
+    }
+    expect((await associate.get('/api/views')).json().items).toEqual([]);
+    const admin = await org.as('admin');
+    for (const active of [1, 'true', 'false', 0]) {
+      const res = await admin.patch(`/api/admin/users/${org.users.volunteer.id}`, { active });
+      expect(res.statusCode, String(active)).toBe(400);
+      expect(res.json().error.field).toBe('active');
+    }
+  });
+
+  it('answers every refusal in one shape, the framework’s own included', async () => {
+    const org = await makeOrg(h());
+    const associate = await org.as('associate');
+    const anonymous = new Client(h().app);
+    const refusals: Array<[string, Promise<{ statusCode: number; body: string; headers: Record<string, unknown> }>, number]> = [
+      ['malformed URL', h().app.inject({ method: 'GET', url: '/api/cases/%E0%A4%A' }), 400],
+      ['malformed URL outside the API', h().app.inject({ method: 'GET', url: '/help/%E0%A4%A' }), 400],
+      ['unknown route', h().app.inject({ method: 'GET', url: '/api/nothing-here' }), 404],
+      ['unknown method', h().app.inject({ method: 'PUT', url: '/api/cases' }), 404],
+      ['bad JSON', sendRaw(h(), associate, 'POST', '/api/cases', '{"channel": '), 400],
+      ['empty JSON', sendRaw(h(), associate, 'POST', '/api/cases', ''), 400],
+      ['too large', sendRaw(h(), associate, 'POST', '/api/cases', JSON.stringify({ body: 'x'.repeat(1_100_000) })), 413],
+      ['unsupported type', sendRaw(h(), associate, 'POST', '/api/cases', '<case/>', 'application/xml'), 415],
+      ['form encoding', sendRaw(h(), associate, 'POST', '/api/cases', 'channel=phone', 'application/x-www-form-urlencoded'), 415],
+      ['no content type', h().app.inject({ method: 'POST', url: '/api/cases', cookies: associate.cookies, headers: { 'x-csrf-token': await associate.csrfToken() }, payload: 'x' }), 415],
+      ['no CSRF token', h().app.inject({ method: 'POST', url: '/api/auth/login', payload: {} }), 403],
+      ['forged CSRF token', h().app.inject({ method: 'POST', url: '/api/cases', cookies: associate.cookies, headers: { 'x-csrf-token': 'forged' }, payload: {} }), 403],
+      ['no session', anonymous.get('/api/cases'), 401],
+      ['wrong role', associate.get('/api/admin/audit'), 403],
+      ['bad id', associate.get('/api/patrons/0x10'), 400],
+    ];
+    for (const [what, pending, status] of refusals) {
+      const res = await pending;
+      expect(res.statusCode, what).toBe(status);
+      expect(res.headers['content-type'], what).toMatch(/^application\/json/);
+      const body = JSON.parse(res.body) as unknown;
+      expect(ErrorBody.strict().safeParse(body).success, `${what}: ${res.body}`).toBe(true);
+    }
+    // A request Node cannot even parse is answered on the socket, in the same shape.
+    if (!h().app.server.listening) await h().app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = h().app.server.address() as net.AddressInfo;
+    const raw = await new Promise<string>((resolve, reject) => {
+      const socket = net.connect(port, '127.0.0.1', () => socket.write('GET /healthz HTTP/1.1\r\nHost: x\r\nno colon here\r\n\r\n'));
+      let got = '';
+      socket.on('data', (c) => (got += c.toString()));
+      socket.on('close', () => resolve(got));
+      socket.on('error', reject);
+    });
+    expect(raw).toMatch(/^HTTP\/1\.1 400 /);
+    expect(ErrorBody.strict().safeParse(JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4))).success, raw).toBe(true);
   });
 });
 
