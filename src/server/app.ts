@@ -49,7 +49,8 @@ export interface AppOptions {
   secureCookies?: boolean;
   rateLimits?: Partial<RateLimits>;
   logger?: FastifyServerOptions['logger'];
-  trustProxy?: boolean;
+  /** How many proxies are in front, or their addresses; never `true` (config.ts). */
+  trustProxy?: false | number | string[];
   /** Folder of the built web app; null to serve the API only. */
   webRoot?: string | null;
 }
@@ -75,13 +76,18 @@ export const DEFAULT_WEB_ROOT = path.resolve(here, '../../dist/web');
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+const trustHops = (n: number) => (_address: string, hop: number) => hop < n;
+
 export async function buildApp(opts: AppOptions): Promise<App> {
   const p = opts.platform;
   const rateLimits = { ...DEFAULT_RATE_LIMITS, ...opts.rateLimits };
   const app = Fastify({
     logger: opts.logger ?? false,
     logController: new AccessLog(),
-    trustProxy: opts.trustProxy ?? false,
+    // A hop count: trust the n nearest hops, take the address just beyond them (proxy-addr's
+    // reading). Fastify 5.12 reads a number as "trust none", since a client that reaches the
+    // app directly could forge the header; the README says to prefer addresses for that.
+    trustProxy: typeof opts.trustProxy === 'number' ? trustHops(opts.trustProxy) : (opts.trustProxy ?? false),
     bodyLimit: 1024 * 1024,
     frameworkErrors,
     clientErrorHandler,

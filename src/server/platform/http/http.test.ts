@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorBody } from '../../../contracts/common.js';
 import { Client } from '../../testing/client.js';
 import { logCall, makeOrg } from '../../testing/factories.js';
+import { loadConfig } from '../../config.js';
 import { describeEachDialect, dialects, makeHarness, type Harness } from '../../testing/harness.js';
 
 /** A built web app in miniature: the shell, a hashed asset, the favicon. */
@@ -89,6 +90,97 @@ for (const dialect of dialects()) {
       expect(res.statusCode).toBe(200);
       expect(res.headers['cache-control']).toBe('no-store');
       expect(res.headers['referrer-policy']).toBe('no-referrer');
+    });
+  });
+}
+
+for (const dialect of dialects()) {
+  describe(`behind a reverse proxy [${dialect}]`, () => {
+    let oneHop: Harness;
+    let listed: Harness;
+    const limits = { login: { max: 3, timeWindow: '1 minute' }, publicForm: { max: 2, timeWindow: '1 minute' } };
+    beforeAll(async () => {
+      // As configured from the environment: one proxy in front, or the proxies' addresses.
+      oneHop = await makeHarness(dialect, { trustProxy: loadConfig({ TRUST_PROXY: '1' }).trustProxy, rateLimits: limits });
+      listed = await makeHarness(dialect, { trustProxy: loadConfig({ TRUST_PROXY: '10.0.0.0/8, 192.0.2.7' }).trustProxy, rateLimits: limits });
+    });
+    afterAll(async () => {
+      await oneHop?.close();
+      await listed?.close();
+    });
+
+    /** A client 198.51.100.7 behind the proxy 10.0.0.1, forging a different left-most address each time. */
+    const viaProxy = (h: Harness, i: number) =>
+      h.app.inject({
+        method: 'GET',
+        url: '/api/csrf',
+        remoteAddress: '10.0.0.1',
+        headers: { 'x-forwarded-for': `203.0.113.${i}, 198.51.100.7` },
+      });
+
+    it('counts sign-in attempts per real client, whatever X-Forwarded-For claims, and audits the real address', async () => {
+      for (const h of [oneHop, listed]) {
+        const org = await makeOrg(h);
+        const codes: number[] = [];
+        for (let i = 0; i < 5; i++) {
+          const csrf = await viaProxy(h, i);
+          const res = await h.app.inject({
+            method: 'POST',
+            url: '/api/auth/login',
+            remoteAddress: '10.0.0.1',
+            headers: { 'x-forwarded-for': `203.0.113.${i + 50}, 198.51.100.7`, 'x-csrf-token': csrf.json().token },
+            cookies: Object.fromEntries(csrf.cookies.map((c) => [c.name, c.value])),
+            payload: { email: org.users.associate.email, password: `wrong guess ${i}` },
+          });
+          codes.push(res.statusCode);
+          if (res.statusCode === 429) expect(ErrorBody.strict().safeParse(res.json()).success).toBe(true);
+        }
+        expect(codes).toEqual([401, 401, 401, 429, 429]);
+        const ips = await h.db.kysely.selectFrom('audit_log').select('ip').where('org_id', '=', org.orgId).execute();
+        expect(ips.length).toBeGreaterThan(0);
+        expect(new Set(ips.map((r) => r.ip))).toEqual(new Set(['198.51.100.7']));
+      }
+    });
+
+    it('counts web forms per real client', async () => {
+      const org = await makeOrg(oneHop);
+      const codes: number[] = [];
+      for (let i = 0; i < 4; i++) {
+        const csrf = await viaProxy(oneHop, i);
+        const res = await oneHop.app.inject({
+          method: 'POST',
+          url: `/api/public/orgs/${org.slug}/cases`,
+          remoteAddress: '10.0.0.1',
+          headers: { 'x-forwarded-for': `203.0.113.${i + 80}, 198.51.100.9`, 'x-csrf-token': csrf.json().token },
+          cookies: Object.fromEntries(csrf.cookies.map((c) => [c.name, c.value])),
+          payload: { name: 'Bo', email: `bo${i}@example.org`, subject: 'Hello', message: 'Hi there' },
+        });
+        codes.push(res.statusCode);
+      }
+      expect(codes).toEqual([201, 201, 429, 429]);
+    });
+
+    it('ignores X-Forwarded-For from an address that is not a listed proxy', async () => {
+      const res = await listed.app.inject({
+        method: 'GET',
+        url: '/api/csrf',
+        remoteAddress: '203.0.113.200',
+        headers: { 'x-forwarded-for': '198.51.100.1' },
+      });
+      expect(res.statusCode).toBe(200);
+      // The address a failed sign-in is audited under is the socket's, not the header's.
+      const org = await makeOrg(listed);
+      const sign = await listed.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        remoteAddress: '203.0.113.200',
+        headers: { 'x-forwarded-for': '198.51.100.1', 'x-csrf-token': res.json().token },
+        cookies: Object.fromEntries(res.cookies.map((c) => [c.name, c.value])),
+        payload: { email: org.users.admin.email, password: 'not the password' },
+      });
+      expect(sign.statusCode).toBe(401);
+      const row = await listed.db.kysely.selectFrom('audit_log').select('ip').where('org_id', '=', org.orgId).executeTakeFirstOrThrow();
+      expect(row.ip).toBe('203.0.113.200');
     });
   });
 }
