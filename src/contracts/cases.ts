@@ -96,7 +96,8 @@ export const EntryView = z
 export type EntryView = z.infer<typeof EntryView>;
 
 export const CaseDetail = CaseSummary.extend({
-  statusUrl: z.string(),
+  /** The patron's private status link; null for volunteers, who never hold one. */
+  statusUrl: z.string().nullable(),
   createdBy: Named.nullable(),
   firstResponseAt: z.number().nullable(),
   firstResponseMs: z.number().nullable(),
@@ -299,6 +300,14 @@ export const casesApi = {
     params: CaseRefParams,
     body: EntryCreateBody,
     replies: { 201: CaseDetail },
+  }),
+  rotateStatusLink: endpoint({
+    method: 'POST',
+    path: '/api/cases/:ref/status-link',
+    tags: ['cases'],
+    summary: "Give the case a new status link; the old one stops working (staff but volunteers)",
+    params: CaseRefParams,
+    replies: { 200: CaseDetail },
   }),
   delete: endpoint({ method: 'DELETE', path: '/api/cases/:ref', tags: ['cases'], params: CaseRefParams, replies: { 200: Ok } }),
   views: endpoint({ method: 'GET', path: '/api/views', tags: ['cases'], summary: 'My saved views', replies: { 200: SavedViewList } }),

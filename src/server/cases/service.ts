@@ -6,6 +6,7 @@ import type { Actor } from '../platform/actor.js';
 import { audit } from '../platform/audit.js';
 import type { Platform } from '../platform/context.js';
 import { badRequest, conflict, notFound } from '../platform/errors.js';
+import { randomToken } from '../platform/passwords.js';
 import { inTransaction } from '../platform/tx.js';
 import {
   addTimelineEntry,
@@ -16,7 +17,7 @@ import {
   requireAssignee,
   requireTeam,
 } from './lifecycle.js';
-import { requireCase } from './policy.js';
+import { maySeeStatusLink, requireCase } from './policy.js';
 import * as q from './queries.js';
 import { allowedNext } from './transitions.js';
 import { formatRef, parseRef, toCaseDetail } from './views.js';
@@ -80,6 +81,7 @@ export async function getCase(p: Platform, actor: Actor, ref: string): Promise<C
       found.created_by !== null && found.creator_name !== null ? { id: found.created_by, name: found.creator_name } : null,
     allowed: [...allowedNext(found.status)],
     publicUrl: p.publicUrl,
+    showStatusLink: maySeeStatusLink(actor),
   });
 }
 
@@ -137,6 +139,36 @@ export async function addEntry(p: Platform, actor: Actor, ref: string, input: En
     );
     if (reply && row.patron_id) await touchPatron(ctx, row.patron_id);
     await reindexCase(ctx, next);
+  });
+  return getCase(p, actor, ref);
+}
+
+/**
+ * A new status link for the case: the old token stops working at once (a link sent to the
+ * wrong address, or copied by someone who has left). Audited, without either token.
+ */
+export async function rotateStatusLink(p: Platform, actor: Actor, ref: string): Promise<CaseDetail> {
+  await inTransaction(p, async (ctx) => {
+    const row = await requireCase(ctx.tx, actor, ref, ctx.lockRows);
+    await q.setStatusToken(ctx.tx, row.id, randomToken(24), ctx.clock.now());
+    await audit(ctx, {
+      orgId: actor.orgId,
+      actorId: actor.userId,
+      action: 'case.status_link_rotated',
+      targetType: 'case',
+      targetId: formatRef(actor.casePrefix, row.number),
+      ip: actor.ip,
+    });
+    ctx.emit({
+      type: 'case.changed',
+      orgId: row.org_id,
+      caseId: row.id,
+      ref: formatRef(actor.casePrefix, row.number),
+      teamId: row.team_id,
+      assigneeId: row.assignee_id,
+      byUserId: actor.userId,
+      at: ctx.clock.now(),
+    });
   });
   return getCase(p, actor, ref);
 }

@@ -47,7 +47,7 @@ export function CaseSidePanel({ detail, update, pending }: Props) {
   const statuses = [detail.status, ...detail.allowedStatuses.filter((s) => s !== detail.status)];
   // Keep a deactivated assignee visible rather than showing a wrong name.
   const people = staff.filter((u) => u.active || u.id === detail.assignee?.id);
-  const statusPath = safePath(detail.statusUrl);
+  const statusPath = detail.statusUrl ? safePath(detail.statusUrl) : null;
 
   return (
     <Stack gap="md">
@@ -149,7 +149,7 @@ export function CaseSidePanel({ detail, update, pending }: Props) {
         </dl>
       </Paper>
 
-      {detail.patron && (
+      {detail.patron && detail.statusUrl && (
         <Paper withBorder p="md" radius="md" component="section" aria-labelledby="status-link-heading">
           <Title order={2} size="h4" id="status-link-heading" mb="xs">
             Patron status link
