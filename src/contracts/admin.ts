@@ -29,6 +29,13 @@ export type UserView = z.infer<typeof UserView>;
 
 export const UserList = z.object({ items: z.array(UserView) });
 
+/** A colleague as every staff member sees them (pickers, names): no email, no lock state. */
+export const StaffMember = z
+  .object({ id: z.number(), name: z.string(), role: Role, teamId: z.number().nullable(), active: z.boolean() })
+  .meta({ id: 'StaffMember' });
+export type StaffMember = z.infer<typeof StaffMember>;
+export const StaffDirectory = z.object({ items: z.array(StaffMember) });
+
 export const UserCreateBody = z.object({
   email: Email,
   name: text(120),
@@ -81,6 +88,7 @@ export const AuditPage = z.object({
 export type OrgUpdateBody = z.output<typeof OrgUpdateBody>;
 export type OrgUpdateBodyInput = z.input<typeof OrgUpdateBody>;
 export type UserList = z.output<typeof UserList>;
+export type StaffDirectory = z.output<typeof StaffDirectory>;
 export type UserCreateBody = z.output<typeof UserCreateBody>;
 export type UserCreateBodyInput = z.input<typeof UserCreateBody>;
 export type UserUpdateBody = z.output<typeof UserUpdateBody>;
@@ -119,7 +127,14 @@ export const adminApi = {
     method: 'GET',
     path: '/api/users',
     tags: ['admin'],
-    summary: 'The staff directory, for assignment pickers (all staff)',
+    summary: 'The staff directory, for assignment pickers (all staff): id, name, role, team, active',
+    replies: { 200: StaffDirectory },
+  }),
+  adminUsers: endpoint({
+    method: 'GET',
+    path: '/api/admin/users',
+    tags: ['admin'],
+    summary: 'Every user with email, lock state and creation time (the admin screen)',
     replies: { 200: UserList },
   }),
   createUser: endpoint({ method: 'POST', path: '/api/admin/users', tags: ['admin'], body: UserCreateBody, replies: { 201: UserView } }),

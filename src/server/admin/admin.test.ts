@@ -86,13 +86,34 @@ describeEachDialect('administration', (h) => {
     expect((await admin.patch(`/api/admin/users/${org.users.admin.id}`, { role: 'supervisor' })).statusCode).toBe(200);
   });
 
+  it('gives the staff a directory without emails or lock state; the full user list is for admins', async () => {
+    const org = await makeOrg(h());
+    for (const role of ['supervisor', 'associate', 'volunteer'] as const) {
+      const client = await org.as(role);
+      const res = await client.get('/api/users');
+      expect(res.statusCode, role).toBe(200);
+      const items = res.json().items as Array<Record<string, unknown>>;
+      expect(items).toHaveLength(4);
+      for (const u of items) expect(Object.keys(u).sort(), role).toEqual(['active', 'id', 'name', 'role', 'teamId']);
+      expect(res.body).not.toContain('@test.servewell.org');
+      expect((await client.get('/api/admin/users')).statusCode, role).toBe(403);
+    }
+    const full = (await (await org.as('admin')).get('/api/admin/users')).json().items;
+    expect(full.find((u: { id: number }) => u.id === org.users.volunteer.id)).toMatchObject({
+      email: org.users.volunteer.email,
+      locked: false,
+      active: true,
+      createdAt: expect.any(Number),
+    });
+  });
+
   it('cannot reach another organization’s users', async () => {
     const a = await makeOrg(h());
     const b = await makeOrg(h());
     const admin = await a.as('admin');
     const res = await admin.patch(`/api/admin/users/${b.users.associate.id}`, { role: 'admin' });
     expect(res.statusCode).toBe(404);
-    const list = (await admin.get('/api/users')).json().items.map((u: { email: string }) => u.email);
+    const list = (await admin.get('/api/admin/users')).json().items.map((u: { email: string }) => u.email);
     expect(list).not.toContain(b.users.associate.email);
   });
 

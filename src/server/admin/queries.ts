@@ -88,6 +88,15 @@ export const findUserById = (db: Kysely<Database>, id: number) =>
 export const listUsers = (db: Kysely<Database>, orgId: number) =>
   db.selectFrom('users').selectAll().where('org_id', '=', orgId).orderBy('name').limit(2000).execute();
 
+/** The staff directory's columns only: emails and lock state never leave for a picker. */
+export const staffDirectory = (db: Kysely<Database>, orgId: number) =>
+  db
+    .selectFrom('users')
+    .select(['id', 'name', 'role', 'team_id', 'deactivated_at'])
+    .where('org_id', '=', orgId)
+    .orderBy('name')
+    .limit(2000)
+    .execute();
 export const insertUser = (tx: Kysely<Database>, row: Insertable<UsersTable>) =>
   tx.insertInto('users').values(row).returningAll().executeTakeFirstOrThrow();
 

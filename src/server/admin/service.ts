@@ -1,7 +1,7 @@
 // The organization and its people: settings, teams, users, and the audit log they leave.
 import type { Kysely } from 'kysely';
 import type { OrgView } from '../../contracts/auth.js';
-import type { AuditEntryView, OrgUpdateBody, TeamView, UserView } from '../../contracts/admin.js';
+import type { AuditEntryView, OrgUpdateBody, StaffMember, TeamView, UserView } from '../../contracts/admin.js';
 import type { Database, OrganizationRow, Role, UserRow } from '../db/types.js';
 import type { Actor } from '../platform/actor.js';
 import { audit } from '../platform/audit.js';
@@ -179,6 +179,18 @@ export async function deleteTeam(p: Platform, actor: Actor, id: number): Promise
 
 // ---- users -------------------------------------------------------------------------------
 
+/** Colleagues as every staff member may see them: who they are, not how to reach them. */
+export async function staffDirectory(p: Platform, actor: Actor): Promise<StaffMember[]> {
+  return (await q.staffDirectory(p.db, actor.orgId)).map((u) => ({
+    id: u.id,
+    name: u.name,
+    role: u.role,
+    teamId: u.team_id,
+    active: u.deactivated_at === null,
+  }));
+}
+
+/** Every user in full, for the admin screen (the route is admins only). */
 export async function listUsers(p: Platform, actor: Actor): Promise<UserView[]> {
   const now = p.clock.now();
   return (await q.listUsers(p.db, actor.orgId)).map((u) => toUserView(u, now));

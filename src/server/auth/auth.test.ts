@@ -90,7 +90,7 @@ describeEachDialect('signing in', (h, { raceIt }) => {
     const email = org.users.associate.email;
     for (let i = 0; i < MAX_FAILED_LOGINS; i++) await c.post('/api/auth/login', { email, password: 'wrong wrong' });
     const admin = await org.as('admin');
-    const users = (await admin.get('/api/users')).json().items;
+    const users = (await admin.get('/api/admin/users')).json().items;
     expect(users.find((u: { email: string }) => u.email === email).locked).toBe(true);
     const reset = await admin.patch(`/api/admin/users/${org.users.associate.id}`, { password: 'a brand new secret' });
     expect(reset.statusCode).toBe(200);

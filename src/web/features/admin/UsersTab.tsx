@@ -6,7 +6,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { UserView } from '../../../contracts/admin.js';
 import { ROLES, type Role } from '../../../contracts/common.js';
 import { ApiError, errorFor, patch, post } from '../../api/client.js';
-import { keys, useSession, useStaff, useTeams } from '../../api/queries.js';
+import { keys, useAdminUsers, useSession, useTeams } from '../../api/queries.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { ROLE_LABELS } from '../../lib/labels.js';
 
@@ -14,7 +14,7 @@ type UserPatch = { name?: string; role?: Role; teamId?: number | null; active?: 
 
 export function UsersTab() {
   const { user: me } = useSession();
-  const users = useStaff();
+  const users = useAdminUsers();
   const teams = useTeams();
   const queryClient = useQueryClient();
   const [adding, setAdding] = useState(false);
