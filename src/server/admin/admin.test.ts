@@ -39,6 +39,19 @@ describeEachDialect('administration', (h) => {
     expect(dup.json().error.field).toBe('email');
   });
 
+  it('keeps user emails unique per organization, so one cannot learn another’s users', async () => {
+    const a = await makeOrg(h());
+    const b = await makeOrg(h());
+    const email = `shared-${a.orgId}@example.org`;
+    const body = { email, name: 'Sam Shared', role: 'associate', password: 'welcome to the desk' };
+    expect((await (await a.as('admin')).post('/api/admin/users', body)).statusCode).toBe(201);
+    // Another organization's user with this email is no concern of B's: no 409 to learn from.
+    expect((await (await b.as('admin')).post('/api/admin/users', { ...body, email: email.toUpperCase() })).statusCode).toBe(201);
+    const again = await (await b.as('admin')).post('/api/admin/users', body);
+    expect(again.statusCode).toBe(409);
+    expect(again.json().error.field).toBe('email');
+  });
+
   it('names the bad field of a user', async () => {
     const org = await makeOrg(h());
     const admin = await org.as('admin');

@@ -77,8 +77,30 @@ export const userName = async (db: Kysely<Database>, id: number | null) =>
     ? null
     : ((await db.selectFrom('users').select(['id', 'name']).where('id', '=', id).executeTakeFirst()) ?? null);
 
-export const findUserByEmail = (db: Kysely<Database>, email: string) =>
-  db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
+/** The user with this email in one organization (emails are unique per organization). */
+export const findUserByEmailInOrg = (db: Kysely<Database>, orgId: number, email: string) =>
+  db
+    .selectFrom('users')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where((eb) => eb(eb.fn('lower', ['email']), '=', email.toLowerCase()))
+    .executeTakeFirst();
+
+/**
+ * Every account with this email, across organizations (sign-in), with its organization's
+ * slug and name; at most a handful, optionally in one organization only.
+ */
+export const usersWithEmail = (db: Kysely<Database>, email: string, orgSlug?: string) =>
+  db
+    .selectFrom('users as u')
+    .innerJoin('organizations as o', 'o.id', 'u.org_id')
+    .selectAll('u')
+    .select(['o.slug as org_slug', 'o.name as org_name'])
+    .where((eb) => eb(eb.fn('lower', ['u.email']), '=', email.toLowerCase()))
+    .$if(orgSlug !== undefined, (qb) => qb.where('o.slug', '=', orgSlug!))
+    .orderBy('u.id')
+    .limit(10)
+    .execute();
 
 /** A user by id, whatever the organization (the session view, after the access hook). */
 export const findUserById = (db: Kysely<Database>, id: number) =>

@@ -211,7 +211,7 @@ export interface NewUser {
 
 /** Inserts a user in the caller's transaction (admin screen, setup, demo seed, tests). */
 export async function insertUser(ctx: TxContext, orgId: number, input: NewUser, passwordHash?: string): Promise<UserRow> {
-  if (await q.findUserByEmail(ctx.tx, input.email)) {
+  if (await q.findUserByEmailInOrg(ctx.tx, orgId, input.email)) {
     throw conflict('A user with this email already exists.', 'email');
   }
   const now = ctx.clock.now();
