@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { OrgView } from './auth.js';
 import { Count, Email, Id, Locale, Ok, Password, RefId, Role, TimeZone, someChange, text } from './common.js';
+import { AuditKind } from './audit.js';
 import { endpoint } from './endpoint.js';
 
 export const OrgUpdateBody = someChange(
@@ -64,10 +65,14 @@ export const TeamBody = z.object({ name: text(80) });
 export const AuditEntryView = z
   .object({
     id: z.number(),
+    /** A code; AUDIT_ACTION_LABELS (contracts/audit.ts) has its words. */
     action: z.string(),
+    kind: AuditKind,
     actor: z.object({ id: z.number(), name: z.string() }).nullable(),
     targetType: z.string().nullable(),
     targetId: z.string().nullable(),
+    /** The target in words: a user's or patron's name, a team's, a case's subject. */
+    targetName: z.string().nullable(),
     detail: z.record(z.string(), z.unknown()).nullable(),
     ip: z.string().nullable(),
     createdAt: z.number(),
@@ -77,7 +82,12 @@ export type AuditEntryView = z.infer<typeof AuditEntryView>;
 
 export const AuditQuery = z.object({
   before: Id.optional(),
+  /** One action code exactly. */
   action: z.string().max(60).optional(),
+  /** One kind of entry (sign-ins, users, cases…). */
+  kind: AuditKind.optional(),
+  /** Without `kind` or `action`, sign-ins are left out unless included. */
+  signIns: z.enum(['include', 'exclude']).default('exclude'),
   limit: Count(1, 200, 50),
 });
 export const AuditPage = z.object({

@@ -1,6 +1,9 @@
-import { expect, it } from 'vitest';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { AUDIT_ACTION_LABELS, auditKindOf } from '../../contracts/audit.js';
 import { signIn } from '../testing/client.js';
-import { PASSWORD, makeOrg } from '../testing/factories.js';
+import { PASSWORD, logCall, makeOrg } from '../testing/factories.js';
 import { describeEachDialect } from '../testing/harness.js';
 
 describeEachDialect('administration', (h) => {
@@ -174,6 +177,58 @@ describeEachDialect('administration', (h) => {
     expect(session.org.timeZone).toBe('America/Toronto');
   });
 
+  it('leaves sign-ins out of the audit log unless asked, and filters it by kind', async () => {
+    const org = await makeOrg(h());
+    const admin = await org.as('admin');
+    await org.as('associate');
+    await signIn(h().app, org.users.volunteer.email, PASSWORD);
+    await admin.post('/api/admin/teams', { name: 'Ushers' });
+    await admin.patch(`/api/admin/users/${org.users.volunteer.id}`, { role: 'associate' });
+    const actions = async (query: string) =>
+      (await admin.get(`/api/admin/audit${query}`)).json().items.map((e: { action: string }) => e.action) as string[];
+    const changes = await actions('');
+    expect(changes).toEqual(['user.role_changed', 'team.created']);
+    const everything = await actions('?signIns=include');
+    expect(everything.filter((a) => a === 'login.succeeded')).toHaveLength(3);
+    expect(everything).toEqual(expect.arrayContaining(changes));
+    expect(new Set(await actions('?kind=sign_in'))).toEqual(new Set(['login.succeeded']));
+    expect(await actions('?kind=user')).toEqual(['user.role_changed']);
+    expect(await actions('?kind=team')).toEqual(['team.created']);
+    expect(await actions('?kind=case')).toEqual([]);
+    const bad = await admin.get('/api/admin/audit?kind=logins');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.field).toBe('kind');
+    // Paging stays within the filter.
+    const first = (await admin.get('/api/admin/audit?limit=1')).json();
+    const second = (await admin.get(`/api/admin/audit?limit=1&before=${first.nextBefore}`)).json();
+    expect([...first.items, ...second.items].map((e: { action: string }) => e.action)).toEqual(changes);
+  });
+
+  it('names the actor and the target of each entry, and gives its kind', async () => {
+    const org = await makeOrg(h());
+    const admin = await org.as('admin');
+    const associate = await org.as('associate');
+    const team = (await admin.post('/api/admin/teams', { name: 'Front of house' })).json();
+    await admin.delete(`/api/admin/teams/${team.id}`);
+    await admin.patch(`/api/admin/users/${org.users.volunteer.id}`, { role: 'associate' });
+    const { ref } = await logCall(associate, { subject: 'Lost scarf' });
+    await admin.post(`/api/cases/${ref}/status-link`);
+    const patron = (await associate.post('/api/patrons', { name: 'Wanda Wu' })).json();
+    const noted = (await associate.post(`/api/patrons/${patron.id}/notes`, { kind: 'general', body: 'Hi' })).json();
+    await admin.delete(`/api/patrons/${patron.id}/notes/${noted.notes[0].id}`);
+    await admin.patch('/api/admin/organization', { name: 'Renamed Theatre' });
+    const items = (await admin.get('/api/admin/audit?signIns=include')).json().items as Array<Record<string, unknown>>;
+    const entry = (action: string) => items.find((e) => e.action === action);
+    const adminName = org.users.admin.actor.name;
+    expect(entry('user.role_changed')).toMatchObject({ kind: 'user', actor: { name: adminName }, targetName: org.users.volunteer.actor.name });
+    expect(entry('team.created')).toMatchObject({ kind: 'team', targetName: 'Front of house' });
+    expect(entry('team.deleted')).toMatchObject({ kind: 'team', targetName: 'Front of house' }); // from the entry itself
+    expect(entry('case.status_link_rotated')).toMatchObject({ kind: 'case', targetId: ref, targetName: 'Lost scarf' });
+    expect(entry('patron.note_deleted')).toMatchObject({ kind: 'patron', targetName: 'Wanda Wu' });
+    expect(entry('organization.updated')).toMatchObject({ kind: 'organization', targetName: 'Renamed Theatre' });
+    expect(entry('login.succeeded')).toMatchObject({ kind: 'sign_in', actor: { name: expect.any(String) }, targetName: expect.any(String) });
+  });
+
   it('pages through the audit log newest first', async () => {
     const org = await makeOrg(h());
     const admin = await org.as('admin');
@@ -187,3 +242,22 @@ describeEachDialect('administration', (h) => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 });
+
+describe('the audit log’s words', () => {
+  it('has a label for every action the server writes, and a kind for each', () => {
+    const root = path.resolve('src/server');
+    const written = new Set<string>();
+    for (const file of fs.readdirSync(root, { recursive: true, encoding: 'utf8' })) {
+      if (!file.endsWith('.ts') || file.endsWith('.test.ts')) continue;
+      const text = fs.readFileSync(path.join(root, file), 'utf8');
+      for (const m of text.matchAll(/action: ([^,\n}]+)/g)) {
+        for (const a of m[1]!.matchAll(/'([a-z_]+\.[a-z_]+)'/g)) written.add(a[1]!);
+      }
+    }
+    expect(written.size).toBeGreaterThan(15);
+    const missing = [...written].filter((a) => !(a in AUDIT_ACTION_LABELS));
+    expect(missing).toEqual([]);
+    expect([...written].filter((a) => auditKindOf(a) === 'other')).toEqual([]);
+  });
+});
+

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { OrgView } from '../../contracts/auth.js';
 import type { AuditEntryView, OrgUpdateBody, StaffMember, TeamView, UserView } from '../../contracts/admin.js';
 import type { Database, OrganizationRow, Role, UserRow } from '../db/types.js';
+import { AuditKind } from '../../contracts/audit.js';
 import type { Actor } from '../platform/actor.js';
 import { audit } from '../platform/audit.js';
 import type { Platform, TxContext } from '../platform/context.js';
@@ -307,24 +308,55 @@ export async function updateUser(p: Platform, actor: Actor, id: number, input: U
 
 // ---- audit log ---------------------------------------------------------------------------
 
+type TargetType = 'user' | 'team' | 'patron' | 'case';
+const NAMED_TARGETS: readonly string[] = ['user', 'team', 'patron', 'case'];
+
+/** The number a target id stands for: a user, team or patron id, or a case's "SW-1042". */
+const targetKey = (type: string, id: string | null) => {
+  const m = id === null ? null : type === 'case' ? /-(\d{1,9})$/.exec(id) : /^(\d{1,10})$/.exec(id);
+  return m ? Number(m[1]) : null;
+};
+
 export async function readAuditLog(
   p: Platform,
   actor: Actor,
-  opts: { before?: number | undefined; action?: string | undefined; limit: number },
+  opts: { before?: number | undefined; action?: string | undefined; kind?: string | undefined; signIns: 'include' | 'exclude'; limit: number },
 ): Promise<{ items: AuditEntryView[]; nextBefore: number | null }> {
-  const rows = await q.auditPage(p.db, actor.orgId, opts);
+  const rows = await q.auditPage(p.db, actor.orgId, { ...opts, signIns: opts.signIns === 'include' });
   const page = rows.slice(0, opts.limit);
+  const wanted: Record<TargetType, number[]> = { user: [], team: [], patron: [], case: [] };
+  for (const r of page) {
+    const key = r.target_type && NAMED_TARGETS.includes(r.target_type) ? targetKey(r.target_type, r.target_id) : null;
+    if (key !== null) wanted[r.target_type as TargetType].push(key);
+  }
+  const names = new Map(
+    (await q.auditTargetNames(p.db, actor.orgId, wanted)).map((t) => [`${t.type}:${t.key}`, t.name]),
+  );
+  const org = page.some((r) => r.target_type === 'organization') ? await q.findOrg(p.db, actor.orgId) : undefined;
   return {
-    items: page.map((r) => ({
-      id: r.id,
-      action: r.action,
-      actor: r.actor_user_id && r.actor_name ? { id: r.actor_user_id, name: r.actor_name } : null,
-      targetType: r.target_type,
-      targetId: r.target_id,
-      detail: r.detail ? (JSON.parse(r.detail) as Record<string, unknown>) : null,
-      ip: r.ip,
-      createdAt: r.created_at,
-    })),
+    items: page.map((r) => {
+      const detail = r.detail ? (JSON.parse(r.detail) as Record<string, unknown>) : null;
+      const key = r.target_type ? targetKey(r.target_type, r.target_id) : null;
+      // A removed target keeps the name its entry recorded (a deleted team, a deleted case).
+      const recorded = typeof detail?.name === 'string' ? detail.name : typeof detail?.subject === 'string' ? detail.subject : null;
+      const targetName =
+        r.target_type === 'organization'
+          ? (org?.name ?? null)
+          : ((key !== null ? names.get(`${r.target_type}:${key}`) : undefined) ?? recorded);
+      return {
+        id: r.id,
+        action: r.action,
+        // The stored kind, which the filter reads (written from the action by platform/audit).
+        kind: AuditKind.catch('other').parse(r.kind),
+        actor: r.actor_user_id && r.actor_name ? { id: r.actor_user_id, name: r.actor_name } : null,
+        targetType: r.target_type,
+        targetId: r.target_id,
+        targetName,
+        detail,
+        ip: r.ip,
+        createdAt: r.created_at,
+      };
+    }),
     nextBefore: rows.length > opts.limit ? (page.at(-1)?.id ?? null) : null,
   };
 }
