@@ -6,7 +6,7 @@ import { signIn } from '../testing/client.js';
 import { PASSWORD, logCall, makeOrg } from '../testing/factories.js';
 import { describeEachDialect } from '../testing/harness.js';
 
-describeEachDialect('administration', (h) => {
+describeEachDialect('administration', (h, { raceIt }) => {
   it('keeps admin routes from every other role', async () => {
     const org = await makeOrg(h());
     for (const role of ['supervisor', 'associate', 'volunteer'] as const) {
@@ -121,6 +121,57 @@ describeEachDialect('administration', (h) => {
       active: true,
       createdAt: expect.any(Number),
     });
+  });
+
+  raceIt('never leaves the organization without an admin when two admins demote each other at once', async () => {
+    for (let round = 0; round < 6; round++) {
+      const org = await makeOrg(h());
+      await (await org.as('admin')).patch(`/api/admin/users/${org.users.supervisor.id}`, { role: 'admin' });
+      const a = await signIn(h().app, org.users.admin.email, PASSWORD);
+      const b = await signIn(h().app, org.users.supervisor.email, PASSWORD);
+      const change = round % 2 ? { active: false } : { role: 'associate' };
+      const results = await Promise.all([
+        a.patch(`/api/admin/users/${org.users.supervisor.id}`, change),
+        b.patch(`/api/admin/users/${org.users.admin.id}`, change),
+      ]);
+      const admins = await h()
+        .db.kysely.selectFrom('users')
+        .select('id')
+        .where('org_id', '=', org.orgId)
+        .where('role', '=', 'admin')
+        .where('deactivated_at', 'is', null)
+        .execute();
+      expect(admins, `round ${round}`).toHaveLength(1);
+      // The loser is refused: as the last admin (409), or, having been demoted a moment
+      // earlier, as no longer an admin (403) or with its session ended (401).
+      const codes = results.map((r) => r.statusCode).sort();
+      expect([[200, 401], [200, 403], [200, 409]], `round ${round}`).toContainEqual(codes);
+    }
+  });
+
+  raceIt('answers 409, never 500, when a team is deleted while a case moves into it', async () => {
+    const org = await makeOrg(h());
+    const admin = await org.as('admin');
+    const associate = await org.as('associate');
+    for (let round = 0; round < 8; round++) {
+      const team = (await admin.post('/api/admin/teams', { name: `Pop-up ${round}` })).json();
+      const { ref } = await logCall(associate);
+      const [deleted, moved] = await Promise.all([
+        admin.delete(`/api/admin/teams/${team.id}`),
+        associate.patch(`/api/cases/${ref}`, { teamId: team.id }),
+      ]);
+      const outcome = `round ${round}: delete ${deleted.statusCode} ${deleted.body}, move ${moved.statusCode} ${moved.body}`;
+      // Either the move won (the team keeps its case) or the delete did (the move is refused).
+      if (moved.statusCode === 200) {
+        expect(deleted.statusCode, outcome).toBe(409);
+        expect(deleted.json().error.message, outcome).toMatch(/still has cases/);
+      } else {
+        expect(deleted.statusCode, outcome).toBe(200);
+        expect([400, 409], outcome).toContain(moved.statusCode);
+      }
+      const row = await h().db.kysely.selectFrom('cases').select('team_id').where('org_id', '=', org.orgId).where('number', '=', Number(ref.split('-')[1])).executeTakeFirstOrThrow();
+      expect(row.team_id, outcome).toBe(moved.statusCode === 200 ? team.id : org.teams.boxOffice);
+    }
   });
 
   it('cannot reach another organization’s users', async () => {

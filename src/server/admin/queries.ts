@@ -56,6 +56,15 @@ export const insertTeam = (tx: Kysely<Database>, orgId: number, name: string, no
 export const renameTeam = (tx: Kysely<Database>, id: number, name: string) =>
   tx.updateTable('teams').set({ name }).where('id', '=', id).execute();
 
+/** A team, under the row lock when asked: a case moving in waits, or finds it gone. */
+export const lockTeam = (tx: Kysely<Database>, orgId: number, id: number, lock: boolean) =>
+  tx
+    .selectFrom('teams')
+    .select(['id', 'name'])
+    .where('org_id', '=', orgId)
+    .where('id', '=', id)
+    .$if(lock, (qb) => qb.forUpdate())
+    .executeTakeFirst();
 export const teamHasCases = async (db: Kysely<Database>, teamId: number) =>
   !!(await db.selectFrom('cases').select('id').where('team_id', '=', teamId).limit(1).executeTakeFirst());
 
@@ -125,16 +134,21 @@ export const insertUser = (tx: Kysely<Database>, row: Insertable<UsersTable>) =>
 export const updateUser = (tx: Kysely<Database>, id: number, set: Updateable<UsersTable>) =>
   tx.updateTable('users').set(set).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
 
-export const countActiveAdmins = async (db: Kysely<Database>, orgId: number) =>
-  (
-    await db
-      .selectFrom('users')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('org_id', '=', orgId)
-      .where('role', '=', 'admin')
-      .where('deactivated_at', 'is', null)
-      .executeTakeFirstOrThrow()
-  ).n;
+/**
+ * The organization's active admins, under the row lock when asked (PostgreSQL), in id order so
+ * that two changes lock them alike. A change that waits here sees the admins as the other
+ * change left them: READ COMMITTED re-checks a locked row against the WHERE once it is free.
+ */
+export const activeAdmins = (tx: Kysely<Database>, orgId: number, lock: boolean) =>
+  tx
+    .selectFrom('users')
+    .select('id')
+    .where('org_id', '=', orgId)
+    .where('role', '=', 'admin')
+    .where('deactivated_at', 'is', null)
+    .orderBy('id')
+    .$if(lock, (qb) => qb.forUpdate())
+    .execute();
 
 export const anyUser = async (db: Kysely<Database>) =>
   !!(await db.selectFrom('users').select('id').limit(1).executeTakeFirst());

@@ -7,7 +7,7 @@ import { AuditKind } from '../../contracts/audit.js';
 import type { Actor } from '../platform/actor.js';
 import { audit } from '../platform/audit.js';
 import type { Platform, TxContext } from '../platform/context.js';
-import { badRequest, conflict, notFound } from '../platform/errors.js';
+import { badRequest, conflict, forbidden, notFound } from '../platform/errors.js';
 import { hashPassword } from '../platform/passwords.js';
 import { endSessions } from '../platform/sessions.js';
 import { inTransaction } from '../platform/tx.js';
@@ -159,7 +159,9 @@ export async function renameTeam(p: Platform, actor: Actor, id: number, name: st
 
 export async function deleteTeam(p: Platform, actor: Actor, id: number): Promise<void> {
   await inTransaction(p, async (ctx) => {
-    const team = await q.findTeam(ctx.tx, actor.orgId, id);
+    // Locked first: a case moving in at this moment either commits before (and is counted
+    // below, a 409) or waits and then finds the team gone (a 409 from its foreign key).
+    const team = await q.lockTeam(ctx.tx, actor.orgId, id, ctx.lockRows);
     if (!team) throw notFound('Team');
     if (await q.teamHasCases(ctx.tx, id)) {
       throw conflict(`Team "${team.name}" still has cases; move them to another team first.`);
@@ -259,6 +261,12 @@ export interface UserChanges {
 export async function updateUser(p: Platform, actor: Actor, id: number, input: UserChanges): Promise<UserView> {
   const hash = input.password ? await hashPassword(input.password) : undefined;
   return inTransaction(p, async (ctx) => {
+    // A role or active change takes the admins' row locks before reading anything: two admins
+    // demoting each other at once queue up, and the second sees the first one's change.
+    const admins = input.role !== undefined || input.active !== undefined ? await q.activeAdmins(ctx.tx, actor.orgId, ctx.lockRows) : null;
+    if (admins && !admins.some((a) => a.id === actor.userId)) {
+      throw forbidden('You are no longer an admin of this organization.');
+    }
     const user = await q.findUser(ctx.tx, actor.orgId, id);
     if (!user) throw notFound('User');
     const now = ctx.clock.now();
@@ -267,7 +275,7 @@ export async function updateUser(p: Platform, actor: Actor, id: number, input: U
       user.role === 'admin' &&
       user.deactivated_at === null &&
       ((input.role !== undefined && input.role !== 'admin') || input.active === false);
-    if (losesAdmin && (await q.countActiveAdmins(ctx.tx, actor.orgId)) <= 1) {
+    if (losesAdmin && admins && admins.length <= 1) {
       throw conflict('This is the last active admin; make another admin first.', input.role ? 'role' : 'active');
     }
     if (id === actor.userId && input.active === false) {

@@ -228,6 +228,29 @@ for (const dialect of dialects()) {
     });
   });
 
+  describe.runIf(dialect === 'postgres')(`first start, raced [${dialect}]`, () => {
+    it('makes one organization when first-time setups arrive at once', async () => {
+      const h = await makeHarness(dialect);
+      try {
+        const results = await Promise.all(
+          Array.from({ length: 6 }, (_, i) =>
+            new Client(h.app, `203.0.113.${i}`).post('/api/setup', {
+              organizationName: `Org ${i}`,
+              name: `Admin ${i}`,
+              email: `admin${i}@example.org`,
+              password: 'long enough pw',
+            }),
+          ),
+        );
+        expect(results.map((r) => r.statusCode).sort()).toEqual([200, 409, 409, 409, 409, 409]);
+        expect(await h.db.kysely.selectFrom('organizations').select('id').execute()).toHaveLength(1);
+        expect(await h.db.kysely.selectFrom('users').select('id').execute()).toHaveLength(1);
+      } finally {
+        await h.close();
+      }
+    });
+  });
+
   describe(`login rate limit [${dialect}]`, () => {
     let h: Harness;
     beforeAll(async () => {

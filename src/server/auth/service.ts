@@ -201,7 +201,10 @@ export async function setup(
 ): Promise<{ token: string; userId: number }> {
   const hash = await hashPassword(input.password);
   return inTransaction(p, async (ctx) => {
-    if (await anyUser(ctx.tx)) throw conflict('Servewell is already set up; sign in instead.');
+    const already = () => conflict('Servewell is already set up; sign in instead.');
+    if (!(await q.claimSetup(ctx.tx, ctx.clock.now()))) throw already();
+    // An install set up before the claim existed (or seeded with the demo) has users already.
+    if (await anyUser(ctx.tx)) throw already();
     const org = await createOrganization(ctx, {
       name: input.organizationName,
       timeZone: input.timeZone,
