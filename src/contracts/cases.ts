@@ -218,6 +218,11 @@ export const EntryCreateBody = z.object({
   channel: Channel.optional(),
   /** Status to set in the same step (e.g. reply and mark waiting). */
   status: Status.optional(),
+  /**
+   * Take the case in the same step (replying to an unassigned case). Refused with a 409 naming
+   * `take` when a colleague took it meanwhile; nothing is written then.
+   */
+  take: z.boolean().optional(),
 });
 export type EntryCreateBody = z.infer<typeof EntryCreateBody>;
 

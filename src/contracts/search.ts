@@ -36,6 +36,9 @@ export const CaseHit = z.object({ case: CaseSummary, subject: Highlighted, snipp
 export const PatronHit = z.object({
   patron: PatronSummary,
   name: Highlighted,
+  /** Email and phone, once, with the matching words marked. */
+  contact: Highlighted,
+  /** Where a personal note matched (never for volunteers); empty otherwise. */
   snippet: Highlighted,
   /** The match came from a personal note (never for volunteers). */
   fromPersonalNote: z.boolean(),

@@ -1,6 +1,7 @@
 // The use cases of a case on the desk: log one, open it, change it, add to its timeline, delete
 // it. Each is one transaction; the moves themselves are in lifecycle.ts.
 import type { CaseCreateBody, CaseDetail, CaseUpdateBody, EntryCreateBody } from '../../contracts/cases.js';
+import { userName } from '../admin/api.js';
 import { createPatronIn, patronForEmail, touchPatron } from '../patrons/api.js';
 import type { Actor } from '../platform/actor.js';
 import { audit } from '../platform/audit.js';
@@ -104,10 +105,17 @@ export async function addEntry(p: Platform, actor: Actor, ref: string, input: En
     throw badRequest('applies to messages with the patron, not to internal notes', 'road');
   }
   await inTransaction(p, async (ctx) => {
-    const row = await requireCase(ctx.tx, actor, ref, ctx.lockRows);
+    let row = await requireCase(ctx.tx, actor, ref, ctx.lockRows);
     const now = ctx.clock.now();
+    // Under the row lock: two colleagues taking one case at once, the second learns who won.
+    if (input.take && row.assignee_id !== null && row.assignee_id !== actor.userId) {
+      const holder = await userName(ctx.tx, row.assignee_id);
+      throw conflict(`${holder?.name ?? 'A colleague'} has taken this case; your message was not sent.`, 'take');
+    }
+    const take = input.take && row.assignee_id === null ? { assigneeId: actor.userId } : {};
     if (input.kind === 'patron_message') {
       if (input.status) throw badRequest('a patron message sets the status by itself', 'status');
+      if (input.take) row = await changeCase(ctx, row, take, { by: actor, prefix: actor.casePrefix });
       await recordPatronMessage(
         ctx,
         row,
@@ -134,7 +142,7 @@ export async function addEntry(p: Platform, actor: Actor, ref: string, input: En
     const next = await changeCase(
       ctx,
       row,
-      { status: to },
+      { status: to, ...take },
       { by: actor, prefix: actor.casePrefix, also: { last_activity_at: now, ...firstResponse } },
     );
     if (reply && row.patron_id) await touchPatron(ctx, row.patron_id);
