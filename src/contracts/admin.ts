@@ -1,15 +1,18 @@
 // The organization and its people: settings, teams, users, the audit log.
 import { z } from 'zod';
 import { OrgView } from './auth.js';
-import { Email, Id, Locale, Ok, Password, RefId, Role, TimeZone, text } from './common.js';
+import { Count, Email, Id, Locale, Ok, Password, RefId, Role, TimeZone, someChange, text } from './common.js';
+import { AuditKind } from './audit.js';
 import { endpoint } from './endpoint.js';
 
-export const OrgUpdateBody = z.object({
-  name: text(120).optional(),
-  locale: Locale.optional(),
-  timeZone: TimeZone.optional(),
-  defaultTeamId: RefId.nullable().optional(),
-});
+export const OrgUpdateBody = someChange(
+  z.object({
+    name: text(120).optional(),
+    locale: Locale.optional(),
+    timeZone: TimeZone.optional(),
+    defaultTeamId: RefId.nullable().optional(),
+  }),
+);
 
 export const UserView = z
   .object({
@@ -27,6 +30,13 @@ export type UserView = z.infer<typeof UserView>;
 
 export const UserList = z.object({ items: z.array(UserView) });
 
+/** A colleague as every staff member sees them (pickers, names): no email, no lock state. */
+export const StaffMember = z
+  .object({ id: z.number(), name: z.string(), role: Role, teamId: z.number().nullable(), active: z.boolean() })
+  .meta({ id: 'StaffMember' });
+export type StaffMember = z.infer<typeof StaffMember>;
+export const StaffDirectory = z.object({ items: z.array(StaffMember) });
+
 export const UserCreateBody = z.object({
   email: Email,
   name: text(120),
@@ -35,13 +45,15 @@ export const UserCreateBody = z.object({
   password: Password,
 });
 
-export const UserUpdateBody = z.object({
-  name: text(120).optional(),
-  role: Role.optional(),
-  teamId: RefId.nullable().optional(),
-  active: z.boolean().optional(),
-  password: Password.optional(),
-});
+export const UserUpdateBody = someChange(
+  z.object({
+    name: text(120).optional(),
+    role: Role.optional(),
+    teamId: RefId.nullable().optional(),
+    active: z.boolean().optional(),
+    password: Password.optional(),
+  }),
+);
 
 export const TeamView = z
   .object({ id: z.number(), name: z.string(), members: z.number() })
@@ -53,10 +65,14 @@ export const TeamBody = z.object({ name: text(80) });
 export const AuditEntryView = z
   .object({
     id: z.number(),
+    /** A code; AUDIT_ACTION_LABELS (contracts/audit.ts) has its words. */
     action: z.string(),
+    kind: AuditKind,
     actor: z.object({ id: z.number(), name: z.string() }).nullable(),
     targetType: z.string().nullable(),
     targetId: z.string().nullable(),
+    /** The target in words: a user's or patron's name, a team's, a case's subject. */
+    targetName: z.string().nullable(),
     detail: z.record(z.string(), z.unknown()).nullable(),
     ip: z.string().nullable(),
     createdAt: z.number(),
@@ -66,8 +82,13 @@ export type AuditEntryView = z.infer<typeof AuditEntryView>;
 
 export const AuditQuery = z.object({
   before: Id.optional(),
+  /** One action code exactly. */
   action: z.string().max(60).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+  /** One kind of entry (sign-ins, users, cases…). */
+  kind: AuditKind.optional(),
+  /** Without `kind` or `action`, sign-ins are left out unless included. */
+  signIns: z.enum(['include', 'exclude']).default('exclude'),
+  limit: Count(1, 200, 50),
 });
 export const AuditPage = z.object({
   items: z.array(AuditEntryView),
@@ -77,6 +98,7 @@ export const AuditPage = z.object({
 export type OrgUpdateBody = z.output<typeof OrgUpdateBody>;
 export type OrgUpdateBodyInput = z.input<typeof OrgUpdateBody>;
 export type UserList = z.output<typeof UserList>;
+export type StaffDirectory = z.output<typeof StaffDirectory>;
 export type UserCreateBody = z.output<typeof UserCreateBody>;
 export type UserCreateBodyInput = z.input<typeof UserCreateBody>;
 export type UserUpdateBody = z.output<typeof UserUpdateBody>;
@@ -115,7 +137,14 @@ export const adminApi = {
     method: 'GET',
     path: '/api/users',
     tags: ['admin'],
-    summary: 'The staff directory, for assignment pickers (all staff)',
+    summary: 'The staff directory, for assignment pickers (all staff): id, name, role, team, active',
+    replies: { 200: StaffDirectory },
+  }),
+  adminUsers: endpoint({
+    method: 'GET',
+    path: '/api/admin/users',
+    tags: ['admin'],
+    summary: 'Every user with email, lock state and creation time (the admin screen)',
     replies: { 200: UserList },
   }),
   createUser: endpoint({ method: 'POST', path: '/api/admin/users', tags: ['admin'], body: UserCreateBody, replies: { 201: UserView } }),
@@ -140,3 +169,7 @@ export type TeamListInput = z.input<typeof TeamList>;
 export type TeamViewInput = z.input<typeof TeamView>;
 export type UserListInput = z.input<typeof UserList>;
 export type UserViewInput = z.input<typeof UserView>;
+
+// Output and input types of the schemas above (contracts.test.ts keeps this list whole).
+export type StaffDirectoryInput = z.input<typeof StaffDirectory>;
+export type StaffMemberInput = z.input<typeof StaffMember>;

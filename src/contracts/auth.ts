@@ -6,6 +6,14 @@ import { endpoint } from './endpoint.js';
 export const LoginBody = z.object({
   email: Email,
   password: z.string().min(1, 'is required').max(200),
+  /**
+   * The organization's slug, when one email and password open accounts in several (the
+   * answer then is a 400 naming this field, listing them).
+   */
+  organization: z
+    .string()
+    .regex(/^[a-z0-9-]{1,60}$/, 'is not an organization')
+    .optional(),
 });
 
 export const OrgView = z

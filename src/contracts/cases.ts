@@ -1,6 +1,6 @@
 // Cases: queues, counts, saved views, a case and its timeline.
 import { z } from 'zod';
-import { Cursor, Id, Ok, OptionalEmail, RefId, optionalText, text } from './common.js';
+import { Count, Cursor, Id, Ok, OptionalEmail, RefId, optionalText, someChange, text } from './common.js';
 import { endpoint } from './endpoint.js';
 
 export const STATUSES = ['new', 'open', 'waiting', 'promised', 'resolved', 'closed'] as const;
@@ -96,7 +96,8 @@ export const EntryView = z
 export type EntryView = z.infer<typeof EntryView>;
 
 export const CaseDetail = CaseSummary.extend({
-  statusUrl: z.string(),
+  /** The patron's private status link; null for volunteers, who never hold one. */
+  statusUrl: z.string().nullable(),
   createdBy: Named.nullable(),
   firstResponseAt: z.number().nullable(),
   firstResponseMs: z.number().nullable(),
@@ -111,7 +112,7 @@ export type CaseDetail = z.infer<typeof CaseDetail>;
 
 export const EntriesQuery = z.object({
   before: Id,
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+  limit: Count(1, 200, 50),
 });
 export const EntriesPage = z.object({ entries: z.array(EntryView), earlierEntries: z.boolean() });
 
@@ -144,7 +145,7 @@ export type QueueFilters = z.infer<typeof QueueFilters>;
 
 export const QueueQuery = QueueFilters.extend({
   after: Cursor.optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(50),
+  limit: Count(1, 100, 50),
 });
 export type QueueQuery = z.infer<typeof QueueQuery>;
 
@@ -195,8 +196,8 @@ export const CaseCreateBody = z
   });
 export type CaseCreateBody = z.infer<typeof CaseCreateBody>;
 
-export const CaseUpdateBody = z
-  .object({
+export const CaseUpdateBody = someChange(
+  z.object({
     subject: text(200).optional(),
     status: Status.optional(),
     priority: Priority.optional(),
@@ -205,11 +206,8 @@ export const CaseUpdateBody = z
     tags: Tags.optional(),
     /** Supervisors may override the status rules; the reason goes to the audit log. */
     overrideReason: optionalText(500),
-  })
-  .refine((b) => Object.values(b).some((v) => v !== undefined), {
-    message: 'nothing to change',
-    path: ['status'],
-  });
+  }),
+);
 export type CaseUpdateBody = z.infer<typeof CaseUpdateBody>;
 
 export const EntryCreateBody = z.object({
@@ -220,6 +218,11 @@ export const EntryCreateBody = z.object({
   channel: Channel.optional(),
   /** Status to set in the same step (e.g. reply and mark waiting). */
   status: Status.optional(),
+  /**
+   * Take the case in the same step (replying to an unassigned case). Refused with a 409 naming
+   * `take` when a colleague took it meanwhile; nothing is written then.
+   */
+  take: z.boolean().optional(),
 });
 export type EntryCreateBody = z.infer<typeof EntryCreateBody>;
 
@@ -302,6 +305,14 @@ export const casesApi = {
     params: CaseRefParams,
     body: EntryCreateBody,
     replies: { 201: CaseDetail },
+  }),
+  rotateStatusLink: endpoint({
+    method: 'POST',
+    path: '/api/cases/:ref/status-link',
+    tags: ['cases'],
+    summary: "Give the case a new status link; the old one stops working (staff but volunteers)",
+    params: CaseRefParams,
+    replies: { 200: CaseDetail },
   }),
   delete: endpoint({ method: 'DELETE', path: '/api/cases/:ref', tags: ['cases'], params: CaseRefParams, replies: { 200: Ok } }),
   views: endpoint({ method: 'GET', path: '/api/views', tags: ['cases'], summary: 'My saved views', replies: { 200: SavedViewList } }),

@@ -53,12 +53,37 @@ export const bodyErrorReplies = { 413: ErrorBody, 415: ErrorBody } as const;
 
 /** Keys are 32-bit integers in both databases: a larger id cannot exist. */
 export const MAX_ID = 2_147_483_647;
-/** An id in a path or query string. */
-export const Id = z.coerce.number().int().positive().max(MAX_ID, 'is not a known id');
+/**
+ * A whole number in a URL (path or query) or a JSON body: digits only, as a string or a JSON
+ * number. `Number()` would take "+1", "1e3", "0x10", " 1" and `true`; none of them is a number
+ * a person wrote for this field. A codec, so that replies holding one (a saved view's filters)
+ * encode back.
+ */
+const wholeNumber = (pattern: RegExp, out: z.ZodNumber) =>
+  z.codec(z.union([z.number(), z.string().regex(pattern)], { error: 'must be a whole number written in digits' }), out, {
+    decode: (v) => Number(v),
+    encode: (n) => n,
+  });
+const whole = () => z.number().int('must be a whole number written in digits');
+
+/** An id in a path or query string: `^[1-9][0-9]{0,9}$`, at most 2^31−1. */
+export const Id = wholeNumber(/^[1-9][0-9]{0,9}$/, whole().positive().max(MAX_ID, 'is not a known id'));
+/** A count or a position in a query string (`limit`, `offset`), in digits, within bounds. */
+export const Count = (min: number, max: number, fallback: number) =>
+  wholeNumber(/^(0|[1-9][0-9]{0,9})$/, whole().min(min).max(max)).default(fallback);
 /** An id in a JSON body. */
 export const RefId = z.number().int().positive().max(MAX_ID, 'is not a known id');
 
 export const Ok = z.object({ ok: z.literal(true) });
+
+/**
+ * A change (a PATCH body) must change something: `{}`, or only keys we do not know (zod drops
+ * them), is a 400 that lists what may be sent, never an empty UPDATE.
+ */
+export const someChange = <T extends z.ZodObject>(schema: T) =>
+  schema.refine((body) => Object.values(body).some((v) => v !== undefined), {
+    message: `Nothing to change; send at least one of ${Object.keys(schema.shape).join(', ')}.`,
+  });
 
 /** Trimmed, non-empty text with an upper bound. */
 export const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);

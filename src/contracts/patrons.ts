@@ -1,6 +1,6 @@
 // Patrons: lookup as you type, the profile, its edits and notes.
 import { z } from 'zod';
-import { Email, Id, OptionalEmail, optionalText, text } from './common.js';
+import { Count, Email, Id, OptionalEmail, optionalText, someChange, text } from './common.js';
 import { endpoint } from './endpoint.js';
 
 export const PatronNoteKind = z.enum(['general', 'personal']);
@@ -36,7 +36,7 @@ export type PatronDetail = z.infer<typeof PatronDetail>;
 
 export const PatronLookupQuery = z.object({
   q: z.string().trim().min(1, 'must not be empty').max(120),
-  limit: z.coerce.number().int().min(1).max(25).default(8),
+  limit: Count(1, 25, 8),
 });
 export const PatronLookupResult = z.object({ items: z.array(PatronSummary) });
 
@@ -47,13 +47,15 @@ export const PatronCreateBody = z.object({
   phone: optionalText(40),
   language: optionalText(35),
 });
-export const PatronUpdateBody = z.object({
-  name: text(120).optional(),
-  preferredName: z.string().trim().max(120).nullable().optional(),
-  email: Email.nullable().optional(),
-  phone: z.string().trim().max(40).nullable().optional(),
-  language: z.string().trim().max(35).nullable().optional(),
-});
+export const PatronUpdateBody = someChange(
+  z.object({
+    name: text(120).optional(),
+    preferredName: z.string().trim().max(120).nullable().optional(),
+    email: Email.nullable().optional(),
+    phone: z.string().trim().max(40).nullable().optional(),
+    language: z.string().trim().max(35).nullable().optional(),
+  }),
+);
 
 export const PatronNoteBody = z.object({ kind: PatronNoteKind, body: text(5000) });
 export const PatronParams = z.object({ id: Id });

@@ -1,7 +1,7 @@
 // Search from anywhere: ranked cases and patrons, with the matching words marked.
 import { z } from 'zod';
 import { endpoint } from './endpoint.js';
-import { Id } from './common.js';
+import { Count, Id } from './common.js';
 import { CaseSummary, Status } from './cases.js';
 import { PatronSummary } from './patrons.js';
 
@@ -27,8 +27,8 @@ export const SearchQuery = z.object({
   /** Cases created on or before this day. */
   to: day.optional(),
   /** Search results are ranked, so paging is by position; bounded to keep it cheap. */
-  offset: z.coerce.number().int().min(0).max(500).default(0),
-  limit: z.coerce.number().int().min(1).max(50).default(20),
+  offset: Count(0, 500, 0),
+  limit: Count(1, 50, 20),
 });
 export type SearchQuery = z.infer<typeof SearchQuery>;
 
@@ -36,6 +36,9 @@ export const CaseHit = z.object({ case: CaseSummary, subject: Highlighted, snipp
 export const PatronHit = z.object({
   patron: PatronSummary,
   name: Highlighted,
+  /** Email and phone, once, with the matching words marked. */
+  contact: Highlighted,
+  /** Where a personal note matched (never for volunteers); empty otherwise. */
   snippet: Highlighted,
   /** The match came from a personal note (never for volunteers). */
   fromPersonalNote: z.boolean(),

@@ -3,12 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Fastify, {
-  LogController,
-  type FastifyReply,
-  type FastifyRequest,
-  type FastifyServerOptions,
-} from 'fastify';
+import Fastify, { LogController, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import rateLimit from '@fastify/rate-limit';
@@ -35,7 +30,15 @@ import { PUBLIC } from './platform/actor.js';
 import type { Platform } from './platform/context.js';
 import { rateLimited } from './platform/errors.js';
 import { installAccessControl } from './platform/http/access.js';
-import { installErrorHandler, installNotFound, refuseNulCharacters } from './platform/http/errors.js';
+import { installJsonBodyParser } from './platform/http/body.js';
+import {
+  clientErrorHandler,
+  frameworkErrors,
+  installErrorHandler,
+  installNotFound,
+  refuseNulCharacters,
+  sendNotFound,
+} from './platform/http/errors.js';
 import { securityHeaders } from './platform/http/security-headers.js';
 import type { App } from './platform/http/types.js';
 import { sharedSecret } from './platform/index.js';
@@ -47,7 +50,8 @@ export interface AppOptions {
   secureCookies?: boolean;
   rateLimits?: Partial<RateLimits>;
   logger?: FastifyServerOptions['logger'];
-  trustProxy?: boolean;
+  /** How many proxies are in front, or their addresses; never `true` (config.ts). */
+  trustProxy?: false | number | string[];
   /** Folder of the built web app; null to serve the API only. */
   webRoot?: string | null;
 }
@@ -73,28 +77,42 @@ export const DEFAULT_WEB_ROOT = path.resolve(here, '../../dist/web');
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+const trustHops = (n: number) => (_address: string, hop: number) => hop < n;
+
 export async function buildApp(opts: AppOptions): Promise<App> {
   const p = opts.platform;
   const rateLimits = { ...DEFAULT_RATE_LIMITS, ...opts.rateLimits };
   const app = Fastify({
     logger: opts.logger ?? false,
     logController: new AccessLog(),
-    trustProxy: opts.trustProxy ?? false,
+    // A hop count: trust the n nearest hops, take the address just beyond them (proxy-addr's
+    // reading). Fastify 5.12 reads a number as "trust none", since a client that reaches the
+    // app directly could forge the header; the README says to prefer addresses for that.
+    trustProxy: typeof opts.trustProxy === 'number' ? trustHops(opts.trustProxy) : (opts.trustProxy ?? false),
     bodyLimit: 1024 * 1024,
+    frameworkErrors,
+    clientErrorHandler,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
+  installJsonBodyParser(app);
   refuseNulCharacters(app);
 
+  // Served over plain HTTP (a back-office PC on the LAN), `upgrade-insecure-requests` would
+  // send the browser to https for every script, and HSTS would pin a scheme the server does not
+  // speak: both only when the public address is https.
+  const https = p.publicUrl.startsWith('https://');
   const security = securityHeaders({
     contentSecurityPolicy: {
       directives: {
         // Mantine writes style attributes and style tags at run time.
         'style-src': ["'self'", "'unsafe-inline'"],
         'img-src': ["'self'", 'data:'],
+        'upgrade-insecure-requests': https ? [] : null,
       },
     },
+    strictTransportSecurity: https,
   });
   // Security headers on every reply, and Server-Timing: what the server spent on a request
   // (read by the benchmark and by browsers). Callback hooks: no promise per request.
@@ -157,7 +175,11 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   return app;
 }
 
-/** The built React app: hashed assets cached for good, every other page gets index.html. */
+/**
+ * The built React app. Only the hashed assets are cached for good; the page shell (every app
+ * route) is revalidated on each load, so an upgrade reaches browsers at once; a missing asset
+ * is a 404, never the shell (a stale tab would run HTML as a script).
+ */
 function serveWebApp(app: App, webRoot: string): void {
   app.register(fastifyStatic, {
     root: path.join(webRoot, 'assets'),
@@ -166,9 +188,15 @@ function serveWebApp(app: App, webRoot: string): void {
     maxAge: '365d',
   });
   app.get('/favicon.svg', { config: { roles: PUBLIC }, schema: { hide: true } }, (_req, reply) =>
-    reply.sendFile('favicon.svg', webRoot),
+    reply.sendFile('favicon.svg', webRoot, { immutable: false, maxAge: '1d' }),
   );
-  installNotFound(app, (_req, reply) =>
-    (reply as FastifyReply).header('cache-control', 'no-cache').sendFile('index.html', webRoot),
-  );
+  installNotFound(app, (req, reply) => {
+    if (req.url.startsWith('/assets/')) return sendNotFound(req, reply);
+    // A patron's status page carries its token in the URL: kept out of caches and Referer.
+    const status = req.url.startsWith('/status/');
+    return reply
+      .header('cache-control', status ? 'no-store' : 'no-cache')
+      .header('referrer-policy', 'no-referrer')
+      .sendFile('index.html', webRoot, { cacheControl: false });
+  });
 }

@@ -1,4 +1,5 @@
 // The environment, parsed once by one zod schema. The only reader of process.env.
+import net from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import type { OpenOptions } from './db/index.js';
@@ -8,6 +9,47 @@ const bool = z
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 const port = z.coerce.number().int().min(0).max(65535);
+
+/** Named ranges proxy-addr (Fastify's trustProxy) knows. */
+const PROXY_RANGES = ['loopback', 'linklocal', 'uniquelocal'];
+
+function isProxyAddress(entry: string): boolean {
+  if (PROXY_RANGES.includes(entry)) return true;
+  const [ip, bits, ...rest] = entry.split('/');
+  const family = net.isIP(ip ?? '');
+  if (!family || rest.length) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
+}
+
+/**
+ * Who may tell us the client's address in X-Forwarded-For: the number of proxies in front of
+ * the app (a hop count), or their addresses and CIDR ranges. Never "anyone": then every
+ * client names its own address, and rate limits and the audit log believe it.
+ */
+const trustProxy = z.string().transform((v, ctx): false | number | string[] => {
+  const value = v.trim().toLowerCase();
+  if (['false', 'no', '0'].includes(value)) return false;
+  if (/^[1-9]\d?$/.test(value)) return Number(value);
+  if (['true', 'yes'].includes(value)) {
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        'would let any client name its own address; give the hop count (the number of proxies in front, e.g. 1) or the proxies\' addresses',
+    });
+    return z.NEVER;
+  }
+  const entries = value.split(',').map((e) => e.trim()).filter(Boolean);
+  const bad = entries.filter((e) => !isProxyAddress(e));
+  if (!entries.length || bad.length) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `must be a hop count (1-99) or a comma-separated list of proxy addresses or CIDR ranges; not ${bad.join(', ') || 'empty'}`,
+    });
+    return z.NEVER;
+  }
+  return entries;
+});
 
 const EnvSchema = z.object({
   PORT: port.default(3000),
@@ -20,8 +62,8 @@ const EnvSchema = z.object({
   PUBLIC_URL: z.url().optional(),
   SMTP_PORT: port.default(2525),
   SEED_DEMO: bool.optional(),
-  /** Behind a reverse proxy: trust X-Forwarded-For for the client IP (rate limits, audit). */
-  TRUST_PROXY: bool.optional(),
+  /** Behind reverse proxies: a hop count or the proxies' addresses (rate limits, audit). */
+  TRUST_PROXY: trustProxy.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -50,7 +92,8 @@ export interface Config {
   /** undefined = seed only when the database is empty. */
   seedDemo: boolean | undefined;
   logLevel: string;
-  trustProxy: boolean;
+  /** false, the number of proxies in front, or their addresses and CIDR ranges. */
+  trustProxy: false | number | string[];
   database: OpenOptions;
   /** Cookies get the Secure flag when the public URL is https. */
   secureCookies: boolean;

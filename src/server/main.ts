@@ -46,6 +46,11 @@ async function start(config: Config) {
 
   const stop = async (signal: string) => {
     console.log(`${signal}: shutting down`);
+    // Live streams end on close (live/routes.ts); should anything else hold on, do not hang.
+    setTimeout(() => {
+      console.error('Shutdown is taking too long; exiting.');
+      process.exit(1);
+    }, 15_000).unref();
     // Claim nothing more, finish or hand back the jobs in hand, while requests drain.
     await Promise.all([jobs.stop({ timeoutMs: 10_000 }), app.close()]);
     await platform.events.close();

@@ -6,7 +6,7 @@ export {
   firstOrg,
   findTeam,
   findUser,
-  findUserByEmail,
+  usersWithEmail,
   findUserById,
   teamName,
   userName,

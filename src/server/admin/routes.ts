@@ -22,7 +22,8 @@ export function adminRoutes(app: App, p: Platform): void {
     await service.deleteTeam(p, actorOf(req), req.params.id);
     return { ok: true as const };
   });
-  route(app, adminApi.users, { roles: ANY_STAFF }, async (req) => ({ items: await service.listUsers(p, actorOf(req)) }));
+  route(app, adminApi.users, { roles: ANY_STAFF }, async (req) => ({ items: await service.staffDirectory(p, actorOf(req)) }));
+  route(app, adminApi.adminUsers, { roles: ADMINS }, async (req) => ({ items: await service.listUsers(p, actorOf(req)) }));
   route(app, adminApi.createUser, { roles: ADMINS }, async (req) => service.createUser(p, actorOf(req), req.body));
   route(app, adminApi.updateUser, { roles: ADMINS }, async (req) =>
     service.updateUser(p, actorOf(req), req.params.id, req.body),

@@ -1,12 +1,13 @@
 // The organization and its people: settings, teams, users, and the audit log they leave.
 import type { Kysely } from 'kysely';
 import type { OrgView } from '../../contracts/auth.js';
-import type { AuditEntryView, OrgUpdateBody, TeamView, UserView } from '../../contracts/admin.js';
+import type { AuditEntryView, OrgUpdateBody, StaffMember, TeamView, UserView } from '../../contracts/admin.js';
 import type { Database, OrganizationRow, Role, UserRow } from '../db/types.js';
+import { AuditKind } from '../../contracts/audit.js';
 import type { Actor } from '../platform/actor.js';
 import { audit } from '../platform/audit.js';
 import type { Platform, TxContext } from '../platform/context.js';
-import { badRequest, conflict, notFound } from '../platform/errors.js';
+import { badRequest, conflict, forbidden, notFound } from '../platform/errors.js';
 import { hashPassword } from '../platform/passwords.js';
 import { endSessions } from '../platform/sessions.js';
 import { inTransaction } from '../platform/tx.js';
@@ -158,7 +159,9 @@ export async function renameTeam(p: Platform, actor: Actor, id: number, name: st
 
 export async function deleteTeam(p: Platform, actor: Actor, id: number): Promise<void> {
   await inTransaction(p, async (ctx) => {
-    const team = await q.findTeam(ctx.tx, actor.orgId, id);
+    // Locked first: a case moving in at this moment either commits before (and is counted
+    // below, a 409) or waits and then finds the team gone (a 409 from its foreign key).
+    const team = await q.lockTeam(ctx.tx, actor.orgId, id, ctx.lockRows);
     if (!team) throw notFound('Team');
     if (await q.teamHasCases(ctx.tx, id)) {
       throw conflict(`Team "${team.name}" still has cases; move them to another team first.`);
@@ -179,6 +182,18 @@ export async function deleteTeam(p: Platform, actor: Actor, id: number): Promise
 
 // ---- users -------------------------------------------------------------------------------
 
+/** Colleagues as every staff member may see them: who they are, not how to reach them. */
+export async function staffDirectory(p: Platform, actor: Actor): Promise<StaffMember[]> {
+  return (await q.staffDirectory(p.db, actor.orgId)).map((u) => ({
+    id: u.id,
+    name: u.name,
+    role: u.role,
+    teamId: u.team_id,
+    active: u.deactivated_at === null,
+  }));
+}
+
+/** Every user in full, for the admin screen (the route is admins only). */
 export async function listUsers(p: Platform, actor: Actor): Promise<UserView[]> {
   const now = p.clock.now();
   return (await q.listUsers(p.db, actor.orgId)).map((u) => toUserView(u, now));
@@ -199,7 +214,7 @@ export interface NewUser {
 
 /** Inserts a user in the caller's transaction (admin screen, setup, demo seed, tests). */
 export async function insertUser(ctx: TxContext, orgId: number, input: NewUser, passwordHash?: string): Promise<UserRow> {
-  if (await q.findUserByEmail(ctx.tx, input.email)) {
+  if (await q.findUserByEmailInOrg(ctx.tx, orgId, input.email)) {
     throw conflict('A user with this email already exists.', 'email');
   }
   const now = ctx.clock.now();
@@ -246,6 +261,12 @@ export interface UserChanges {
 export async function updateUser(p: Platform, actor: Actor, id: number, input: UserChanges): Promise<UserView> {
   const hash = input.password ? await hashPassword(input.password) : undefined;
   return inTransaction(p, async (ctx) => {
+    // A role or active change takes the admins' row locks before reading anything: two admins
+    // demoting each other at once queue up, and the second sees the first one's change.
+    const admins = input.role !== undefined || input.active !== undefined ? await q.activeAdmins(ctx.tx, actor.orgId, ctx.lockRows) : null;
+    if (admins && !admins.some((a) => a.id === actor.userId)) {
+      throw forbidden('You are no longer an admin of this organization.');
+    }
     const user = await q.findUser(ctx.tx, actor.orgId, id);
     if (!user) throw notFound('User');
     const now = ctx.clock.now();
@@ -254,7 +275,7 @@ export async function updateUser(p: Platform, actor: Actor, id: number, input: U
       user.role === 'admin' &&
       user.deactivated_at === null &&
       ((input.role !== undefined && input.role !== 'admin') || input.active === false);
-    if (losesAdmin && (await q.countActiveAdmins(ctx.tx, actor.orgId)) <= 1) {
+    if (losesAdmin && admins && admins.length <= 1) {
       throw conflict('This is the last active admin; make another admin first.', input.role ? 'role' : 'active');
     }
     if (id === actor.userId && input.active === false) {
@@ -295,24 +316,55 @@ export async function updateUser(p: Platform, actor: Actor, id: number, input: U
 
 // ---- audit log ---------------------------------------------------------------------------
 
+type TargetType = 'user' | 'team' | 'patron' | 'case';
+const NAMED_TARGETS: readonly string[] = ['user', 'team', 'patron', 'case'];
+
+/** The number a target id stands for: a user, team or patron id, or a case's "SW-1042". */
+const targetKey = (type: string, id: string | null) => {
+  const m = id === null ? null : type === 'case' ? /-(\d{1,9})$/.exec(id) : /^(\d{1,10})$/.exec(id);
+  return m ? Number(m[1]) : null;
+};
+
 export async function readAuditLog(
   p: Platform,
   actor: Actor,
-  opts: { before?: number | undefined; action?: string | undefined; limit: number },
+  opts: { before?: number | undefined; action?: string | undefined; kind?: string | undefined; signIns: 'include' | 'exclude'; limit: number },
 ): Promise<{ items: AuditEntryView[]; nextBefore: number | null }> {
-  const rows = await q.auditPage(p.db, actor.orgId, opts);
+  const rows = await q.auditPage(p.db, actor.orgId, { ...opts, signIns: opts.signIns === 'include' });
   const page = rows.slice(0, opts.limit);
+  const wanted: Record<TargetType, number[]> = { user: [], team: [], patron: [], case: [] };
+  for (const r of page) {
+    const key = r.target_type && NAMED_TARGETS.includes(r.target_type) ? targetKey(r.target_type, r.target_id) : null;
+    if (key !== null) wanted[r.target_type as TargetType].push(key);
+  }
+  const names = new Map(
+    (await q.auditTargetNames(p.db, actor.orgId, wanted)).map((t) => [`${t.type}:${t.key}`, t.name]),
+  );
+  const org = page.some((r) => r.target_type === 'organization') ? await q.findOrg(p.db, actor.orgId) : undefined;
   return {
-    items: page.map((r) => ({
-      id: r.id,
-      action: r.action,
-      actor: r.actor_user_id && r.actor_name ? { id: r.actor_user_id, name: r.actor_name } : null,
-      targetType: r.target_type,
-      targetId: r.target_id,
-      detail: r.detail ? (JSON.parse(r.detail) as Record<string, unknown>) : null,
-      ip: r.ip,
-      createdAt: r.created_at,
-    })),
+    items: page.map((r) => {
+      const detail = r.detail ? (JSON.parse(r.detail) as Record<string, unknown>) : null;
+      const key = r.target_type ? targetKey(r.target_type, r.target_id) : null;
+      // A removed target keeps the name its entry recorded (a deleted team, a deleted case).
+      const recorded = typeof detail?.name === 'string' ? detail.name : typeof detail?.subject === 'string' ? detail.subject : null;
+      const targetName =
+        r.target_type === 'organization'
+          ? (org?.name ?? null)
+          : ((key !== null ? names.get(`${r.target_type}:${key}`) : undefined) ?? recorded);
+      return {
+        id: r.id,
+        action: r.action,
+        // The stored kind, which the filter reads (written from the action by platform/audit).
+        kind: AuditKind.catch('other').parse(r.kind),
+        actor: r.actor_user_id && r.actor_name ? { id: r.actor_user_id, name: r.actor_name } : null,
+        targetType: r.target_type,
+        targetId: r.target_id,
+        targetName,
+        detail,
+        ip: r.ip,
+        createdAt: r.created_at,
+      };
+    }),
     nextBefore: rows.length > opts.limit ? (page.at(-1)?.id ?? null) : null,
   };
 }

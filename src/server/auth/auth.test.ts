@@ -84,13 +84,57 @@ describeEachDialect('signing in', (h, { raceIt }) => {
     expect(row.locked_until).toBeGreaterThan(h().clock.now());
   });
 
+  it('signs in to the organization whose account the password opens, when an email is in two', async () => {
+    const a = await makeOrg(h());
+    const b = await makeOrg(h());
+    const email = `two-orgs-${a.orgId}@example.org`;
+    const make = async (org: typeof a, password: string) =>
+      (await (await org.as('admin')).post('/api/admin/users', { email, name: 'Pat Twice', role: 'associate', password })).json().id as number;
+    const inA = await make(a, 'password of org A');
+    const inB = await make(b, 'password of org B');
+    const signIn = (body: Record<string, unknown>) => new Client(h().app).post('/api/auth/login', { email, ...body });
+
+    expect((await signIn({ password: 'password of org A' })).json().user.id).toBe(inA);
+    expect((await signIn({ password: 'password of org B' })).json().user.id).toBe(inB);
+    const wrong = await signIn({ password: 'neither of them' });
+    expect(wrong.statusCode).toBe(401);
+    // A wrong password counts against both accounts; a right one clears only its own.
+    const failed = await h().db.kysely.selectFrom('users').select(['id', 'failed_logins']).where('email', '=', email).orderBy('id').execute();
+    expect(failed.map((u) => u.failed_logins)).toEqual([1, 1]);
+    expect((await signIn({ password: 'password of org A', organization: b.slug })).statusCode).toBe(401);
+    expect((await signIn({ password: 'password of org B', organization: b.slug })).json().user.id).toBe(inB);
+  });
+
+  it('asks which organization when one password opens accounts in two', async () => {
+    const a = await makeOrg(h());
+    const b = await makeOrg(h());
+    const email = `same-pw-${a.orgId}@example.org`;
+    for (const org of [a, b]) {
+      await (await org.as('admin')).post('/api/admin/users', { email, name: 'Pat Same', role: 'associate', password: 'one password for all' });
+    }
+    const c = new Client(h().app);
+    const ask = await c.post('/api/auth/login', { email, password: 'one password for all' });
+    expect(ask.statusCode).toBe(400);
+    expect(ask.json().error).toMatchObject({ code: 'invalid', field: 'organization' });
+    expect(ask.json().error.message).toContain(a.slug);
+    expect(ask.json().error.message).toContain(b.slug);
+    expect(c.cookies.sw_session).toBeUndefined();
+    const chosen = await c.post('/api/auth/login', { email, password: 'one password for all', organization: a.slug });
+    expect(chosen.statusCode).toBe(200);
+    expect(chosen.json().org.slug).toBe(a.slug);
+    // A stranger without the password learns nothing: the answer is the one for a wrong password.
+    const stranger = await new Client(h().app).post('/api/auth/login', { email, password: 'not the password' });
+    const nobody = await new Client(h().app).post('/api/auth/login', { email: 'nobody@example.org', password: 'not the password' });
+    expect(stranger.json()).toEqual(nobody.json());
+  });
+
   it('lets an admin unlock by resetting the password', async () => {
     const org = await makeOrg(h());
     const c = new Client(h().app);
     const email = org.users.associate.email;
     for (let i = 0; i < MAX_FAILED_LOGINS; i++) await c.post('/api/auth/login', { email, password: 'wrong wrong' });
     const admin = await org.as('admin');
-    const users = (await admin.get('/api/users')).json().items;
+    const users = (await admin.get('/api/admin/users')).json().items;
     expect(users.find((u: { email: string }) => u.email === email).locked).toBe(true);
     const reset = await admin.patch(`/api/admin/users/${org.users.associate.id}`, { password: 'a brand new secret' });
     expect(reset.statusCode).toBe(200);
@@ -181,6 +225,29 @@ for (const dialect of dialects()) {
         password: 'long enough pw',
       });
       expect(again.statusCode).toBe(409);
+    });
+  });
+
+  describe.runIf(dialect === 'postgres')(`first start, raced [${dialect}]`, () => {
+    it('makes one organization when first-time setups arrive at once', async () => {
+      const h = await makeHarness(dialect);
+      try {
+        const results = await Promise.all(
+          Array.from({ length: 6 }, (_, i) =>
+            new Client(h.app, `203.0.113.${i}`).post('/api/setup', {
+              organizationName: `Org ${i}`,
+              name: `Admin ${i}`,
+              email: `admin${i}@example.org`,
+              password: 'long enough pw',
+            }),
+          ),
+        );
+        expect(results.map((r) => r.statusCode).sort()).toEqual([200, 409, 409, 409, 409, 409]);
+        expect(await h.db.kysely.selectFrom('organizations').select('id').execute()).toHaveLength(1);
+        expect(await h.db.kysely.selectFrom('users').select('id').execute()).toHaveLength(1);
+      } finally {
+        await h.close();
+      }
     });
   });
 

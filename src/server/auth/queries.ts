@@ -68,6 +68,18 @@ export async function clearFailedLogins(tx: Kysely<Database>, userId: number): P
   await tx.updateTable('users').set({ failed_logins: 0, locked_until: null }).where('id', '=', userId).execute();
 }
 
+/**
+ * Claims the first-time setup (the one row of setup_claims). Parallel setups queue on the key;
+ * the first to commit wins, the others insert nothing and learn it here.
+ */
+export const claimSetup = async (tx: Kysely<Database>, now: number) =>
+  !!(await tx
+    .insertInto('setup_claims')
+    .values({ id: 1, claimed_at: now })
+    .onConflict((oc) => oc.column('id').doNothing())
+    .returning('id')
+    .executeTakeFirst());
+
 export async function setPassword(tx: Kysely<Database>, userId: number, hash: string, now: number): Promise<void> {
   await tx.updateTable('users').set({ password_hash: hash, password_changed_at: now }).where('id', '=', userId).execute();
 }

@@ -1,6 +1,6 @@
 // Signing in and out, sessions, password changes, and the first-admin setup.
 import type { SessionView } from '../../contracts/auth.js';
-import { createOrganization, findOrg, findUser, findUserByEmail, findUserById, anyUser, insertUser, toOrgView } from '../admin/api.js';
+import { createOrganization, findOrg, findUser, findUserById, anyUser, insertUser, toOrgView, usersWithEmail } from '../admin/api.js';
 import type { Actor } from '../platform/actor.js';
 import { audit } from '../platform/audit.js';
 import type { Platform, TxContext } from '../platform/context.js';
@@ -76,44 +76,62 @@ const badCredentials = () =>
     `That email and password do not match an account. After ${MAX_FAILED_LOGINS} failed attempts an account is locked for ${LOCKOUT_MS / 60000} minutes; an admin can reset the password.`,
   );
 
+/**
+ * Signs in. An email is unique within an organization, not across them: the accounts with
+ * this email (a handful at most) are each checked, and the one the password opens is signed
+ * in. If it opens several, the answer names the organizations (to whoever knows the
+ * password) and asks for one. Each account's failures count against that account alone,
+ * and an unknown email costs the same hashing work as a known one.
+ */
 export async function login(
   p: Platform,
-  input: { email: string; password: string; ip: string },
+  input: { email: string; password: string; organization?: string | undefined; ip: string },
 ): Promise<{ token: string; userId: number }> {
-  const user = await findUserByEmail(p.db, input.email);
+  const accounts = await usersWithEmail(p.db, input.email, input.organization);
   // Verify outside any transaction: argon2 is deliberately slow, and an open transaction would
   // hold SQLite's single writer for that long.
-  const ok = await verifyPassword(user?.password_hash ?? (await dummyPasswordHash()), input.password);
-
+  const opened: boolean[] = [];
+  for (const user of accounts) opened.push(await verifyPassword(user.password_hash, input.password));
+  if (!accounts.length) await verifyPassword(await dummyPasswordHash(), input.password);
+  const opens = accounts.filter((_, i) => opened[i]);
+  // A deactivated or locked account among them is not a choice to offer.
+  const now = p.clock.now();
+  const usable = opens.filter((u) => u.deactivated_at === null && !(u.locked_until !== null && u.locked_until > now));
+  if (usable.length > 1) {
+    const names = usable.map((u) => `${u.org_name} (${u.org_slug})`).join(', ');
+    throw badRequest(`is needed: this email and password open accounts in ${names}`, 'organization');
+  }
+  const matches = usable.length === 1 ? usable : opens;
   const outcome = await inTransaction(p, async (ctx) => {
     const base = { actorId: null, ip: input.ip, detail: { email: input.email } };
-    if (!user) {
+    if (!accounts.length) {
       await audit(ctx, { ...base, orgId: null, action: 'login.failed' });
       return null;
     }
-    const target = { ...base, orgId: user.org_id, targetType: 'user', targetId: user.id };
-    // Re-read under the row lock: a parallel attempt may have counted a failure or locked it.
-    const state = await q.signInState(ctx.tx, user.id, ctx.lockRows);
-    const now = ctx.clock.now();
-    if (state.deactivated_at !== null) {
-      await audit(ctx, { ...target, action: 'login.failed', detail: { ...base.detail, reason: 'deactivated' } });
-      return null;
+    // Either the one account the password opens, or a failure against every candidate.
+    let signedIn: { token: string; userId: number } | null = null;
+    for (const user of matches.length ? matches : accounts) {
+      const target = { ...base, orgId: user.org_id, targetType: 'user', targetId: user.id };
+      // Re-read under the row lock: a parallel attempt may have counted a failure or locked it.
+      const state = await q.signInState(ctx.tx, user.id, ctx.lockRows);
+      const now = ctx.clock.now();
+      if (state.deactivated_at !== null) {
+        await audit(ctx, { ...target, action: 'login.failed', detail: { ...base.detail, reason: 'deactivated' } });
+      } else if (state.locked_until !== null && state.locked_until > now) {
+        await audit(ctx, { ...target, action: 'login.refused_locked' });
+      } else if (!matches.length) {
+        const failed = await q.countFailedLogin(ctx.tx, user.id);
+        const locks = failed >= MAX_FAILED_LOGINS;
+        if (locks) await q.lockUser(ctx.tx, user.id, now + LOCKOUT_MS);
+        await audit(ctx, { ...target, action: locks ? 'login.locked' : 'login.failed' });
+      } else if (!signedIn) {
+        await q.clearFailedLogins(ctx.tx, user.id);
+        const token = await createSession(ctx, user.id);
+        await audit(ctx, { ...target, actorId: user.id, action: 'login.succeeded', detail: undefined });
+        signedIn = { token, userId: user.id };
+      }
     }
-    if (state.locked_until !== null && state.locked_until > now) {
-      await audit(ctx, { ...target, action: 'login.refused_locked' });
-      return null;
-    }
-    if (!ok) {
-      const failed = await q.countFailedLogin(ctx.tx, user.id);
-      const locks = failed >= MAX_FAILED_LOGINS;
-      if (locks) await q.lockUser(ctx.tx, user.id, now + LOCKOUT_MS);
-      await audit(ctx, { ...target, action: locks ? 'login.locked' : 'login.failed' });
-      return null;
-    }
-    await q.clearFailedLogins(ctx.tx, user.id);
-    const token = await createSession(ctx, user.id);
-    await audit(ctx, { ...target, actorId: user.id, action: 'login.succeeded', detail: undefined });
-    return { token, userId: user.id };
+    return signedIn;
   });
   // A failed attempt is committed (counted and audited) before the refusal goes out.
   if (!outcome) throw badCredentials();
@@ -183,7 +201,10 @@ export async function setup(
 ): Promise<{ token: string; userId: number }> {
   const hash = await hashPassword(input.password);
   return inTransaction(p, async (ctx) => {
-    if (await anyUser(ctx.tx)) throw conflict('Servewell is already set up; sign in instead.');
+    const already = () => conflict('Servewell is already set up; sign in instead.');
+    if (!(await q.claimSetup(ctx.tx, ctx.clock.now()))) throw already();
+    // An install set up before the claim existed (or seeded with the demo) has users already.
+    if (await anyUser(ctx.tx)) throw already();
     const org = await createOrganization(ctx, {
       name: input.organizationName,
       timeZone: input.timeZone,

@@ -100,6 +100,26 @@ describeEachDialect('cases', (h, { raceIt }) => {
     expect((await c.get(`/api/cases?queue=open&after=${cursor}`)).statusCode).toBe(400);
   });
 
+  it('takes an unassigned case with a reply, and never one a colleague took meanwhile', async () => {
+    const org = await makeOrg(h());
+    const associate = await org.as('associate');
+    const supervisor = await org.as('supervisor');
+    const { ref } = await logCall(associate, { assigneeId: null });
+    const taken = await associate.post(`/api/cases/${ref}/entries`, { kind: 'reply', body: 'On it.', take: true });
+    expect(taken.statusCode).toBe(201);
+    expect(taken.json().assignee).toMatchObject({ id: org.users.associate.id });
+    expect(taken.json().entries.map((e: { eventType: string | null }) => e.eventType)).toContain('assignment');
+    // Someone else's case is not taken by a reply: nothing is written.
+    const late = await supervisor.post(`/api/cases/${ref}/entries`, { kind: 'reply', body: 'Me too.', take: true });
+    expect(late.statusCode).toBe(409);
+    expect(late.json().error.field).toBe('take');
+    expect(late.json().error.message).toContain(org.users.associate.actor.name);
+    const after = (await supervisor.get(`/api/cases/${ref}`)).json();
+    expect(after.entries.map((e: { body: string }) => e.body)).not.toContain('Me too.');
+    // Taking one's own case again is no change.
+    expect((await associate.post(`/api/cases/${ref}/entries`, { kind: 'note', body: 'Still mine.', take: true })).statusCode).toBe(201);
+  });
+
   it('names the field of every kind of bad input', async () => {
     const org = await makeOrg(h());
     const c = await org.as('associate');

@@ -21,6 +21,13 @@ export async function requireCase(db: Kysely<Database>, actor: Actor, ref: strin
 }
 
 /**
+ * A case's status link opens its conversation to whoever holds it, for as long as it lives.
+ * Volunteers (often short-term, sometimes shared accounts) never see one; the rest of the
+ * staff see it and may replace it.
+ */
+export const maySeeStatusLink = (actor: Pick<Actor, 'role'>) => actor.role !== 'volunteer';
+
+/**
  * Whether this staff member may move a case from one status to another: the usual moves for
  * everyone, anything else for supervisors and admins with a reason (returned for the audit).
  */

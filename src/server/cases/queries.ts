@@ -35,6 +35,10 @@ export const insertCase = (tx: Kysely<Database>, row: Insertable<CasesTable>) =>
 export const updateCaseRow = (tx: Kysely<Database>, id: number, set: Updateable<CasesTable>) =>
   tx.updateTable('cases').set(set).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
 
+export async function setStatusToken(tx: Kysely<Database>, id: number, token: string, now: number): Promise<void> {
+  await tx.updateTable('cases').set({ status_token: token, updated_at: now }).where('id', '=', id).execute();
+}
+
 export async function deleteCaseRow(tx: Kysely<Database>, id: number): Promise<void> {
   await tx.deleteFrom('cases').where('id', '=', id).execute();
 }

@@ -1,6 +1,6 @@
 // HTTP for cases: queues, counts, saved views, a case and its timeline.
 import { casesApi } from '../../contracts/cases.js';
-import { ADMINS, ANY_STAFF } from '../platform/actor.js';
+import { ADMINS, ANY_STAFF, STAFF_BUT_VOLUNTEERS } from '../platform/actor.js';
 import type { Platform } from '../platform/context.js';
 import { actorOf } from '../platform/http/access.js';
 import { route } from '../platform/http/route.js';
@@ -24,6 +24,9 @@ export function caseRoutes(app: App, p: Platform): void {
   );
   route(app, casesApi.addEntry, { roles: ANY_STAFF }, async (req) =>
     service.addEntry(p, actorOf(req), req.params.ref, req.body),
+  );
+  route(app, casesApi.rotateStatusLink, { roles: STAFF_BUT_VOLUNTEERS }, async (req) =>
+    service.rotateStatusLink(p, actorOf(req), req.params.ref),
   );
   route(app, casesApi.delete, { roles: ADMINS }, async (req) => {
     await service.deleteCase(p, actorOf(req), req.params.ref);

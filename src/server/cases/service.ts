@@ -1,11 +1,13 @@
 // The use cases of a case on the desk: log one, open it, change it, add to its timeline, delete
 // it. Each is one transaction; the moves themselves are in lifecycle.ts.
 import type { CaseCreateBody, CaseDetail, CaseUpdateBody, EntryCreateBody } from '../../contracts/cases.js';
+import { userName } from '../admin/api.js';
 import { createPatronIn, patronForEmail, touchPatron } from '../patrons/api.js';
 import type { Actor } from '../platform/actor.js';
 import { audit } from '../platform/audit.js';
 import type { Platform } from '../platform/context.js';
 import { badRequest, conflict, notFound } from '../platform/errors.js';
+import { randomToken } from '../platform/passwords.js';
 import { inTransaction } from '../platform/tx.js';
 import {
   addTimelineEntry,
@@ -16,7 +18,7 @@ import {
   requireAssignee,
   requireTeam,
 } from './lifecycle.js';
-import { requireCase } from './policy.js';
+import { maySeeStatusLink, requireCase } from './policy.js';
 import * as q from './queries.js';
 import { allowedNext } from './transitions.js';
 import { formatRef, parseRef, toCaseDetail } from './views.js';
@@ -80,6 +82,7 @@ export async function getCase(p: Platform, actor: Actor, ref: string): Promise<C
       found.created_by !== null && found.creator_name !== null ? { id: found.created_by, name: found.creator_name } : null,
     allowed: [...allowedNext(found.status)],
     publicUrl: p.publicUrl,
+    showStatusLink: maySeeStatusLink(actor),
   });
 }
 
@@ -102,10 +105,17 @@ export async function addEntry(p: Platform, actor: Actor, ref: string, input: En
     throw badRequest('applies to messages with the patron, not to internal notes', 'road');
   }
   await inTransaction(p, async (ctx) => {
-    const row = await requireCase(ctx.tx, actor, ref, ctx.lockRows);
+    let row = await requireCase(ctx.tx, actor, ref, ctx.lockRows);
     const now = ctx.clock.now();
+    // Under the row lock: two colleagues taking one case at once, the second learns who won.
+    if (input.take && row.assignee_id !== null && row.assignee_id !== actor.userId) {
+      const holder = await userName(ctx.tx, row.assignee_id);
+      throw conflict(`${holder?.name ?? 'A colleague'} has taken this case; your message was not sent.`, 'take');
+    }
+    const take = input.take && row.assignee_id === null ? { assigneeId: actor.userId } : {};
     if (input.kind === 'patron_message') {
       if (input.status) throw badRequest('a patron message sets the status by itself', 'status');
+      if (input.take) row = await changeCase(ctx, row, take, { by: actor, prefix: actor.casePrefix });
       await recordPatronMessage(
         ctx,
         row,
@@ -132,11 +142,41 @@ export async function addEntry(p: Platform, actor: Actor, ref: string, input: En
     const next = await changeCase(
       ctx,
       row,
-      { status: to },
+      { status: to, ...take },
       { by: actor, prefix: actor.casePrefix, also: { last_activity_at: now, ...firstResponse } },
     );
     if (reply && row.patron_id) await touchPatron(ctx, row.patron_id);
     await reindexCase(ctx, next);
+  });
+  return getCase(p, actor, ref);
+}
+
+/**
+ * A new status link for the case: the old token stops working at once (a link sent to the
+ * wrong address, or copied by someone who has left). Audited, without either token.
+ */
+export async function rotateStatusLink(p: Platform, actor: Actor, ref: string): Promise<CaseDetail> {
+  await inTransaction(p, async (ctx) => {
+    const row = await requireCase(ctx.tx, actor, ref, ctx.lockRows);
+    await q.setStatusToken(ctx.tx, row.id, randomToken(24), ctx.clock.now());
+    await audit(ctx, {
+      orgId: actor.orgId,
+      actorId: actor.userId,
+      action: 'case.status_link_rotated',
+      targetType: 'case',
+      targetId: formatRef(actor.casePrefix, row.number),
+      ip: actor.ip,
+    });
+    ctx.emit({
+      type: 'case.changed',
+      orgId: row.org_id,
+      caseId: row.id,
+      ref: formatRef(actor.casePrefix, row.number),
+      teamId: row.team_id,
+      assigneeId: row.assignee_id,
+      byUserId: actor.userId,
+      at: ctx.clock.now(),
+    });
   });
   return getCase(p, actor, ref);
 }

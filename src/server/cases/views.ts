@@ -60,10 +60,11 @@ export function toCaseDetail(x: {
   creator: { id: number; name: string } | null;
   allowed: CaseStatus[];
   publicUrl: string;
+  showStatusLink: boolean;
 }): CaseDetail {
   return {
     ...toCaseSummary(x.summary, x.prefix),
-    statusUrl: `${x.publicUrl}/status/${x.row.status_token}`,
+    statusUrl: x.showStatusLink ? `${x.publicUrl}/status/${x.row.status_token}` : null,
     createdBy: x.creator,
     firstResponseAt: x.row.first_response_at,
     firstResponseMs: x.row.first_response_ms,

@@ -154,6 +154,8 @@ export interface AuditLogTable {
   detail: string | null;
   ip: string | null;
   created_at: number;
+  /** Derived from the action's prefix (contracts/audit.ts), for filtering. */
+  kind: Generated<string>;
 }
 
 export interface Database {
@@ -172,12 +174,19 @@ export interface Database {
   audit_log: AuditLogTable;
   case_presence: CasePresenceTable;
   jobs: JobsTable;
+  setup_claims: SetupClaimsTable;
 }
 
 export type OrganizationRow = Selectable<OrganizationsTable>;
 export type UserRow = Selectable<UsersTable>;
 export type PatronRow = Selectable<PatronsTable>;
 export type CaseRow = Selectable<CasesTable>;
+
+/** At most one row: the first-time setup that got there first (migration 0004). */
+export interface SetupClaimsTable {
+  id: number;
+  claimed_at: number;
+}
 
 export interface CasePresenceTable {
   case_id: number;

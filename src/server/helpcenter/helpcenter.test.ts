@@ -34,6 +34,52 @@ describeEachDialect('the public web form and status page', (h, { raceIt }) => {
     expect(second.patron!.id).toBe(d.patron!.id);
   });
 
+  it('keeps the status API out of caches and out of Referer headers', async () => {
+    const org = await makeOrg(h());
+    const patron = new Client(h().app);
+    const { statusUrl } = (await patron.post(`/api/public/orgs/${org.slug}/cases`, form)).json();
+    const token = tokenOf(statusUrl);
+    for (const res of [
+      await patron.get(`/api/public/status/${token}`),
+      await patron.post(`/api/public/status/${token}/messages`, { message: 'Any news?' }),
+      await patron.get('/api/public/status/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'),
+    ]) {
+      expect(res.headers['cache-control']).toBe('no-store');
+      expect(res.headers['referrer-policy']).toBe('no-referrer');
+    }
+  });
+
+  it('lets staff rotate a status link: a new token, the old link dead, audited', async () => {
+    const org = await makeOrg(h());
+    const { reference, statusUrl } = (await new Client(h().app).post(`/api/public/orgs/${org.slug}/cases`, form)).json();
+    const associate = await org.as('associate');
+    const volunteer = await org.as('volunteer');
+    expect((await volunteer.post(`/api/cases/${reference}/status-link`)).statusCode).toBe(403);
+    const res = await associate.post(`/api/cases/${reference}/status-link`);
+    expect(res.statusCode).toBe(200);
+    const fresh: string = res.json().statusUrl;
+    expect(fresh).toMatch(/^http:\/\/desk\.test\/status\/[A-Za-z0-9_-]{32}$/);
+    expect(fresh).not.toBe(statusUrl);
+    const patron = new Client(h().app);
+    expect((await patron.get(`/api/public/status/${tokenOf(statusUrl)}`)).statusCode).toBe(404);
+    expect((await patron.post(`/api/public/status/${tokenOf(statusUrl)}/messages`, { message: 'Hello?' })).statusCode).toBe(404);
+    expect((await patron.get(`/api/public/status/${tokenOf(fresh)}`)).json().reference).toBe(reference);
+    const audit = (await (await org.as('admin')).get('/api/admin/audit?action=case.status_link_rotated')).json();
+    expect(audit.items).toEqual([expect.objectContaining({ targetId: reference, actor: expect.objectContaining({ id: org.users.associate.id }) })]);
+    expect(JSON.stringify(audit.items)).not.toContain(tokenOf(statusUrl));
+  });
+
+  it('shows volunteers no status link', async () => {
+    const org = await makeOrg(h());
+    const { reference } = (await new Client(h().app).post(`/api/public/orgs/${org.slug}/cases`, form)).json();
+    const volunteer = await org.as('volunteer');
+    const seen = (await volunteer.get(`/api/cases/${reference}`)).json();
+    expect(seen.statusUrl).toBeNull();
+    const noted = (await volunteer.post(`/api/cases/${reference}/entries`, { kind: 'note', body: 'Called back' })).json();
+    expect(noted.statusUrl).toBeNull();
+    expect((await (await org.as('associate')).get(`/api/cases/${reference}`)).json().statusUrl).toMatch(/\/status\//);
+  });
+
   raceIt('makes one patron when the same new address writes twice at once', async () => {
     const org = await makeOrg(h());
     const results = await Promise.all(

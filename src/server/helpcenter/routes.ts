@@ -4,9 +4,13 @@ import { helpcenterApi } from '../../contracts/helpcenter.js';
 import type { RateLimits } from '../config.js';
 import { PUBLIC } from '../platform/actor.js';
 import type { Platform } from '../platform/context.js';
+import type { FastifyReply } from 'fastify';
 import { route, withStatus } from '../platform/http/route.js';
 import type { App } from '../platform/http/types.js';
 import * as service from './service.js';
+
+/** A status page holds its token in the URL: never cached, never sent on as a Referer. */
+const privateReply = (reply: FastifyReply) => reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
 
 export function helpcenterRoutes(app: App, p: Platform, opts: { rateLimits: RateLimits }): void {
   route(app, helpcenterApi.org, { roles: PUBLIC }, async () => service.publicOrg(p, undefined));
@@ -19,8 +23,12 @@ export function helpcenterRoutes(app: App, p: Platform, opts: { rateLimits: Rate
     }
     return { reference: outcome.reference, statusUrl: outcome.statusUrl };
   });
-  route(app, helpcenterApi.status, { roles: PUBLIC }, async (req) => service.caseStatus(p, req.params.token));
-  route(app, helpcenterApi.statusReply, { roles: PUBLIC, rateLimit: opts.rateLimits.publicForm }, async (req) =>
-    service.replyOnStatusPage(p, req.params.token, req.body.message),
-  );
+  route(app, helpcenterApi.status, { roles: PUBLIC }, async (req, reply) => {
+    privateReply(reply);
+    return service.caseStatus(p, req.params.token);
+  });
+  route(app, helpcenterApi.statusReply, { roles: PUBLIC, rateLimit: opts.rateLimits.publicForm }, async (req, reply) => {
+    privateReply(reply);
+    return service.replyOnStatusPage(p, req.params.token, req.body.message);
+  });
 }

@@ -5,7 +5,8 @@ import type { LiveEvent } from '../../contracts/live.js';
 import type { App } from '../platform/http/types.js';
 import { signIn } from '../testing/client.js';
 import { PASSWORD, logCall, makeOrg } from '../testing/factories.js';
-import { TEST_DATABASE_URL, describeEachDialect, makeHarness, type Harness } from '../testing/harness.js';
+import { TEST_DATABASE_URL, describeEachDialect, dialects, makeHarness, type Harness } from '../testing/harness.js';
+import { MAX_STREAMS_PER_USER } from './routes.js';
 import { PRESENCE_TTL_MS } from './service.js';
 
 /** A real SSE connection to a listening app, as a browser's EventSource would make. */
@@ -174,6 +175,68 @@ describeEachDialect('live updates', (h) => {
     expect(bad.json().error.field).toBe('state');
   });
 });
+
+/** A HEAD request over real HTTP: resolves with the status, or rejects after `ms`. */
+async function head(app: App, cookies: Record<string, string>, ms: number): Promise<number> {
+  if (!app.server.listening) await app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = app.server.address() as AddressInfo;
+  return new Promise((resolve, reject) => {
+    const req = http.request({
+      method: 'HEAD',
+      host: '127.0.0.1',
+      port,
+      path: '/api/events',
+      agent: false,
+      headers: { cookie: Object.entries(cookies).map(([k, v]) => `${k}=${v}`).join('; ') },
+    });
+    const timer = setTimeout(() => {
+      req.destroy();
+      reject(new Error(`HEAD /api/events still unanswered after ${ms} ms`));
+    }, ms);
+    req.on('response', (res) => {
+      clearTimeout(timer);
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', () => undefined);
+    req.end();
+  });
+}
+
+for (const dialect of dialects()) {
+  describe(`live streams and restarts [${dialect}]`, () => {
+    it('ends every open stream when the app closes, so a restart is not held up', async () => {
+      const h = await makeHarness(dialect);
+      const org = await makeOrg(h);
+      const streams = await Promise.all(['associate', 'supervisor'].map(async (r) => openStream(h.app, (await org.as(r as 'associate')).cookies)));
+      try {
+        const started = Date.now();
+        await Promise.race([
+          h.close(),
+          new Promise((_, reject) => setTimeout(() => reject(new Error('app.close() waited on the open streams')), 5000)),
+        ]);
+        expect(Date.now() - started).toBeLessThan(5000);
+        for (const s of streams) await s.ended(1000);
+      } finally {
+        for (const s of streams) s.close();
+      }
+    });
+
+    it('answers HEAD /api/events at once and holds no stream slot', async () => {
+      const h = await makeHarness(dialect);
+      try {
+        const org = await makeOrg(h);
+        const cookies = (await org.as('associate')).cookies;
+        for (let i = 0; i < MAX_STREAMS_PER_USER + 2; i++) expect(await head(h.app, cookies, 2000)).toBe(200);
+        const stream = await openStream(h.app, cookies);
+        expect(stream.status).toBe(200);
+        stream.close();
+      } finally {
+        await h.close();
+      }
+    });
+  });
+}
 
 describe.runIf(TEST_DATABASE_URL)('two app instances on one PostgreSQL', () => {
   let a: Harness;

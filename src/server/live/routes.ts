@@ -20,6 +20,13 @@ export const MAX_STREAMS_PER_USER = 8;
 export function liveRoutes(app: App, p: Platform): void {
   // Open streams per user on this instance: a runaway tab cannot hold unbounded connections.
   const streams = new Map<number, number>();
+  // How to end each open stream: on close, so that a restart does not wait on open tabs (each
+  // would hold the server for up to STREAM_MAX_MS). Browsers reconnect to the next instance.
+  const enders = new Set<() => void>();
+  app.addHook('preClose', (done) => {
+    for (const end of enders) end();
+    done();
+  });
 
   app.get('/api/events', {
     config: { roles: ANY_STAFF },
@@ -30,6 +37,10 @@ export function liveRoutes(app: App, p: Platform): void {
     },
     handler: async (req, reply: FastifyReply) => {
       const actor = actorOf(req);
+      // A HEAD asks what the stream would be: answer with its headers, and hold nothing open.
+      if (req.method === 'HEAD') {
+        return reply.status(200).header('content-type', 'text/event-stream; charset=utf-8').header('cache-control', 'no-cache').send();
+      }
       const open = streams.get(actor.userId) ?? 0;
       if (open >= MAX_STREAMS_PER_USER) {
         throw rateLimited('Too many live connections; close some tabs.');
@@ -62,10 +73,14 @@ export function liveRoutes(app: App, p: Platform): void {
       const unsubscribe = p.events.subscribe(send);
       const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
       const end = setTimeout(() => res.end(), STREAM_MAX_MS);
+      // Ending the response leaves a keep-alive socket that close() would wait on: close it too.
+      const endForClose = () => res.end(() => res.socket?.end());
+      enders.add(endForClose);
       let stopped = false;
       const stop = () => {
         if (stopped) return;
         stopped = true;
+        enders.delete(endForClose);
         unsubscribe();
         clearInterval(heartbeat);
         clearTimeout(end);

@@ -62,6 +62,26 @@ describeEachDialect('patrons', (h) => {
     expect(audit.map((a) => a.action)).toContain('patron.personal_note_deleted');
   });
 
+  it('lets a volunteer delete only the general notes they wrote; other staff delete any', async () => {
+    const org = await makeOrg(h());
+    const sup = await org.as('supervisor');
+    const vol = await org.as('volunteer');
+    const patron: PatronDetail = (await sup.post('/api/patrons', { name: 'Otto Olsen' })).json();
+    const noteId = (d: PatronDetail, body: string) => d.notes.find((n) => n.body === body)!.id;
+    const colleagues = noteId((await sup.post(`/api/patrons/${patron.id}/notes`, { kind: 'general', body: 'Season subscriber since 2009.' })).json(), 'Season subscriber since 2009.');
+    const own = noteId((await vol.post(`/api/patrons/${patron.id}/notes`, { kind: 'general', body: 'Asked about parking.' })).json(), 'Asked about parking.');
+
+    const refused = await vol.delete(`/api/patrons/${patron.id}/notes/${colleagues}`);
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json().error.code).toBe('forbidden');
+    expect((await vol.get(`/api/patrons/${patron.id}`)).json().notes.map((n: { id: number }) => n.id)).toContain(colleagues);
+    expect((await vol.delete(`/api/patrons/${patron.id}/notes/${own}`)).statusCode).toBe(200);
+
+    const mine = noteId((await vol.post(`/api/patrons/${patron.id}/notes`, { kind: 'general', body: 'Needs large print.' })).json(), 'Needs large print.');
+    expect((await (await org.as('associate')).delete(`/api/patrons/${patron.id}/notes/${mine}`)).statusCode).toBe(200);
+    expect((await sup.delete(`/api/patrons/${patron.id}/notes/${colleagues}`)).statusCode).toBe(200);
+  });
+
   it('refuses a second patron with the same email and names the field', async () => {
     const org = await makeOrg(h());
     const c = await org.as('associate');

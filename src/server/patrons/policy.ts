@@ -15,6 +15,19 @@ export async function requirePatron(db: Kysely<Database>, actor: Actor, id: numb
   return row;
 }
 
+/**
+ * Who may delete a note. Notes are removable on request (a patron asks; a colleague wrote
+ * something wrong), so admins, supervisors and associates delete any note they can see;
+ * volunteers delete only the general notes they wrote themselves (personal notes they never
+ * see at all). Every deletion is audited.
+ */
+export function requireNoteDeletion(actor: Actor, note: { kind: 'general' | 'personal'; author_user_id: number | null }): void {
+  if (actor.role !== 'volunteer') return;
+  if (note.kind !== 'general' || note.author_user_id !== actor.userId) {
+    throw forbidden('Volunteers delete only the notes they wrote; ask a colleague to remove this one.');
+  }
+}
+
 export function requirePersonalAccess(actor: Actor): void {
   if (!canSeePersonal(actor)) throw forbidden('Volunteers do not handle personal notes.');
 }

@@ -8,7 +8,7 @@ import type { Platform, TxContext } from '../platform/context.js';
 import { conflict, notFound } from '../platform/errors.js';
 import { contactText, queryTerms } from '../platform/search/index.js';
 import { inTransaction } from '../platform/tx.js';
-import { canSeePersonal, requirePatron, requirePersonalAccess } from './policy.js';
+import { canSeePersonal, requireNoteDeletion, requirePatron, requirePersonalAccess } from './policy.js';
 import * as q from './queries.js';
 
 const digits = (phone: string | null | undefined) => {
@@ -202,6 +202,7 @@ export async function deletePatronNote(p: Platform, actor: Actor, id: number, no
     const note = await q.findNote(ctx.tx, actor.orgId, id, noteId);
     // A volunteer cannot learn that a personal note exists.
     if (!note || (note.kind === 'personal' && !canSeePersonal(actor))) throw notFound('Note');
+    requireNoteDeletion(actor, note);
     await q.deleteNote(ctx.tx, noteId);
     if (note.kind === 'personal') await indexPersonalNotes(ctx, actor.orgId, id);
     await audit(ctx, {

@@ -1,4 +1,5 @@
 // The audit log: sensitive changes, written in the transaction of the change they describe.
+import { auditKindOf } from '../../contracts/audit.js';
 import type { TxContext } from './context.js';
 import { insertAuditRow } from './queries.js';
 
@@ -19,6 +20,7 @@ export async function audit(ctx: TxContext, e: AuditEntry): Promise<void> {
     org_id: e.orgId,
     actor_user_id: e.actorId,
     action: e.action,
+    kind: auditKindOf(e.action),
     target_type: e.targetType ?? null,
     target_id: e.targetId === undefined ? null : String(e.targetId),
     detail: e.detail ? JSON.stringify(e.detail) : null,

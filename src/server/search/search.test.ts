@@ -105,6 +105,17 @@ describeEachDialect('search', (h) => {
     expect(JSON.stringify(byName)).not.toContain('afternoon');
   });
 
+  it('gives a patron’s contact points once: highlighted, and no snippet repeating them', async () => {
+    const org = await makeOrg(h());
+    const c = await org.as('associate');
+    await c.post('/api/patrons', { name: 'Xavier Xu', email: 'xavier.xu@example.org', phone: '(312) 555-0199' });
+    const hit = (await find(c, 'xavier')).patrons[0]!;
+    expect(hit.patron.email).toBe('xavier.xu@example.org');
+    expect(hit.snippet).toEqual([]);
+    expect(hit.contact.map((s) => s.text).join('')).toBe('xavier.xu@example.org · (312) 555-0199');
+    expect(hit.contact.some((s) => s.hit)).toBe(true);
+  });
+
   it('never returns another organization’s cases or patrons', async () => {
     const a = await makeOrg(h());
     const b = await makeOrg(h());

@@ -111,7 +111,8 @@ export async function search(p: Platform, actor: Actor, query: SearchQuery): Pro
       return {
         patron: x,
         name: highlight(x.name, terms),
-        snippet: fromNote && note ? snippet(note, terms) : highlight(contact, terms),
+        contact: highlight(contact, terms),
+        snippet: fromNote && note ? snippet(note, terms) : [],
         fromPersonalNote: fromNote && !!note,
       };
     }),

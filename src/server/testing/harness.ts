@@ -3,7 +3,7 @@
 import crypto from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { buildApp } from '../app.js';
+import { buildApp, type AppOptions } from '../app.js';
 import type { RateLimits } from '../config.js';
 import { verifyPreparedStatements } from '../db/prepared.js';
 import { migrateToLatest, openDb, type Db, type DialectName } from '../db/index.js';
@@ -64,6 +64,7 @@ export async function makeHarness(
     publicUrl?: string;
     /** Browser journeys run on real time; integration tests move a TestClock. */
     realTime?: boolean;
+    trustProxy?: AppOptions['trustProxy'];
   } = {},
 ): Promise<Harness> {
   const clock = new TestClock();
@@ -89,6 +90,7 @@ export async function makeHarness(
       platform: p,
       webRoot: opts.webRoot ?? null,
       rateLimits: { ...GENEROUS, ...opts.rateLimits },
+      ...(opts.trustProxy !== undefined ? { trustProxy: opts.trustProxy } : {}),
     });
     await app.ready();
   } catch (err) {

@@ -1,6 +1,6 @@
 // Query keys and the reads many screens share: the session, teams, staff, counts, saved views.
 import { useQuery, useSuspenseQuery } from '@tanstack/react-query';
-import { adminApi, type TeamView, type UserView } from '../../contracts/admin.js';
+import { adminApi, type StaffMember, type TeamView, type UserView } from '../../contracts/admin.js';
 import { authApi, type SessionView } from '../../contracts/auth.js';
 import { casesApi, type QueueCounts, type SavedView } from '../../contracts/cases.js';
 import { call } from './client.js';
@@ -9,6 +9,7 @@ export const keys = {
   session: ['session'] as const,
   teams: ['teams'] as const,
   users: ['users'] as const,
+  adminUsers: ['users', 'admin'] as const,
   counts: ['cases', 'counts'] as const,
   views: ['views'] as const,
   /** Everything about case lists (queue pages, filter counts) starts with this. */
@@ -40,11 +41,23 @@ export function useTeams(): TeamView[] {
   );
 }
 
-export function useStaff(): UserView[] {
+/** Colleagues for pickers and names (every role): no emails, no lock state. */
+export function useStaff(): StaffMember[] {
   return (
     useQuery({
       queryKey: keys.users,
       queryFn: () => call(adminApi.users),
+      staleTime: 60_000,
+    }).data?.items ?? []
+  );
+}
+
+/** Every user in full, for the admin screen. */
+export function useAdminUsers(): UserView[] {
+  return (
+    useQuery({
+      queryKey: keys.adminUsers,
+      queryFn: () => call(adminApi.adminUsers),
       staleTime: 60_000,
     }).data?.items ?? []
   );

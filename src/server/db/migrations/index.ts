@@ -4,9 +4,11 @@ import type { Migration } from 'kysely';
 import * as m0001 from './0001_foundation.js';
 import * as m0002 from './0002_search_presence.js';
 import * as m0003 from './0003_jobs.js';
+import * as m0004 from './0004_office.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
   '0002_search_presence': m0002,
   '0003_jobs': m0003,
+  '0004_office': m0004,
 };

@@ -1,6 +1,8 @@
 // The HTTP edge of errors: one map from error code to status, and one Fastify error handler
 // that turns every failure into `{ error: { code, message, field } }`. Unexpected errors are
 // logged and never shown.
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
   hasZodFastifySchemaValidationErrors,
@@ -71,16 +73,25 @@ export function installErrorHandler(app: FastifyInstance): void {
   });
 }
 
-/** Where in a parsed request the first string holding a NUL character is, if any. */
-export function nulPath(value: unknown, path: string[] = []): string | null {
-  if (typeof value === 'string') return value.includes('\u0000') ? path.join('.') || 'value' : null;
-  if (value && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) {
-      const found = nulPath(v, [...path, k]);
-      if (found !== null) return found;
+/**
+ * Where in a parsed request the first string holding a NUL character is, if any. The path is
+ * built only for the hit, so the walk costs one visit per value (bodies are bounded in size
+ * and depth before they are parsed: body.ts).
+ */
+export function nulPath(value: unknown): string | null {
+  const path: string[] = [];
+  const walk = (v: unknown): boolean => {
+    if (typeof v === 'string') return v.includes('\u0000');
+    if (v && typeof v === 'object') {
+      for (const k of Object.keys(v)) {
+        path.push(k);
+        if (walk((v as Record<string, unknown>)[k])) return true;
+        path.pop();
+      }
     }
-  }
-  return null;
+    return false;
+  };
+  return walk(value) ? path.join('.') || 'value' : null;
 }
 
 /**
@@ -96,6 +107,38 @@ export function refuseNulCharacters(app: FastifyInstance): void {
   });
 }
 
+/**
+ * The framework's own refusals, in our shape: a malformed URL (a broken %-escape), an
+ * over-long path parameter. Fastify answers these before any hook or handler runs.
+ */
+export function frameworkErrors(err: FastifyError, _request: FastifyRequest, reply: FastifyReply) {
+  const message =
+    err.code === 'FST_ERR_BAD_URL' ? 'This address is malformed (a broken %-escape).' : 'This address is not valid.';
+  return send(reply, 'invalid', message);
+}
+
+/**
+ * A request Node's HTTP parser could not read (a malformed request line or header, headers
+ * too large, too slow): no request exists yet, so the answer is written to the socket, still
+ * in our shape.
+ */
+export function clientErrorHandler(err: NodeJS.ErrnoException, socket: Duplex): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, code, message] =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'too_large', 'The request headers are too large.']
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'invalid', 'The request took too long to arrive.']
+        : [400, 'invalid', 'The request is malformed.'];
+  const body = JSON.stringify({ error: { code, message } });
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(err);
+}
+
 /** 404 for unknown routes; `page` (the web app's index) answers unknown non-API GETs. */
 export function installNotFound(
   app: FastifyInstance,
@@ -103,9 +146,12 @@ export function installNotFound(
 ): void {
   app.setNotFoundHandler((request, reply) => {
     if (page && request.method === 'GET' && !request.url.startsWith('/api/')) return page(request, reply);
-    return send(reply, 'not_found', `No route for ${request.method} ${request.url}.`);
+    return sendNotFound(request, reply);
   });
 }
+
+export const sendNotFound = (request: FastifyRequest, reply: FastifyReply) =>
+  send(reply, 'not_found', `No route for ${request.method} ${request.url}.`);
 
 function internal(requestId: string) {
   return {

@@ -13,7 +13,7 @@ import {
 } from '../../../contracts/admin.js';
 import { ROLES, type Role } from '../../../contracts/common.js';
 import { call } from '../../api/client.js';
-import { keys, useSession, useStaff, useTeams } from '../../api/queries.js';
+import { keys, useAdminUsers, useSession, useTeams } from '../../api/queries.js';
 import { confirm } from '../../components/confirm.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { FormErrors, useFormErrors } from '../../components/FormErrors.js';
@@ -21,7 +21,7 @@ import { ROLE_LABELS } from '../../lib/labels.js';
 
 export function UsersTab() {
   const { user: me } = useSession();
-  const users = useStaff();
+  const users = useAdminUsers();
   const teams = useTeams();
   const queryClient = useQueryClient();
   const [adding, setAdding] = useState(false);

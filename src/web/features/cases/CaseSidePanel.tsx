@@ -50,7 +50,7 @@ export function CaseSidePanel({ detail, update, pending }: Props) {
   const statuses = [detail.status, ...detail.allowedStatuses.filter((s) => s !== detail.status)];
   // Keep a deactivated assignee visible rather than showing a wrong name.
   const people = staff.filter((u) => u.active || u.id === detail.assignee?.id);
-  const statusPath = safePath(detail.statusUrl);
+  const statusPath = detail.statusUrl ? safePath(detail.statusUrl) : null;
   const tagsForm = useFormErrors(CaseUpdateBody, TAG_LABELS);
 
   return (
@@ -159,7 +159,7 @@ export function CaseSidePanel({ detail, update, pending }: Props) {
         </dl>
       </Paper>
 
-      {detail.patron && (
+      {detail.patron && detail.statusUrl && (
         <Paper withBorder p="md" radius="md" component="section" aria-labelledby="status-link-heading">
           <Title order={2} size="h4" id="status-link-heading" mb="xs">
             Patron status link

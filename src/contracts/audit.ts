@@ -1,0 +1,62 @@
+// The audit log's words: the kinds an entry belongs to (its filter), and a label for each
+// action the server writes, so that screens show "Signed in", not "login.succeeded".
+import { z } from 'zod';
+
+export const AUDIT_KINDS = ['sign_in', 'user', 'team', 'case', 'patron', 'organization', 'job', 'other'] as const;
+export const AuditKind = z.enum(AUDIT_KINDS);
+export type AuditKind = z.infer<typeof AuditKind>;
+
+export const AUDIT_KIND_LABELS: Record<AuditKind, string> = {
+  sign_in: 'Sign-ins',
+  user: 'Users',
+  team: 'Teams',
+  case: 'Cases',
+  patron: 'Patrons',
+  organization: 'Organization',
+  job: 'Background jobs',
+  other: 'Other',
+};
+
+/** The kind of an action, by its prefix (migration 0004 wrote the same for older rows). */
+const KIND_OF_PREFIX: Record<string, AuditKind> = {
+  login: 'sign_in',
+  user: 'user',
+  password: 'user',
+  team: 'team',
+  case: 'case',
+  patron: 'patron',
+  organization: 'organization',
+  setup: 'organization',
+  job: 'job',
+};
+export const auditKindOf = (action: string): AuditKind => KIND_OF_PREFIX[action.split('.')[0]!] ?? 'other';
+
+/** Every action the server writes, in words; an action missing here shows as its code. */
+export const AUDIT_ACTION_LABELS: Record<string, string> = {
+  'login.succeeded': 'Signed in',
+  'login.failed': 'Sign-in failed',
+  'login.locked': 'Account locked after failed sign-ins',
+  'login.refused_locked': 'Sign-in refused: account locked',
+  'password.changed': 'Changed their password',
+  'setup.completed': 'Set up Servewell',
+  'organization.updated': 'Changed the organization’s settings',
+  'team.created': 'Created a team',
+  'team.renamed': 'Renamed a team',
+  'team.deleted': 'Deleted a team',
+  'user.created': 'Added a user',
+  'user.updated': 'Changed a user’s name or team',
+  'user.role_changed': 'Changed a user’s role',
+  'user.deactivated': 'Deactivated a user',
+  'user.reactivated': 'Reactivated a user',
+  'user.password_reset': 'Reset a user’s password',
+  'case.deleted': 'Deleted a case',
+  'case.status_override': 'Moved a case outside the usual steps',
+  'case.status_link_rotated': 'Replaced a case’s status link',
+  'patron.note_deleted': 'Deleted a note on a patron',
+  'patron.personal_note_deleted': 'Deleted a personal note on a patron',
+  'job.retried': 'Retried a background job',
+  'job.discarded': 'Discarded a background job',
+};
+
+// Output and input types of the schemas above (contracts.test.ts keeps this list whole).
+export type AuditKindInput = z.input<typeof AuditKind>;
