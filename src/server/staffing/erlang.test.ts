@@ -317,6 +317,10 @@ describe('Erlang A', () => {
       [60, 600, 900, 3, 60], // patient callers, small team
       [200, 180, 30, 10, 600], // target longer than patience: the separate series
       [3000, 300, 120, 200, 20], // 250 Erlangs on 200 agents
+      [3000, 240, 600, 20, 20], // 200 Erlangs on 20 agents: the closed forms of a deep overload
+      [3000, 240, 600, 20, 1800], // … with a target so long that its own series is needed
+      [3000, 240, 600, 120, 20], // just inside the deep-overload closed forms
+      [3000, 240, 600, 130, 20], // just outside them
     ] as const;
     for (const [perHour, handle, patience, n, t] of cases) {
       const f = figuresA(perHour, handle, patience, n, t);

@@ -93,6 +93,10 @@ export function queueSeries(
   out: SeriesSums,
   r = 0,
 ): SeriesSums {
+  if (y > x + 3) {
+    const logGammaX1 = logGamma(x + 1);
+    if (farBeyond(x, y, logGammaX1)) return deepOverload(x, y, moments, r, logGammaX1, out);
+  }
   const peak = y > x + 1 ? Math.floor(y - x) : 0;
   // The weighted terms r^(k−1)·t_k peak about y(1 − r) terms below the plain ones.
   const weighted = r >= 0.5 && r <= 1 && y * (1 - r) <= 4 * Math.sqrt(y) + 4;
@@ -178,5 +182,50 @@ export function queueSeries(
   out.abandonRatio = moments ? abandon / sum : 0;
   out.answeredWaitRatio = moments ? answeredWait / sum : 0;
   out.logWeightedRatio = weighted ? (peak - 1) * Math.log(r) + Math.log(sumW) - logSum : NaN;
+  return out;
+}
+
+// Beyond this (e^−40 ≈ 4e-18), a gamma tail is lost in double precision.
+const NEGLIGIBLE_LOG = -40;
+
+/**
+ * True when the queue is so long that the series' lower end (k near 0) weighs nothing: the
+ * upper tail of a gamma variable of shape x + 2 beyond y, which bounds every tail the
+ * closed forms of `deepOverload` drop, is below e^−40. The bound:
+ * Γ(s, y) ≤ y^(s−1)·e^(−y) / (1 − (s−1)/y) for y > s − 1 (bound z^(s−1) by y^(s−1)·e^((s−1)(z−y)/y)).
+ */
+function farBeyond(x: number, y: number, logGammaX1: number): boolean {
+  if (y <= x + 1) return false;
+  return (
+    (x + 1) * Math.log(y) - y - (logGammaX1 + Math.log(x + 1)) - Math.log1p(-(x + 1) / y) <
+    NEGLIGIBLE_LOG
+  );
+}
+
+/**
+ * The series in a deep overload, in O(1). A(x, y) = x·e^y·y^(−x)·γ(x, y) (the lower incomplete
+ * gamma function's own series), and when γ(x, y) = Γ(x) up to a negligible tail:
+ *   A = e^y·y^(−x)·Γ(x + 1);  P(answered | wait) = (x/y)(1 − 1/A);
+ *   the answered-wait sum = −x·F′(x)/A with F(x) = e^y·y^(−x−1)·γ(x+1, y) = (A − 1)/y, whose
+ *   derivative (∂γ(s, y)/∂s = Γ(s)ψ(s) less a tail) gives (x/y)(1 − 1/A)·(ln y − ψ(x + 1));
+ *   the weighted sum Σ_{k≥1} r^(k−1)·t_k = (y/(x+1))·A(x+1, ry) likewise, when ry is also far
+ *   beyond x + 1.
+ */
+function deepOverload(
+  x: number,
+  y: number,
+  moments: boolean,
+  r: number,
+  logGammaX1: number,
+  out: SeriesSums,
+): SeriesSums {
+  const logA = y - x * Math.log(y) + logGammaX1;
+  const answeredIfWait = -(x / y) * Math.expm1(-logA);
+  out.logSum = logA;
+  out.abandonRatio = moments ? 1 - answeredIfWait : 0;
+  out.answeredWaitRatio = moments ? answeredIfWait * (Math.log(y) - digamma(x + 1)) : 0;
+  const weighted = r > 0 && r <= 1 && farBeyond(x + 1, r * y, logGammaX1 + Math.log(x + 1));
+  // ln((y/(x+1))·A(x+1, ry)/A(x, y)) with A(x+1, z) = e^z·z^(−x−1)·Γ(x + 2).
+  out.logWeightedRatio = weighted ? -y * (1 - r) - (x + 1) * Math.log(r) : NaN;
   return out;
 }
