@@ -9,12 +9,11 @@ import {
   erlangA,
   erlangBTable,
   erlangC,
-  smallestStaff,
-  weekPlan,
   type ErlangAFigures,
   type ErlangCFigures,
   type QueueFigures,
 } from './erlang.js';
+import { smallestStaff, weekPlan } from './plan.js';
 
 const figuresC = (
   arrivalsPerHour: number,

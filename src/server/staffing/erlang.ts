@@ -205,7 +205,7 @@ export function erlangAFromB(
   b: number,
   target: number,
 ): ErlangAFigures {
-  const p = erlangAPoint(lambda, handle, patience, n, b, target, point);
+  const p = erlangAPoint(erlangAInterval(lambda, handle, patience, target), n, b, newPoint());
   return {
     model: 'erlang-a',
     agents: n,
@@ -219,8 +219,42 @@ export function erlangAFromB(
   };
 }
 
-/** Erlang A figures written into a reused object, so the week plan allocates nothing per point. */
-interface Point {
+/** What Erlang A needs about an interval, worked out once for every agent count. */
+export interface ErlangAInterval {
+  patience: number;
+  /** Offered load a = λ·handle. */
+  a: number;
+  /** y = λ/θ. */
+  y: number;
+  /** x per agent: μ/θ = patience/handle. */
+  xPerAgent: number;
+  /** θt, and r = e^{−θt}. */
+  decay: number;
+  r: number;
+  /** y(1 − e^{−θt}), without cancellation. */
+  yMissed: number;
+}
+
+export function erlangAInterval(
+  lambda: number,
+  handle: number,
+  patience: number,
+  target: number,
+): ErlangAInterval {
+  const decay = target / patience;
+  return {
+    patience,
+    a: lambda * handle,
+    y: lambda * patience,
+    xPerAgent: patience / handle,
+    decay,
+    r: Math.exp(-decay),
+    yMissed: -lambda * patience * Math.expm1(-decay),
+  };
+}
+
+/** Erlang A figures, written into a reused object so the week plan allocates nothing per point. */
+export interface Point {
   wait: number;
   serviceLevel: number;
   answeredWithinTarget: number;
@@ -228,14 +262,14 @@ interface Point {
   occupancy: number;
   abandonment: number;
 }
-const point: Point = {
+export const newPoint = (): Point => ({
   wait: 0,
   serviceLevel: 0,
   answeredWithinTarget: 0,
   averageWait: 0,
   occupancy: 0,
   abandonment: 0,
-};
+});
 const scratch: SeriesSums = {
   logSum: 0,
   abandonRatio: 0,
@@ -246,18 +280,10 @@ const scratch: SeriesSums = {
 // Below this chance of waiting, every figure equals its no-queue value to double precision.
 const NOBODY_WAITS = 1e-18;
 
-function erlangAPoint(
-  lambda: number,
-  handle: number,
-  patience: number,
-  n: number,
-  b: number,
-  target: number,
-  out: Point,
-): Point {
-  const a = lambda * handle;
-  const x = (n * patience) / handle;
-  const y = lambda * patience;
+/** Erlang A for n agents, given Erlang B(n, a) (see `erlangAFromB` for the mathematics). */
+export function erlangAPoint(k: ErlangAInterval, n: number, b: number, out: Point): Point {
+  const { a, y, decay, r } = k;
+  const x = n * k.xPerAgent;
 
   // While y < x + 1 the series is below the geometric (x+1)/(x+1−y), so P(wait) ≤ that·B.
   if (y < x + 1 && (b * (x + 1)) / (x + 1 - y) < NOBODY_WAITS) {
@@ -267,12 +293,10 @@ function erlangAPoint(
     return out;
   }
 
-  const decay = target / patience; // θt
-  const r = Math.exp(-decay);
   queueSeries(x, y, true, scratch, r);
   const logA = scratch.logSum;
   const abandonIfWait = scratch.abandonRatio;
-  const answeredWaitIfWait = scratch.answeredWaitRatio * patience;
+  const answeredWaitIfWait = scratch.answeredWaitRatio * k.patience;
 
   // P(wait) = 1 / (1 + (1/B − 1)/A); 1/B may overflow to Infinity, which gives P(wait) = 0.
   const wait = 1 / (1 + Math.exp(Math.log(1 / b - 1) - logA));
@@ -281,7 +305,7 @@ function erlangAPoint(
 
   // Among callers who wait, the share answered later than the target:
   // x/(x+1)·e^{y(1−r) − (x+1)θt}·A(x+1, ry)/A(x, y), and A(x+1, ry) = ((x+1)/y)·Σ_{k≥1} r^{k−1}t_k.
-  const exponent = -y * Math.expm1(-decay) - (x + 1) * decay;
+  const exponent = k.yMissed - (x + 1) * decay;
   let logLate: number;
   if (Number.isNaN(scratch.logWeightedRatio)) {
     queueSeries(x + 1, y * r, false, scratch);
@@ -302,7 +326,7 @@ function erlangAPoint(
   return out;
 }
 
-function clamp01(v: number): number {
+export function clamp01(v: number): number {
   return v < 0 ? 0 : v > 1 ? 1 : v;
 }
 
@@ -347,189 +371,4 @@ function unstable(a: number, n: number): Unstable {
       `cannot keep up: if nobody hung up, the queue would grow without end. ` +
       `Add agents beyond ${Math.floor(a)}, or give a patience to see who would hang up.`,
   };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Staffing: the smallest team that meets a target, and the week plan
-
-export interface StaffTarget {
-  arrivalsPerHour: number;
-  handleSeconds: number;
-  /** Absent: Erlang C. */
-  patienceSeconds?: number;
-  targetSeconds: number;
-  /** e.g. 0.8 for "80% of callers answered within targetSeconds" (share of all callers). */
-  serviceLevelTarget: number;
-  /** Stop looking beyond this many agents (default `LIMITS.maxAgents`). */
-  maxAgents?: number;
-}
-
-export type StaffAnswer =
-  | { status: 'ok'; agents: number; figures: QueueFigures }
-  | { status: 'unreachable'; maxAgents: number; message: string };
-
-/**
- * The smallest number of agents whose service level meets the target. The search starts where
- * the target first becomes possible (Erlang C: the first stable count, ⌊a⌋ + 1; Erlang A: no
- * fewer than target·a agents, since n agents answer at most nμ callers a second) and grows one
- * agent at a time, carrying Erlang B along, so it costs O(answer) steps.
- */
-export function smallestStaff(target: StaffTarget): StaffAnswer {
-  const perHour = checkArrivals('arrivalsPerHour', target.arrivalsPerHour);
-  const handle = checkDuration('handleSeconds', target.handleSeconds);
-  const patience =
-    target.patienceSeconds === undefined
-      ? undefined
-      : checkDuration('patienceSeconds', target.patienceSeconds);
-  const t = checkTarget('targetSeconds', target.targetSeconds);
-  const goal = checkShare('serviceLevelTarget', target.serviceLevelTarget);
-  const maxAgents =
-    target.maxAgents === undefined ? LIMITS.maxAgents : checkAgents('maxAgents', target.maxAgents);
-  const lambda = perHour / 3600;
-  const a = lambda * handle;
-
-  const start = Math.max(
-    1,
-    patience === undefined ? Math.floor(a) + 1 : Math.ceil(goal * a - 1e-9),
-  );
-  if (start <= maxAgents) {
-    let b = erlangBTable(a, start)[start]!;
-    for (let n = start; n <= maxAgents; n++) {
-      if (n > start) b = (a * b) / (n + a * b);
-      const figures =
-        patience === undefined
-          ? erlangCFromB(a, n, b, handle, t)
-          : erlangAFromB(lambda, handle, patience, n, b, t);
-      if (figures.serviceLevel >= goal) return { status: 'ok', agents: n, figures };
-    }
-  }
-  return {
-    status: 'unreachable',
-    maxAgents,
-    message: `Even ${maxAgents} agents would not answer ${Math.round(goal * 100)}% of callers within ${t} s.`,
-  };
-}
-
-export interface IntervalDemand {
-  arrivalsPerHour: number;
-  handleSeconds: number;
-  /** Absent: this interval gets Erlang C figures only. */
-  patienceSeconds?: number;
-}
-
-export interface PlanInput {
-  intervals: IntervalDemand[];
-  targetSeconds: number;
-  serviceLevelTarget: number;
-  /** Figures for 1…maxAgents agents (default 200). */
-  maxAgents?: number;
-}
-
-/** Erlang C figures for agents fromAgents…maxAgents: entry i is for fromAgents + i agents. */
-export interface ErlangCCurve {
-  /** The first stable agent count, ⌊a⌋ + 1; fewer agents are `Unstable` and have no entry. */
-  fromAgents: number;
-  /** Smallest agent count meeting the target, or null when none up to maxAgents does. */
-  requiredAgents: number | null;
-  serviceLevel: Float64Array;
-  probabilityOfWaiting: Float64Array;
-  averageWaitSeconds: Float64Array;
-  occupancy: Float64Array;
-}
-
-/** Erlang A figures for agents 1…maxAgents: entry i is for i + 1 agents. */
-export interface ErlangACurve {
-  requiredAgents: number | null;
-  serviceLevel: Float64Array;
-  answeredWithinTarget: Float64Array;
-  probabilityOfWaiting: Float64Array;
-  averageWaitSeconds: Float64Array;
-  occupancy: Float64Array;
-  abandonmentShare: Float64Array;
-}
-
-export interface IntervalPlan {
-  offeredLoad: number;
-  erlangC: ErlangCCurve;
-  erlangA: ErlangACurve | null;
-}
-
-/** Intervals in one plan: a week of quarter hours. */
-export const MAX_PLAN_INTERVALS = 7 * 24 * 4;
-
-/**
- * Figures for every interval (a week is 7 × 24 of them) and every agent count 1…maxAgents,
- * under both models. Per interval, one Erlang B recurrence serves every agent count; an Erlang C
- * point is then O(1) and an Erlang A point two short series. Arrivals of zero are allowed here
- * (a closed hour): every caller is answered at once.
- */
-export function weekPlan(input: PlanInput): IntervalPlan[] {
-  if (!Array.isArray(input.intervals)) throw new StaffingInputError('intervals', 'must be a list');
-  if (input.intervals.length > MAX_PLAN_INTERVALS) {
-    throw new StaffingInputError('intervals', `must have at most ${MAX_PLAN_INTERVALS} entries`);
-  }
-  const t = checkTarget('targetSeconds', input.targetSeconds);
-  const goal = checkShare('serviceLevelTarget', input.serviceLevelTarget);
-  const maxAgents = input.maxAgents === undefined ? 200 : checkAgents('maxAgents', input.maxAgents);
-  const b = new Float64Array(maxAgents + 1);
-
-  return input.intervals.map((demand, i) => {
-    const perHour = checkArrivals(`intervals.${i}.arrivalsPerHour`, demand.arrivalsPerHour, true);
-    const handle = checkDuration(`intervals.${i}.handleSeconds`, demand.handleSeconds);
-    const patience =
-      demand.patienceSeconds === undefined
-        ? undefined
-        : checkDuration(`intervals.${i}.patienceSeconds`, demand.patienceSeconds);
-    const lambda = perHour / 3600;
-    const a = lambda * handle;
-    erlangBTable(a, maxAgents, b);
-
-    const fromAgents = Math.floor(a) + 1;
-    const size = Math.max(0, maxAgents - fromAgents + 1);
-    const c: ErlangCCurve = {
-      fromAgents,
-      requiredAgents: null,
-      serviceLevel: new Float64Array(size),
-      probabilityOfWaiting: new Float64Array(size),
-      averageWaitSeconds: new Float64Array(size),
-      occupancy: new Float64Array(size),
-    };
-    // erlangCFromB, unrolled into the arrays (no object per point).
-    for (let n = fromAgents; n <= maxAgents; n++) {
-      const j = n - fromAgents;
-      const bn = b[n]!;
-      const wait = Math.min(1, bn / (1 - (a / n) * (1 - bn)));
-      const serviceLevel = clamp01(1 - wait * Math.exp((-(n - a) * t) / handle));
-      c.serviceLevel[j] = serviceLevel;
-      c.probabilityOfWaiting[j] = wait;
-      c.averageWaitSeconds[j] = (wait * handle) / (n - a);
-      c.occupancy[j] = a / n;
-      if (c.requiredAgents === null && serviceLevel >= goal) c.requiredAgents = n;
-    }
-
-    let curveA: ErlangACurve | null = null;
-    if (patience !== undefined) {
-      curveA = {
-        requiredAgents: null,
-        serviceLevel: new Float64Array(maxAgents),
-        answeredWithinTarget: new Float64Array(maxAgents),
-        probabilityOfWaiting: new Float64Array(maxAgents),
-        averageWaitSeconds: new Float64Array(maxAgents),
-        occupancy: new Float64Array(maxAgents),
-        abandonmentShare: new Float64Array(maxAgents),
-      };
-      for (let n = 1; n <= maxAgents; n++) {
-        const f = erlangAPoint(lambda, handle, patience, n, b[n]!, t, point);
-        const j = n - 1;
-        curveA.serviceLevel[j] = f.serviceLevel;
-        curveA.answeredWithinTarget[j] = f.answeredWithinTarget;
-        curveA.probabilityOfWaiting[j] = f.wait;
-        curveA.averageWaitSeconds[j] = f.averageWait;
-        curveA.occupancy[j] = f.occupancy;
-        curveA.abandonmentShare[j] = f.abandonment;
-        if (curveA.requiredAgents === null && f.serviceLevel >= goal) curveA.requiredAgents = n;
-      }
-    }
-    return { offeredLoad: a, erlangC: c, erlangA: curveA };
-  });
 }
