@@ -740,3 +740,41 @@ describe('smallest staff and the week plan', () => {
     ).toThrow(expect.objectContaining({ field: 'intervals.1.arrivalsPerHour' }));
   });
 });
+
+describe('the worked example in MODEL.md', () => {
+  it('still gives the figures the explanation quotes', () => {
+    const saturday = { arrivalsPerHour: 120, handleSeconds: 240, targetSeconds: 20 };
+    const ten = figuresA(120, 240, 180, 10, 20);
+    expect(
+      [ten.serviceLevel, ten.abandonmentShare, ten.averageWaitSeconds, ten.occupancy].map(
+        (v) => +v.toFixed(3),
+      ),
+    ).toEqual([0.804, 0.06, 9.128, 0.752]);
+    const eight = figuresA(120, 240, 180, 8, 20);
+    expect([eight.serviceLevel, eight.abandonmentShare].map((v) => +v.toFixed(2))).toEqual([
+      0.58, 0.15,
+    ]);
+    expect(erlangC({ ...saturday, agents: 8 }).status).toBe('unstable');
+    expect(figuresC(120, 240, 11, 20).serviceLevel).toBeCloseTo(0.809, 3);
+    expect(
+      smallestStaff({ ...saturday, patienceSeconds: 180, serviceLevelTarget: 0.8 }),
+    ).toMatchObject({ agents: 10 });
+    expect(smallestStaff({ ...saturday, serviceLevelTarget: 0.8 })).toMatchObject({ agents: 11 });
+    // Taking the time: 6-minute calls.
+    const slower = figuresA(120, 360, 180, 10, 20);
+    expect([slower.serviceLevel, slower.abandonmentShare].map((v) => +v.toFixed(2))).toEqual([
+      0.42, 0.23,
+    ]);
+    expect(
+      smallestStaff({
+        ...saturday,
+        handleSeconds: 360,
+        patienceSeconds: 180,
+        serviceLevelTarget: 0.8,
+      }),
+    ).toMatchObject({ agents: 15 });
+    expect(
+      smallestStaff({ ...saturday, handleSeconds: 360, serviceLevelTarget: 0.8 }),
+    ).toMatchObject({ agents: 16 });
+  });
+});
