@@ -14,6 +14,7 @@ import {
   type QueueFigures,
 } from './erlang.js';
 import { smallestStaff, weekPlan } from './plan.js';
+import { digamma, logGamma } from './series.js';
 
 const figuresC = (
   arrivalsPerHour: number,
@@ -776,5 +777,26 @@ describe('the worked example in MODEL.md', () => {
     expect(
       smallestStaff({ ...saturday, handleSeconds: 360, serviceLevelTarget: 0.8 }),
     ).toMatchObject({ agents: 16 });
+  });
+});
+
+describe('the special functions under Erlang A', () => {
+  it('gives log-gamma and digamma to 13 or more digits', () => {
+    // ln Γ(n) = ln (n−1)!, summed directly; Γ(3/2) = √π/2; ψ(n) = H_{n−1} − γ; ψ(1/2 + 1) = 2 − γ − 2 ln 2.
+    const eulerGamma = 0.5772156649015329;
+    let logFactorial = 0;
+    let harmonic = 0;
+    for (let n = 1; n <= 2000; n++) {
+      if ([1, 2, 3, 10, 14, 15, 16, 100, 2000].includes(n)) {
+        expect(Math.abs(logGamma(n) - logFactorial)).toBeLessThan(
+          1e-13 * Math.max(1, logFactorial),
+        );
+        expect(digamma(n)).toBeCloseTo(harmonic - eulerGamma, 13);
+      }
+      logFactorial += Math.log(n);
+      harmonic += 1 / n;
+    }
+    expect(logGamma(1.5)).toBeCloseTo(Math.log(Math.sqrt(Math.PI) / 2), 14);
+    expect(digamma(1.5)).toBeCloseTo(2 - eulerGamma - 2 * Math.LN2, 13);
   });
 });

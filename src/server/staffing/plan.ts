@@ -60,14 +60,21 @@ export function smallestStaff(target: StaffTarget): StaffAnswer {
     patience === undefined ? Math.floor(a) + 1 : Math.ceil(goal * a - 1e-9),
   );
   if (start <= maxAgents) {
+    const interval = patience === undefined ? null : erlangAInterval(lambda, handle, patience, t);
+    const point = newPoint();
     let b = erlangBTable(a, start)[start]!;
     for (let n = start; n <= maxAgents; n++) {
       if (n > start) b = (a * b) / (n + a * b);
-      const figures =
-        patience === undefined
-          ? erlangCFromB(a, n, b, handle, t)
-          : erlangAFromB(lambda, handle, patience, n, b, t);
-      if (figures.serviceLevel >= goal) return { status: 'ok', agents: n, figures };
+      if (interval === null) {
+        const figures = erlangCFromB(a, n, b, handle, t);
+        if (figures.serviceLevel >= goal) return { status: 'ok', agents: n, figures };
+      } else if (erlangAPoint(interval, n, b, point).serviceLevel >= goal) {
+        return {
+          status: 'ok',
+          agents: n,
+          figures: erlangAFromB(lambda, handle, patience!, n, b, t),
+        };
+      }
     }
   }
   return {

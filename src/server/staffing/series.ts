@@ -3,7 +3,7 @@
 
 const HALF_LOG_2PI = 0.9189385332046728;
 
-/** ln Γ(z) for z ≥ 1 (Stirling's series after shifting z to ≥ 15; absolute error < 1e-15·ln z). */
+/** ln Γ(z) for z ≥ 1 (Stirling's series after shifting z to ≥ 15; good to a few 1e-15, relative). */
 export function logGamma(z: number): number {
   let shift = 0;
   if (z < 15) {
