@@ -224,13 +224,11 @@ function siftDown(heap: Float64Array, value: number): void {
 // ---------------------------------------------------------------------------------------------
 
 describe('Erlang B, the recurrence under both models', () => {
-  it('matches published Erlang B tables', () => {
-    // Erlang B tables, 1% blocking column (as printed in the standard tables, e.g. Westbay
-    // Engineers' Erlang B table and telephone-traffic textbooks): 10 lines carry 4.46 E,
-    // 20 lines 12.03 E, 100 lines 84.06 E. Tables round the load to 0.01 E.
-    expect(erlangBTable(4.46, 10)[10]).toBeCloseTo(0.01, 3);
-    expect(erlangBTable(12.03, 20)[20]).toBeCloseTo(0.01, 3);
-    expect(erlangBTable(84.06, 100)[100]).toBeCloseTo(0.01, 3);
+  it('matches a published Erlang B figure', () => {
+    // Westbay Engineers' Erlang B calculator manual, "How much traffic can a trunk group
+    // handle?" (erlang.com/calculatormanual): 15 lines at 1% blocking carry 8.108 Erlangs.
+    // The manual rounds the load to 0.001 E, which moves the blocking by ±4e-6.
+    expect(Math.abs(erlangBTable(8.108, 15)[15]! - 0.01)).toBeLessThan(5e-6);
   });
 
   it('agrees with the textbook sum, and stays finite where the sum would overflow', () => {
