@@ -9,6 +9,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchDesk } from './desk.js';
 import { benchJobs, jobsTable } from './jobs.js';
+import { benchStaffing, staffingTable } from './staffing.js';
 import type { BenchOptions, Dialect } from './options.js';
 
 const { values: args } = parseArgs({
@@ -33,6 +34,11 @@ const SECTIONS: Record<string, (o: BenchOptions) => Promise<string>> = {
     jobsTable(
       await benchJobs({ dataDir: path.join(o.dataDir, 'jobs'), databaseUrl: o.databaseUrl, dialects: [o.dialect] }),
     ),
+  // The planner's arithmetic (issue 12): no database, so it runs once, on the first dialect.
+  staffing: async (o) =>
+    o.dialect === 'sqlite' || !dialects.includes('sqlite')
+      ? `**Staffing planner arithmetic**\n\n${staffingTable(benchStaffing())}`
+      : '',
 };
 
 const only = args.only ? String(args.only).split(',') : Object.keys(SECTIONS);
@@ -56,6 +62,7 @@ for (const name of only) {
       iterations: Number(args.iterations),
       warmup: Number(args.warmup),
     });
+    if (!t) continue;
     console.log(`\n${t}\n`);
     tables.push(t);
   }
