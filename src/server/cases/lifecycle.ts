@@ -37,7 +37,8 @@ export interface OpenCaseInput {
 /** Phone calls and walk-ins are answered as they happen: the first response is immediate. */
 const SYNCHRONOUS: readonly CaseChannel[] = ['phone', 'walk_in'];
 
-const changedEvent = (row: CaseRow, byUserId: number | null, at: number, prefix: string) => ({
+/** The live event of a change to a case (the browser refetches what it shows). */
+export const changedEvent = (row: CaseRow, byUserId: number | null, at: number, prefix: string) => ({
   type: 'case.changed' as const,
   orgId: row.org_id,
   caseId: row.id,

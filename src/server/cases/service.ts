@@ -12,6 +12,7 @@ import { inTransaction } from '../platform/tx.js';
 import {
   addTimelineEntry,
   changeCase,
+  changedEvent,
   openCase,
   recordPatronMessage,
   reindexCase,
@@ -167,16 +168,7 @@ export async function rotateStatusLink(p: Platform, actor: Actor, ref: string): 
       targetId: formatRef(actor.casePrefix, row.number),
       ip: actor.ip,
     });
-    ctx.emit({
-      type: 'case.changed',
-      orgId: row.org_id,
-      caseId: row.id,
-      ref: formatRef(actor.casePrefix, row.number),
-      teamId: row.team_id,
-      assigneeId: row.assignee_id,
-      byUserId: actor.userId,
-      at: ctx.clock.now(),
-    });
+    ctx.emit(changedEvent(row, actor.userId, ctx.clock.now(), actor.casePrefix));
   });
   return getCase(p, actor, ref);
 }
@@ -199,15 +191,6 @@ export async function deleteCase(p: Platform, actor: Actor, ref: string): Promis
       detail: { subject: row.subject, status: row.status },
       ip: actor.ip,
     });
-    ctx.emit({
-      type: 'case.changed',
-      orgId: row.org_id,
-      caseId: row.id,
-      ref: formatRef(actor.casePrefix, row.number),
-      teamId: row.team_id,
-      assigneeId: row.assignee_id,
-      byUserId: actor.userId,
-      at: ctx.clock.now(),
-    });
+    ctx.emit(changedEvent(row, actor.userId, ctx.clock.now(), actor.casePrefix));
   });
 }
