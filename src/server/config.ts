@@ -51,6 +51,48 @@ const trustProxy = z.string().transform((v, ctx): false | number | string[] => {
   return entries;
 });
 
+/** The relay for outbound mail, as the SMTP mailer takes it (platform/mailer/smtp.ts). */
+export interface RelayConfig {
+  host: string;
+  port: number;
+  secure: boolean;
+  starttls: 'required' | 'opportunistic' | 'never';
+  auth: { user: string; pass: string } | null;
+  allowSelfSignedCertificate: boolean;
+}
+
+/**
+ * `smtp://user:password@host:587` (STARTTLS required; `?starttls=opportunistic|never` to
+ * relax it) or `smtps://user:password@host:465` (TLS from the first byte); `?self_signed=true`
+ * trusts a relay certificate no CA vouches for. User and password are URL-encoded.
+ */
+const relayUrl = z.string().transform((v, ctx): RelayConfig => {
+  let url: URL;
+  try {
+    url = new URL(v);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'must be a URL like smtp://user:password@relay.example.org:587' });
+    return z.NEVER;
+  }
+  const secure = url.protocol === 'smtps:';
+  const starttls = url.searchParams.get('starttls') ?? 'required';
+  if ((!secure && url.protocol !== 'smtp:') || !url.hostname || !['required', 'opportunistic', 'never'].includes(starttls)) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'must be smtp://… or smtps://… with a host (starttls=required|opportunistic|never)',
+    });
+    return z.NEVER;
+  }
+  return {
+    host: url.hostname.replace(/^\[|\]$/g, ''),
+    port: url.port ? Number(url.port) : secure ? 465 : 587,
+    secure,
+    starttls: starttls as RelayConfig['starttls'],
+    auth: url.username ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } : null,
+    allowSelfSignedCertificate: url.searchParams.get('self_signed') === 'true',
+  };
+});
+
 const EnvSchema = z.object({
   PORT: port.default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -61,6 +103,8 @@ const EnvSchema = z.object({
     .optional(),
   PUBLIC_URL: z.url().optional(),
   SMTP_PORT: port.default(2525),
+  /** The install-wide relay for outbound mail; organizations may set their own. */
+  SMTP_RELAY_URL: relayUrl.optional(),
   SEED_DEMO: bool.optional(),
   /** Behind reverse proxies: a hop count or the proxies' addresses (rate limits, audit). */
   TRUST_PROXY: trustProxy.optional(),
@@ -89,6 +133,8 @@ export interface Config {
   dataDir: string;
   publicUrl: string;
   smtpPort: number;
+  /** Outbound mail for organizations without a relay of their own; null: such mail is held. */
+  relay: RelayConfig | null;
   /** undefined = seed only when the database is empty. */
   seedDemo: boolean | undefined;
   logLevel: string;
@@ -121,6 +167,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     dataDir,
     publicUrl,
     smtpPort: e.SMTP_PORT,
+    relay: e.SMTP_RELAY_URL ?? null,
     seedDemo: e.SEED_DEMO,
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY ?? false,

@@ -5,6 +5,7 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { anyUser, existingEmails } from './admin/api.js';
 import { migrateToLatest, openDb } from './db/index.js';
 import { DEMO_LOGINS, DEMO_PASSWORD, seedDemo } from './demo/seed.js';
+import { createMailRuntime } from './mail/api.js';
 import { housekeeping } from './platform/housekeeping.js';
 import { createPlatform } from './platform/index.js';
 import { JobRunner } from './platform/jobs/index.js';
@@ -29,8 +30,9 @@ async function start(config: Config) {
     logger: { level: config.logLevel },
   });
   await app.listen({ port: config.port, host: config.host });
+  const mail = createMailRuntime(platform, { installRelay: config.relay, log: app.log });
   // Every instance runs jobs; the table's leases decide which instance runs each one.
-  const jobs = new JobRunner({ db, clock: platform.clock, types: [housekeeping], log: app.log });
+  const jobs = new JobRunner({ db, clock: platform.clock, types: [housekeeping, ...mail.jobTypes], log: app.log });
   await jobs.start();
 
   const where = db.dialect === 'postgres' ? 'PostgreSQL' : config.database.sqliteFile;
@@ -53,6 +55,7 @@ async function start(config: Config) {
     }, 15_000).unref();
     // Claim nothing more, finish or hand back the jobs in hand, while requests drain.
     await Promise.all([jobs.stop({ timeoutMs: 10_000 }), app.close()]);
+    await mail.close();
     await platform.events.close();
     await db.close();
     process.exit(0);

@@ -278,23 +278,24 @@ export interface EntryInput {
   authorPatronId: number | null;
 }
 
-/** Adds a message or note to a case's timeline (its search document follows via reindexCase). */
-export async function addTimelineEntry(ctx: TxContext, row: CaseRow, e: EntryInput): Promise<void> {
-  await q.insertEntries(ctx.tx, [
-    {
-      org_id: row.org_id,
-      case_id: row.id,
-      kind: e.kind,
-      channel: e.channel,
-      body: e.body,
-      road: e.road,
-      author_user_id: e.authorUserId,
-      author_patron_id: e.authorPatronId,
-      event_type: null,
-      event_data: null,
-      created_at: ctx.clock.now(),
-    },
-  ]);
+/**
+ * Adds a message or note to a case's timeline (its search document follows via reindexCase).
+ * Returns the entry's id.
+ */
+export async function addTimelineEntry(ctx: TxContext, row: CaseRow, e: EntryInput): Promise<number> {
+  return q.insertEntry(ctx.tx, {
+    org_id: row.org_id,
+    case_id: row.id,
+    kind: e.kind,
+    channel: e.channel,
+    body: e.body,
+    road: e.road,
+    author_user_id: e.authorUserId,
+    author_patron_id: e.authorPatronId,
+    event_type: null,
+    event_data: null,
+    created_at: ctx.clock.now(),
+  });
 }
 
 /**

@@ -2,7 +2,7 @@
 import { sql, type Expression, type Insertable, type Kysely, type SelectQueryBuilder, type Updateable } from 'kysely';
 import type { QueueFilters } from '../../contracts/cases.js';
 import { prepared, type Params } from '../db/prepared.js';
-import type { CaseEntriesTable, CasesTable, CaseStatus, Database } from '../db/types.js';
+import type { CaseChannel, CaseEntriesTable, CasesTable, CaseStatus, Database } from '../db/types.js';
 
 /**
  * The open-status condition, written literally and exactly as in the partial indexes of
@@ -41,6 +41,13 @@ export async function setStatusToken(tx: Kysely<Database>, id: number, token: st
 
 export async function deleteCaseRow(tx: Kysely<Database>, id: number): Promise<void> {
   await tx.deleteFrom('cases').where('id', '=', id).execute();
+}
+
+export const insertEntry = async (tx: Kysely<Database>, row: Insertable<CaseEntriesTable>): Promise<number> =>
+  (await tx.insertInto('case_entries').values(row).returning('id').executeTakeFirstOrThrow()).id;
+
+export async function setEntryChannel(tx: Kysely<Database>, id: number, channel: CaseChannel): Promise<void> {
+  await tx.updateTable('case_entries').set({ channel }).where('id', '=', id).execute();
 }
 
 export async function insertEntries(tx: Kysely<Database>, rows: Array<Insertable<CaseEntriesTable>>): Promise<void> {

@@ -2,6 +2,7 @@
 // it. Each is one transaction; the moves themselves are in lifecycle.ts.
 import type { CaseCreateBody, CaseDetail, CaseUpdateBody, EntryCreateBody } from '../../contracts/cases.js';
 import { userName } from '../admin/api.js';
+import { queueMail } from '../mail/api.js';
 import { createPatronIn, patronForEmail, touchPatron } from '../patrons/api.js';
 import type { Actor } from '../platform/actor.js';
 import { audit } from '../platform/audit.js';
@@ -100,8 +101,18 @@ export async function updateCase(p: Platform, actor: Actor, ref: string, input: 
   return getCase(p, actor, ref);
 }
 
-/** A reply to the patron, an internal note, or a patron message taken down by staff. */
-export async function addEntry(p: Platform, actor: Actor, ref: string, input: EntryCreateBody): Promise<CaseDetail> {
+/**
+ * A reply to the patron, an internal note, or a patron message taken down by staff. A reply is
+ * emailed to the patron (and the people copied on the case); `mail: false` only records it
+ * (the demo's history, written as if long sent).
+ */
+export async function addEntry(
+  p: Platform,
+  actor: Actor,
+  ref: string,
+  input: EntryCreateBody,
+  opts: { mail?: boolean } = {},
+): Promise<CaseDetail> {
   if (input.kind === 'note' && input.road) {
     throw badRequest('applies to messages with the patron, not to internal notes', 'road');
   }
@@ -127,14 +138,21 @@ export async function addEntry(p: Platform, actor: Actor, ref: string, input: En
     }
     const reply = input.kind === 'reply';
     if (reply && !row.patron_id) throw conflict('This case has no patron to reply to.', 'kind');
-    await addTimelineEntry(ctx, row, {
+    // A reply goes out by email unless it says it went another way (a call back logged).
+    const mailIt = reply && opts.mail !== false && (input.channel === undefined || input.channel === 'email');
+    const entryId = await addTimelineEntry(ctx, row, {
       kind: reply ? 'message_out' : 'note',
-      channel: reply ? (input.channel ?? row.channel) : null,
+      channel: reply ? (input.channel ?? (mailIt ? 'email' : row.channel)) : null,
       body: input.body,
       road: input.road ?? null,
       authorUserId: actor.userId,
       authorPatronId: null,
     });
+    if (mailIt) {
+      const queued = await queueMail(ctx, { orgId: actor.orgId, kind: 'reply', caseId: row.id, entryId, text: input.body, byUserId: actor.userId });
+      // Nobody to write to (no email address): the reply is kept on the case and its status page.
+      if (!queued && input.channel === undefined) await q.setEntryChannel(ctx.tx, entryId, row.channel);
+    }
     const firstResponse =
       reply && row.first_response_at === null ? { first_response_at: now, first_response_ms: now - row.created_at } : {};
     // Replying to a new case opens it, unless the reply says where it goes next. An override

@@ -65,6 +65,9 @@ export interface PatronsTable {
   last_contact_at: number | null;
   created_at: number;
   updated_at: number;
+  /** Set when mail to `email` bounced (migration 0006), with the reason. */
+  email_failing_at: number | null;
+  email_failing_reason: string | null;
 }
 
 export interface PatronNotesTable {
@@ -175,6 +178,16 @@ export interface Database {
   case_presence: CasePresenceTable;
   jobs: JobsTable;
   setup_claims: SetupClaimsTable;
+  team_addresses: TeamAddressesTable;
+  team_mail: TeamMailTable;
+  mail_settings: MailSettingsTable;
+  mail_outbox: MailOutboxTable;
+  mail_attempts: MailAttemptsTable;
+  mail_inbound: MailInboundTable;
+  mail_blobs: MailBlobsTable;
+  mail_attachments: MailAttachmentsTable;
+  case_participants: CaseParticipantsTable;
+  mail_imap: MailImapTable;
 }
 
 export type OrganizationRow = Selectable<OrganizationsTable>;
@@ -219,3 +232,169 @@ export interface JobsTable {
 }
 
 export type JobRow = Selectable<JobsTable>;
+
+// ---- the email channel (migration 0006) ---------------------------------------------------
+
+export interface TeamAddressesTable {
+  id: Generated<number>;
+  org_id: number;
+  team_id: number;
+  /** Lower-cased. */
+  address: string;
+  created_at: number;
+}
+
+export interface TeamMailTable {
+  team_id: number;
+  org_id: number;
+  from_address: string | null;
+  signature: string | null;
+  acknowledge_off_at: number | null;
+  updated_at: number;
+}
+
+export type RelayMode = 'default' | 'smtp' | 'catch_all';
+export type RelaySecurity = 'starttls' | 'tls' | 'none';
+
+export interface MailSettingsTable {
+  org_id: number;
+  relay_mode: RelayMode;
+  relay_host: string | null;
+  relay_port: number | null;
+  relay_security: RelaySecurity | null;
+  relay_username: string | null;
+  relay_password: string | null;
+  relay_self_signed_ok_at: number | null;
+  updated_at: number;
+}
+
+export type OutboundKind = 'reply' | 'acknowledgement' | 'notification' | 'test';
+export type OutboxState = 'queued' | 'sending' | 'retrying' | 'held' | 'sent' | 'failed';
+
+export interface MailOutboxTable {
+  id: Generated<number>;
+  org_id: number;
+  kind: OutboundKind;
+  case_id: number | null;
+  entry_id: number | null;
+  team_id: number | null;
+  created_by: number | null;
+  dedupe_key: string | null;
+  message_id: string;
+  in_reply_to: string | null;
+  thread_refs: string | null;
+  from_address: string;
+  recipients: string;
+  envelope_from: string;
+  envelope_to: string;
+  subject: string;
+  raw: Buffer;
+  size: number;
+  state: OutboxState;
+  attempts: Generated<number>;
+  last_error: string | null;
+  next_attempt_at: number | null;
+  claimed_until: number | null;
+  relay: string | null;
+  sent_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export type AttemptOutcome = 'sent' | 'temporary' | 'permanent' | 'interrupted';
+
+export interface MailAttemptsTable {
+  id: Generated<number>;
+  outbox_id: number;
+  org_id: number;
+  attempt: number;
+  started_at: number;
+  finished_at: number;
+  outcome: AttemptOutcome;
+  response: string | null;
+  relay: string | null;
+}
+
+export type InboundState = 'stored' | 'threaded';
+export type AutomaticKind = 'auto_reply' | 'bounce' | 'bulk';
+
+export interface MailInboundTable {
+  id: Generated<number>;
+  org_id: number;
+  message_id: string;
+  message_id_derived_at: number | null;
+  source: 'smtp' | 'imap';
+  mail_from: string;
+  rcpt_to: string;
+  remote_address: string | null;
+  helo: string | null;
+  received_at: number;
+  raw: Buffer;
+  size: number;
+  state: InboundState;
+  case_id: number | null;
+  entry_id: number | null;
+  from_address: string | null;
+  from_name: string | null;
+  subject: string | null;
+  sent_at: number | null;
+  thread_refs: string | null;
+  thread_index: string | null;
+  automatic: AutomaticKind | null;
+  unparseable: string | null;
+  details: string | null;
+  parsed_at: number | null;
+}
+
+export interface MailBlobsTable {
+  org_id: number;
+  sha256: string;
+  size: number;
+  content: Buffer;
+  created_at: number;
+}
+
+export interface MailAttachmentsTable {
+  id: Generated<number>;
+  org_id: number;
+  inbound_id: number;
+  position: number;
+  sha256: string;
+  filename: string;
+  content_type: string;
+  size: number;
+  content_id: string | null;
+  inline_at: number | null;
+}
+
+export interface CaseParticipantsTable {
+  id: Generated<number>;
+  org_id: number;
+  case_id: number;
+  address: string;
+  name: string;
+  added_at: number;
+  removed_at: number | null;
+  removed_by: number | null;
+}
+
+export interface MailImapTable {
+  org_id: number;
+  enabled_at: number | null;
+  host: string;
+  port: number;
+  security: 'tls' | 'starttls' | 'none';
+  username: string;
+  password: string;
+  mailbox: string;
+  move_to: string | null;
+  team_id: number | null;
+  uid_validity: string | null;
+  last_uid: number | null;
+  last_polled_at: number | null;
+  last_error: string | null;
+  updated_at: number;
+}
+
+export type MailOutboxRow = Selectable<MailOutboxTable>;
+export type MailInboundRow = Selectable<MailInboundTable>;

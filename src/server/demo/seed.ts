@@ -4,6 +4,7 @@
 // response and resolution times are what real use would have left.
 import type { CaseChannel, CaseStatus, Road, Role } from '../db/types.js';
 import { addTeam, createOrganization, insertUser, setDefaultTeam } from '../admin/api.js';
+import { addTeamAddressIn, setRelayIn } from '../mail/api.js';
 import { formatRef, openCase } from '../cases/api.js';
 import { addEntry, createCase, updateCase } from '../cases/service.js';
 import { addPatronNote } from '../patrons/service.js';
@@ -106,6 +107,10 @@ export async function seedDemo(base: Platform, opts: { patrons?: number; cases?:
     const teams = new Map<Team, number>();
     for (const name of TEAMS) teams.set(name, (await addTeam(ctx, org.id, name)).id);
     await setDefaultTeam(ctx.tx, org.id, teams.get('Box office')!);
+    // Each team receives mail (send a test message to a fresh install: README), and the demo's
+    // mail goes to the built-in catch-all, which an admin reads: its patrons are made up.
+    for (const [name, id] of teams) await addTeamAddressIn(ctx, org.id, id, `${name.replace(/\s+/g, '').toLowerCase()}@demo.servewell.org`);
+    await setRelayIn(ctx, org.id, { mode: 'catch_all' });
     const actors = new Map<Role, Actor>();
     for (const login of DEMO_LOGINS) {
       const u = await insertUser(
@@ -209,7 +214,8 @@ export async function seedDemo(base: Platform, opts: { patrons?: number; cases?:
     } else {
       const afterReply: CaseStatus | undefined =
         final === 'waiting' || final === 'promised' ? final : final === 'resolved' || final === 'closed' ? 'resolved' : undefined;
-      await addEntry(p, owner, ref, { kind: 'reply', body: story.reply, road: story.road, status: afterReply });
+      // History: recorded as answered long ago, not mailed again now.
+      await addEntry(p, owner, ref, { kind: 'reply', body: story.reply, road: story.road, status: afterReply }, { mail: false });
     }
     if (final === 'closed') {
       t += Math.floor((1 + rand() * 48) * HOUR);

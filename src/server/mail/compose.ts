@@ -34,8 +34,8 @@ export interface ReplyInput {
   date: number;
   /** The subject answered (the patron's, or the case's); "Re:" and the reference are added. */
   subject: string;
-  /** The case reference, e.g. "SW-1042". */
-  caseReference: string;
+  /** The case reference, e.g. "SW-1042"; null for mail about no case (a test, a notice to staff). */
+  caseReference: string | null;
   /** The Message-ID of the message answered, if any. */
   inReplyTo?: string | null;
   /** That message's References (oldest first); its own id is appended here. */
@@ -48,8 +48,11 @@ export interface ReplyInput {
   signature?: string | null;
   /** The history to quote below the reply: a ready-made attribution line and the text. */
   quote?: { attribution: string; text: string } | null;
-  /** An acknowledgement is automatic mail: marked so that auto-responders do not answer it. */
-  kind?: 'reply' | 'acknowledgement';
+  /**
+   * An acknowledgement answers automatically and a notification is generated: both are marked
+   * (RFC 3834) so that auto-responders do not answer them. A test is a plain message.
+   */
+  kind?: 'reply' | 'acknowledgement' | 'notification' | 'test';
   attachments?: OutboundAttachment[];
   /** MAIL FROM, where bounces go; the team address when not set. */
   envelopeFrom?: string;
@@ -110,11 +113,14 @@ export async function composeReply(input: ReplyInput): Promise<ComposedMessage> 
 
   const inReplyTo = normalizeMessageId(input.inReplyTo ?? null);
   const references = threadReferences(input.references ?? [], inReplyTo);
-  const acknowledgement = input.kind === 'acknowledgement';
-  const subject = replySubject(input.subject, input.caseReference, { reply: inReplyTo !== null });
+  const automatic = input.kind === 'acknowledgement' || input.kind === 'notification';
+  const reference = input.caseReference;
+  const subject = reference
+    ? replySubject(input.subject, reference, { reply: inReplyTo !== null })
+    : oneLine(input.subject) || '(no subject)';
 
   const headers: Record<string, string> = {
-    'Thread-Topic': baseSubject(input.subject, input.caseReference.split('-')[0]) || subject,
+    'Thread-Topic': baseSubject(input.subject, reference?.split('-')[0]) || subject,
     'Thread-Index': threadIndexFor({
       parent: input.parentThreadIndex,
       conversationKey: references[0] ?? messageId,
@@ -122,9 +128,9 @@ export async function composeReply(input: ReplyInput): Promise<ComposedMessage> 
       salt: messageId,
     }),
   };
-  if (acknowledgement) {
-    // RFC 3834: automatic answers say so, and Exchange is asked not to answer them either.
-    headers['Auto-Submitted'] = 'auto-replied';
+  if (automatic) {
+    // RFC 3834: automatic mail says so, and Exchange is asked not to answer it either.
+    headers['Auto-Submitted'] = input.kind === 'acknowledgement' ? 'auto-replied' : 'auto-generated';
     headers['X-Auto-Response-Suppress'] = 'All';
   }
 

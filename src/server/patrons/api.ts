@@ -1,5 +1,13 @@
 // What other domains may call of patrons: find or create one in a transaction, mark a contact,
 // list them in search order, and the rule on personal notes.
-export { createPatronIn, patronForEmail, touchPatron, patronsInOrder, type NewPatron } from './service.js';
+export {
+  createPatronIn,
+  patronForEmail,
+  touchPatron,
+  patronsInOrder,
+  markEmailFailing,
+  emailWorks,
+  type NewPatron,
+} from './service.js';
 export { findPatronByEmail, personalNotesOf } from './queries.js';
 export { canSeePersonal } from './policy.js';

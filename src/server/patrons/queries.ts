@@ -44,6 +44,23 @@ export async function touchPatron(tx: Kysely<Database>, id: number, now: number)
   await touch.execute(tx, { id, now });
 }
 
+/** Marks (or clears, with null) an email of the organization's patrons as failing. */
+export async function setEmailFailing(
+  tx: Kysely<Database>,
+  orgId: number,
+  email: string,
+  failing: { at: number; reason: string } | null,
+): Promise<number[]> {
+  const rows = await tx
+    .updateTable('patrons')
+    .set({ email_failing_at: failing?.at ?? null, email_failing_reason: failing?.reason.slice(0, 500) ?? null })
+    .where('org_id', '=', orgId)
+    .where('email', '=', email.toLowerCase())
+    .returning('id')
+    .execute();
+  return rows.map((r) => r.id);
+}
+
 export async function patronsByIds(db: Kysely<Database>, orgId: number, ids: number[]) {
   if (!ids.length) return [];
   return db.selectFrom('patrons').selectAll().where('org_id', '=', orgId).where('id', 'in', ids).execute();

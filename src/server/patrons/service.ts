@@ -88,6 +88,19 @@ export async function patronForEmail(ctx: TxContext, orgId: number, input: NewPa
   return created;
 }
 
+/**
+ * Mail to this address bounced or was refused for good: the patron keeps the address, marked
+ * failing with the reason, until they write from it again (`emailWorks`). Returns the patrons.
+ */
+export async function markEmailFailing(ctx: TxContext, orgId: number, email: string, reason: string): Promise<number[]> {
+  return q.setEmailFailing(ctx.tx, orgId, email, { at: ctx.clock.now(), reason });
+}
+
+/** Mail came from this address: whatever bounced before, it works now. */
+export async function emailWorks(ctx: TxContext, patron: PatronRow): Promise<void> {
+  if (patron.email && patron.email_failing_at !== null) await q.setEmailFailing(ctx.tx, patron.org_id, patron.email, null);
+}
+
 /** A patron was in touch now: the first contact stays, the last moves. */
 export async function touchPatron(ctx: TxContext, patronId: number): Promise<void> {
   await q.touchPatron(ctx.tx, patronId, ctx.clock.now());

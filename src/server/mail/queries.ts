@@ -1,0 +1,315 @@
+// SQL for the email channel: team addresses and how teams write, relay settings, the outbox
+// and its tries. (Inbound mail, attachments and participants: inbound-queries.ts.)
+import { sql, type Insertable, type Kysely, type Updateable } from 'kysely';
+import type {
+  AttemptOutcome,
+  Database,
+  MailAttemptsTable,
+  MailOutboxTable,
+  MailSettingsTable,
+  OutboxState,
+} from '../db/types.js';
+
+/** The held-mail condition, written exactly as the partial index mail_outbox_held has it. */
+const HELD = sql<boolean>`state = 'held'`;
+
+// ---- who writes, from where ------------------------------------------------------------------
+
+/** The organization as mail needs it: name, reference prefix, default team. */
+export const orgForMail = (db: Kysely<Database>, orgId: number) =>
+  db
+    .selectFrom('organizations')
+    .select(['id', 'name', 'slug', 'case_prefix', 'default_team_id'])
+    .where('id', '=', orgId)
+    .executeTakeFirst();
+
+/** A case as mail needs it: number, subject, team, status link, and its patron's email. */
+export const caseForMail = (db: Kysely<Database>, orgId: number, caseId: number) =>
+  db
+    .selectFrom('cases as c')
+    .leftJoin('patrons as p', 'p.id', 'c.patron_id')
+    .select([
+      'c.id',
+      'c.number',
+      'c.subject',
+      'c.team_id',
+      'c.assignee_id',
+      'c.status_token',
+      'c.patron_id',
+      'p.name as patron_name',
+      'p.email as patron_email',
+    ])
+    .where('c.org_id', '=', orgId)
+    .where('c.id', '=', caseId)
+    .executeTakeFirst();
+
+/** What a team signs with and sends from; both may be unset. */
+export const teamWriting = (db: Kysely<Database>, orgId: number, teamId: number) =>
+  db
+    .selectFrom('teams as t')
+    .leftJoin('team_mail as m', 'm.team_id', 't.id')
+    .select([
+      't.id',
+      't.name',
+      'm.from_address',
+      'm.signature',
+      'm.acknowledge_off_at',
+      sql<string | null>`(select a.address from team_addresses a where a.team_id = t.id order by a.id limit 1)`.as(
+        'first_address',
+      ),
+    ])
+    .where('t.org_id', '=', orgId)
+    .where('t.id', '=', teamId)
+    .executeTakeFirst();
+
+/** The organization's first address of any team: the From of last resort. */
+export const anyOrgAddress = async (db: Kysely<Database>, orgId: number) =>
+  (
+    await db
+      .selectFrom('team_addresses')
+      .select('address')
+      .where('org_id', '=', orgId)
+      .orderBy('id')
+      .limit(1)
+      .executeTakeFirst()
+  )?.address ?? null;
+
+/** Whether an address is one of the organization's own (never write to ourselves). */
+export const ownAddresses = async (db: Kysely<Database>, orgId: number, addresses: string[]) =>
+  addresses.length
+    ? (
+        await db
+          .selectFrom('team_addresses')
+          .select('address')
+          .where('org_id', '=', orgId)
+          .where('address', 'in', addresses)
+          .execute()
+      ).map((r) => r.address)
+    : [];
+
+/** The latest message of a case's thread, in or out: what a reply answers. */
+export async function threadTail(db: Kysely<Database>, caseId: number) {
+  const inbound = await db
+    .selectFrom('mail_inbound')
+    .select(['id', 'message_id', 'thread_refs', 'thread_index', 'from_address', 'from_name', 'sent_at', 'received_at', 'details'])
+    .where('case_id', '=', caseId)
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  const outbound = await db
+    .selectFrom('mail_outbox')
+    .select(['id', 'message_id', 'thread_refs', 'created_at'])
+    .where('case_id', '=', caseId)
+    .where('kind', 'in', ['reply', 'acknowledgement'])
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return { inbound, outbound };
+}
+
+/** The case's participants still copied on its mail. */
+export const activeParticipants = (db: Kysely<Database>, caseId: number) =>
+  db
+    .selectFrom('case_participants')
+    .select(['address', 'name'])
+    .where('case_id', '=', caseId)
+    .where('removed_at', 'is', null)
+    .orderBy('id')
+    .limit(50)
+    .execute();
+
+// ---- relay settings ------------------------------------------------------------------------
+
+export const mailSettings = (db: Kysely<Database>, orgId: number) =>
+  db.selectFrom('mail_settings').selectAll().where('org_id', '=', orgId).executeTakeFirst();
+
+export async function saveMailSettings(tx: Kysely<Database>, row: Insertable<MailSettingsTable>): Promise<void> {
+  const { org_id: _org, ...set } = row;
+  await tx
+    .insertInto('mail_settings')
+    .values(row)
+    .onConflict((oc) => oc.column('org_id').doUpdateSet(set))
+    .execute();
+}
+
+// ---- the outbox ----------------------------------------------------------------------------
+
+export const insertOutbox = (tx: Kysely<Database>, row: Insertable<MailOutboxTable>) =>
+  tx
+    .insertInto('mail_outbox')
+    .values(row)
+    .returning(['id', 'message_id', 'state', 'envelope_to'])
+    .executeTakeFirstOrThrow();
+
+export const outboxByKey = (db: Kysely<Database>, orgId: number, key: string) =>
+  db
+    .selectFrom('mail_outbox')
+    .select(['id', 'message_id', 'state', 'envelope_to'])
+    .where('org_id', '=', orgId)
+    .where('dedupe_key', '=', key)
+    .executeTakeFirst();
+
+/** Everything a delivery needs, the bytes included. */
+export const outboxForDelivery = (db: Kysely<Database>, id: number) =>
+  db.selectFrom('mail_outbox').selectAll().where('id', '=', id).executeTakeFirst();
+
+/** The row's delivery state, under the row lock when asked (a try about to start). */
+export const outboxState = (db: Kysely<Database>, id: number, lock: boolean) =>
+  db
+    .selectFrom('mail_outbox')
+    .select(['id', 'org_id', 'case_id', 'state', 'attempts', 'claimed_until', 'updated_at', 'relay'])
+    .where('id', '=', id)
+    .$if(lock, (qb) => qb.forUpdate())
+    .executeTakeFirst();
+
+export async function updateOutbox(tx: Kysely<Database>, id: number, set: Updateable<MailOutboxTable>): Promise<void> {
+  await tx.updateTable('mail_outbox').set(set).where('id', '=', id).execute();
+}
+
+export async function insertAttempt(tx: Kysely<Database>, row: Insertable<MailAttemptsTable>): Promise<void> {
+  await tx.insertInto('mail_attempts').values(row).execute();
+}
+
+/** Held mail of an organization, oldest first: what a newly configured relay sends. */
+export const heldOutbox = (db: Kysely<Database>, orgId: number, limit: number) =>
+  db
+    .selectFrom('mail_outbox')
+    .select('id')
+    .where('org_id', '=', orgId)
+    .where(HELD)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+
+/** Organizations with held mail (the periodic release looks at each). */
+export const orgsWithHeldMail = (db: Kysely<Database>, limit: number) =>
+  db.selectFrom('mail_outbox').select('org_id').where(HELD).groupBy('org_id').limit(limit).execute();
+
+export async function requeueOutbox(tx: Kysely<Database>, ids: number[], now: number): Promise<void> {
+  if (ids.length) {
+    await tx
+      .updateTable('mail_outbox')
+      .set({ state: 'queued', updated_at: now })
+      .where('id', 'in', ids)
+      .where('state', '=', 'held')
+      .execute();
+  }
+}
+
+// ---- what the case and the admin see ---------------------------------------------------------
+
+const OUTBOX_VIEW = [
+  'o.id',
+  'o.kind',
+  'o.case_id',
+  'o.entry_id',
+  'o.message_id',
+  'o.from_address',
+  'o.recipients',
+  'o.subject',
+  'o.size',
+  'o.state',
+  'o.attempts',
+  'o.last_error',
+  'o.next_attempt_at',
+  'o.relay',
+  'o.sent_at',
+  'o.created_at',
+  'o.updated_at',
+] as const;
+
+/** The outbound mail of some timeline entries (a case page). */
+export const outboxOfEntries = (db: Kysely<Database>, orgId: number, entryIds: number[]) =>
+  entryIds.length
+    ? db
+        .selectFrom('mail_outbox as o')
+        .select(OUTBOX_VIEW)
+        .where('o.org_id', '=', orgId)
+        .where('o.entry_id', 'in', entryIds)
+        .orderBy('o.id')
+        .execute()
+    : Promise.resolve([]);
+
+/** A case's outbound mail, newest first (acknowledgements carry no entry). */
+export const outboxOfCase = (db: Kysely<Database>, caseId: number, limit: number) =>
+  db.selectFrom('mail_outbox as o').select(OUTBOX_VIEW).where('o.case_id', '=', caseId).orderBy('o.id', 'desc').limit(limit).execute();
+
+/** The organization's outbound mail, newest first, by keyset; optionally one state. */
+export const outboxPage = (db: Kysely<Database>, orgId: number, opts: { state?: OutboxState; before?: number; limit: number }) =>
+  db
+    .selectFrom('mail_outbox as o')
+    .select(OUTBOX_VIEW)
+    .where('o.org_id', '=', orgId)
+    .$if(opts.state !== undefined, (qb) => qb.where('o.state', '=', opts.state!))
+    .$if(opts.before !== undefined, (qb) => qb.where('o.id', '<', opts.before!))
+    .orderBy('o.id', 'desc')
+    .limit(opts.limit)
+    .execute();
+
+export const outboxView = (db: Kysely<Database>, orgId: number, id: number) =>
+  db.selectFrom('mail_outbox as o').select(OUTBOX_VIEW).where('o.org_id', '=', orgId).where('o.id', '=', id).executeTakeFirst();
+
+export type OutboxViewRow = NonNullable<Awaited<ReturnType<typeof outboxView>>>;
+
+/** One message's raw bytes (the catch-all viewer shows what the patron would receive). */
+export const outboxRaw = (db: Kysely<Database>, orgId: number, id: number) =>
+  db
+    .selectFrom('mail_outbox')
+    .select(['id', 'raw', 'relay', 'state'])
+    .where('org_id', '=', orgId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+
+/** The tries of some outbound messages, in order. */
+export const attemptsOf = (db: Kysely<Database>, outboxIds: number[]) =>
+  outboxIds.length
+    ? db
+        .selectFrom('mail_attempts')
+        .select(['outbox_id', 'attempt', 'started_at', 'finished_at', 'outcome', 'response', 'relay'])
+        .where('outbox_id', 'in', outboxIds)
+        .orderBy('id')
+        .execute()
+    : Promise.resolve([]);
+
+export type AttemptRow = { outbox_id: number; attempt: number; started_at: number; finished_at: number; outcome: AttemptOutcome; response: string | null; relay: string | null };
+
+// ---- team addresses --------------------------------------------------------------------------
+
+export const insertTeamAddress = (tx: Kysely<Database>, row: { org_id: number; team_id: number; address: string; created_at: number }) =>
+  tx.insertInto('team_addresses').values(row).returning(['id', 'team_id', 'address', 'created_at']).executeTakeFirstOrThrow();
+
+/** The organization's addresses by team, in the order they were added. */
+export const teamAddresses = (db: Kysely<Database>, orgId: number) =>
+  db.selectFrom('team_addresses').select(['id', 'team_id', 'address', 'created_at']).where('org_id', '=', orgId).orderBy('id').limit(500).execute();
+
+export const findTeamAddress = (db: Kysely<Database>, orgId: number, id: number) =>
+  db.selectFrom('team_addresses').select(['id', 'team_id', 'address']).where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
+
+export async function deleteTeamAddress(tx: Kysely<Database>, id: number): Promise<void> {
+  await tx.deleteFrom('team_addresses').where('id', '=', id).execute();
+}
+
+/** Who receives mail at an address (any organization): the listener's RCPT check. */
+export const addressOwner = (db: Kysely<Database>, address: string) =>
+  db.selectFrom('team_addresses').select(['org_id', 'team_id']).where('address', '=', address.toLowerCase()).executeTakeFirst();
+
+/** The owners of several addresses at once (one message's recipients). */
+export const addressOwners = (db: Kysely<Database>, addresses: string[]) =>
+  addresses.length
+    ? db.selectFrom('team_addresses').select(['org_id', 'team_id', 'address', 'id']).where('address', 'in', addresses).orderBy('id').execute()
+    : Promise.resolve([]);
+
+export const teamMailRows = (db: Kysely<Database>, orgId: number) =>
+  db.selectFrom('team_mail').selectAll().where('org_id', '=', orgId).execute();
+
+export async function saveTeamMail(
+  tx: Kysely<Database>,
+  row: { team_id: number; org_id: number; from_address: string | null; signature: string | null; acknowledge_off_at: number | null; updated_at: number },
+): Promise<void> {
+  const { team_id: _t, org_id: _o, ...set } = row;
+  await tx
+    .insertInto('team_mail')
+    .values(row)
+    .onConflict((oc) => oc.column('team_id').doUpdateSet(set))
+    .execute();
+}
