@@ -9,7 +9,7 @@ import { toCaseSummary } from '../cases/views.js';
 import { audit } from '../platform/audit.js';
 import type { Actor, Platform } from '../platform/context.js';
 import { conflict, forbidden, notFound } from '../platform/errors.js';
-import { contactText, queryTerms } from '../platform/search/index.js';
+import { contactText, parseQuery } from '../platform/search/index.js';
 import { inTransaction } from '../platform/tx.js';
 
 export const canSeePersonal = (actor: Actor) => actor.role !== 'volunteer';
@@ -158,11 +158,10 @@ export async function lookupPatrons(p: Platform, actor: Actor, text: string, lim
   }
   const ids = await p.search.searchPatrons(p.db, {
     orgId: actor.orgId,
-    terms: queryTerms(text),
+    query: parseQuery(text), // as you type: the last word may be unfinished
     limit,
     offset: 0,
     includePersonal: false,
-    prefix: true, // as you type: the last word may be unfinished
   });
   return patronsInOrder(p.db, actor.orgId, ids);
 }
