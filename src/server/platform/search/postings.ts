@@ -90,6 +90,15 @@ interface KindPlan {
   tiers: Record<Tier, TierPlan | null>;
 }
 
+/**
+ * A term's id or df looked up inside a select list, one index probe per row. With a scope it
+ * probes (scope, w.stem); without, (v.column1, v.column2) of a VALUES list.
+ */
+function termColumn(column: 'id' | 'df', orgId: number, scope?: string) {
+  const where = scope === undefined ? sql`t.scope = v.column1 and t.term = v.column2` : sql`t.scope = ${scope} and t.term = w.stem`;
+  return sql`(select ${sql.ref(`t.${column}`)} from search_terms t where t.org_id = ${orgId} and ${where})`;
+}
+
 /** The smallest string greater than every string that starts with `prefix` (code point order). */
 function prefixEnd(prefix: string): string {
   const cps = [...prefix];
@@ -168,37 +177,49 @@ export class PostingsSearch implements SearchIndex {
   private async plan(db: Kysely<Database>, orgId: number, kind: DocKind, q: ParsedQuery): Promise<KindPlan> {
     const k = KIND[kind];
     const head = q.stems;
-    let candidates = [q.last!.stem];
-    const expanded = await db
-      .selectFrom('search_words')
-      .select('stem')
-      .where('org_id', '=', orgId)
-      .where('kind', '=', k)
-      .where('word', '>=', q.last!.prefix)
-      .where('word', '<', prefixEnd(q.last!.prefix))
-      .orderBy('word')
-      .limit(EXPAND_SCAN)
-      .execute();
-    candidates = [...new Set([...candidates, ...expanded.map((r) => r.stem)])];
+    const found = new Map<string, Term>();
+    const get = (suffix: string, term: string) => found.get(`${k}${suffix}\u0000${term}`);
+    const keep = (rows: Array<{ scope: string; term: string; id: number | null; df: number | null }>) => {
+      for (const r of rows) if (r.id !== null && r.df) found.set(`${r.scope}\u0000${r.term}`, { id: r.id, term: r.term, df: r.df });
+    };
+    // What the last word may be: its own stem and the stems of the words it begins, with df.
+    const anyScope = k;
+    keep(
+      (
+        await sql<{ scope: string; term: string; id: number | null; df: number | null }>`
+          select cast(${anyScope} as text) as scope, w.stem as term, ${termColumn('id', orgId, anyScope)} as id, ${termColumn('df', orgId, anyScope)} as df
+          from (select distinct stem from (
+            select cast(${q.last!.stem} as text) as stem
+            union all
+            select * from (select stem from search_words
+              where org_id = ${orgId} and kind = ${k} and word >= ${q.last!.prefix} and word < ${prefixEnd(q.last!.prefix)}
+              order by word limit ${EXPAND_SCAN}) x
+          ) y) w`.execute(db)
+      ).rows,
+    );
+    // The last word's stems: the most frequent few (anywhere) of what its prefix expands to.
+    const last = [...found.values()]
+      .sort((a, b) => b.df - a.df || (a.term < b.term ? -1 : a.term > b.term ? 1 : 0))
+      .slice(0, EXPAND_KEEP)
+      .map((t) => t.term);
+    if (!last.length) return { kind, tiers: { phrase: null, title: null, anywhere: null } };
     const lastHead = head.at(-1);
     const pairs = head.slice(1).map((s, i) => `${head[i]} ${s}`);
-    const lastPairs = lastHead === undefined ? [] : candidates.map((x) => `${lastHead} ${x}`);
-    const wanted = [...new Set([...head, ...candidates, ...pairs, ...lastPairs])];
-    const rows = await db
-      .selectFrom('search_terms')
-      .select(['id', 'scope', 'term', 'df'])
-      .where('org_id', '=', orgId)
-      .where('scope', 'in', SCOPES.map((s) => k + s))
-      .where('term', 'in', wanted)
-      .where('df', '>', 0)
-      .execute();
-    const found = new Map(rows.map((r) => [`${r.scope}\u0000${r.term}`, { id: r.id, term: r.term, df: r.df }]));
-    const get = (suffix: string, term: string) => found.get(`${k}${suffix}\u0000${term}`);
-    // The last word's stems: the most frequent few (anywhere) of what its prefix expands to.
-    const last = candidates
-      .filter((s) => get('', s))
-      .sort((a, b) => get('', b)!.df - get('', a)!.df || (a < b ? -1 : a > b ? 1 : 0))
-      .slice(0, EXPAND_KEEP);
+    const keys: Array<[string, string]> = [
+      ...head.flatMap((s): Array<[string, string]> => [[k, s], [`${k}.title`, s]]),
+      ...last.map((s): [string, string] => [`${k}.title`, s]),
+      ...pairs.map((s): [string, string] => [`${k}.pair`, s]),
+      ...(lastHead === undefined ? [] : last.map((x): [string, string] => [`${k}.pair`, `${lastHead} ${x}`])),
+    ];
+    // One index probe per key, as a correlated lookup: the planner cannot turn a long list
+    // into a scan of the whole vocabulary.
+    keep(
+      (
+        await sql<{ scope: string; term: string; id: number | null; df: number | null }>`
+          select v.column1 as scope, v.column2 as term, ${termColumn('id', orgId)} as id, ${termColumn('df', orgId)} as df
+          from (values ${sql.join(keys.map(([scope, term]) => sql`(${scope}, ${term})`))}) v`.execute(db)
+      ).rows,
+    );
 
     const wordGroups = (suffix: string): Group[] | null => {
       const groups: Group[] = [];
@@ -265,23 +286,24 @@ export class PostingsSearch implements SearchIndex {
     return walk(db, driver.terms.map((x) => x.id), check, need);
   }
 
-  /** A statement that keeps those of a window's documents that pass every check, as ref ids. */
+  /**
+   * A statement that keeps those of a window's documents that pass every check. Each document
+   * is looked up by key inside the select list, one index probe each, whatever the planner
+   * thinks of the tables' sizes.
+   */
   private checker(kind: DocKind, checks: RawBuilder<unknown>[], filters: RawBuilder<unknown> | null) {
+    const where = checks.length ? sql`and ${sql.join(checks, sql` and `)}` : sql``;
+    const probe = filters
+      ? checks.length
+        ? sql`(select 1 from cases c join search_docs d on d.id = v.column2 where c.id = v.column1 ${filters} ${where})`
+        : sql`(select 1 from cases c where c.id = v.column1 ${filters})`
+      : sql`(select 1 from search_docs d where d.id = v.column2 ${where})`;
     return async (db: Kysely<Database>, ids: number[]): Promise<Set<number>> => {
-      const list = padded(ids);
-      const where = checks.length ? sql`and ${sql.join(checks, sql` and `)}` : sql``;
-      if (filters) {
-        // Cases are found by id, the window's own list: the filter never scans the table.
-        const rows = await sql<{ id: number }>`
-          select c.id as id from cases c ${checks.length ? sql`join search_docs d on d.id = c.id * 4` : sql``}
-          where c.id in (${sql.join(list)}) ${filters}
-            ${checks.length ? sql`and d.id in (${sql.join(list.map((id) => docKey('case', id)))}) ${where}` : sql``}`.execute(db);
-        return new Set(rows.rows.map((r) => Number(r.id)));
-      }
-      const rows = await sql<{ id: number }>`
-        select d.id as id from search_docs d
-        where d.id in (${sql.join(list.map((id) => docKey(kind, id)))}) ${where}`.execute(db);
-      return new Set(rows.rows.map((r) => Math.floor(Number(r.id) / 4)));
+      const rows = sql.join(padded(ids).map((id) => sql`(cast(${id} as integer), cast(${docKey(kind, id)} as bigint))`));
+      const res = await sql<{ id: number }>`
+        select x.id as id from (select v.column1 as id, ${probe} as ok from (values ${rows}) v) x
+        where x.ok = 1`.execute(db);
+      return new Set(res.rows.map((r) => Number(r.id)));
     };
   }
 }
@@ -376,8 +398,9 @@ function newestDistinct(ids: number[], n: number): number[] {
 /**
  * The newest `need` documents in the union of the driver terms' postings that pass `check`.
  * Windows of postings are read newest first; a window is complete down to its frontier (the
- * highest of the lists' last ids among lists that filled the window), so documents are checked
- * in exact newest-first order. Stops when the page is full, the lists end, or MAX_CHECKED.
+ * highest of the lists' last ids among lists that filled their share), so documents are
+ * checked in exact newest-first order. Stops when the page is full, the lists end, or after
+ * MAX_CHECKED documents. A window is at most MAX_WINDOW postings, shared among the terms.
  */
 export async function walk(db: Kysely<Database>, driver: number[], check: Check | null, need: number): Promise<number[]> {
   if (!check) return newestDistinct((await newestPostings(db, driver, NO_CURSOR, need)).map((r) => r.doc_id), need);
@@ -386,7 +409,8 @@ export async function walk(db: Kysely<Database>, driver: number[], check: Check 
   let window = Math.min(MAX_WINDOW, Math.max(2 * need, 64));
   let checked = 0;
   for (;;) {
-    const rows = await newestPostings(db, driver, cursor, window);
+    const share = Math.max(16, Math.ceil(window / driver.length));
+    const rows = await newestPostings(db, driver, cursor, share);
     const counts = new Map<number, { n: number; min: number }>();
     for (const r of rows) {
       const c = counts.get(r.term_id) ?? { n: 0, min: r.doc_id };
@@ -395,7 +419,7 @@ export async function walk(db: Kysely<Database>, driver: number[], check: Check 
       counts.set(r.term_id, c);
     }
     let frontier = 0;
-    for (const c of counts.values()) if (c.n === window) frontier = Math.max(frontier, c.min);
+    for (const c of counts.values()) if (c.n === share) frontier = Math.max(frontier, c.min);
     const candidates = newestDistinct(
       rows.filter((r) => r.doc_id >= frontier).map((r) => r.doc_id),
       Number.MAX_SAFE_INTEGER,
