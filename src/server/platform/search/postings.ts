@@ -102,8 +102,9 @@ function termColumn(column: 'id' | 'df', orgId: number, scope?: string) {
 /** The smallest string greater than every string that starts with `prefix` (code point order). */
 function prefixEnd(prefix: string): string {
   const cps = [...prefix];
-  const last = cps.pop()!.codePointAt(0)!;
-  return cps.join('') + String.fromCodePoint(last + 1);
+  let next = cps.pop()!.codePointAt(0)! + 1;
+  if (next >= 0xd800 && next <= 0xdfff) next = 0xe000; // surrogates are not characters
+  return cps.join('') + String.fromCodePoint(Math.min(next, 0x10ffff));
 }
 
 export class PostingsSearch implements SearchIndex {
