@@ -139,7 +139,11 @@ function postgresWriter(db: Db): Writer {
 class IndexBuilder {
   private terms = new Map<string, { id: number; org: number; scope: string; term: string; df: number }>();
   private words = new Map<string, Row>();
-  postings: Row[] = [];
+  // Postings as term id × 2^32 + doc id, in chunks: sorted once at the end and written in key
+  // order, so the postings' B-tree is filled from left to right instead of at random.
+  private chunks: Float64Array[] = [];
+  private current = new Float64Array(1 << 20);
+  private used = 0;
   docs: Row[] = [];
 
   add(kind: DocKind, orgId: number, refId: number, title: string, body: string) {
@@ -150,7 +154,12 @@ class IndexBuilder {
         let e = this.terms.get(key);
         if (!e) this.terms.set(key, (e = { id: this.terms.size + 1, org: orgId, scope, term, df: 0 }));
         e.df++;
-        this.postings.push([e.id, refId]);
+        if (this.used === this.current.length) {
+          this.chunks.push(this.current);
+          this.current = new Float64Array(1 << 20);
+          this.used = 0;
+        }
+        this.current[this.used++] = e.id * 2 ** 32 + refId;
       }
     }
     const k = wordsKind(kind);
@@ -161,20 +170,14 @@ class IndexBuilder {
     this.docs.push([docKey(kind, refId), orgId, t.title, t.terms]);
   }
 
-  /** Writes and forgets the postings and documents added so far. */
+  /** Writes and forgets the documents' forward rows added so far. */
   async flush(w: Writer) {
-    // In key order, each term's new postings land together at the end of its range.
-    this.postings.sort((a, b) => (a[0] as number) - (b[0] as number) || (a[1] as number) - (b[1] as number));
-    for (let i = 0; i < this.postings.length; i += 100_000) {
-      await w.insert('search_postings', ['term_id', 'doc_id'], this.postings.slice(i, i + 100_000));
-    }
     await w.insert('search_docs', ['id', 'org_id', 'title', 'terms'], this.docs);
-    this.postings = [];
     this.docs = [];
   }
 
-  /** Terms (with their final df) and words, once every document is in. */
-  async finish(w: Writer) {
+  /** Terms (with their final df), words and postings, once every document is in. */
+  async finish(w: Writer, log: (msg: string) => void) {
     const terms = [...this.terms.values()].map((e) => [e.id, e.org, e.scope, e.term, e.df]);
     for (let i = 0; i < terms.length; i += 100_000) {
       await w.insert('search_terms', ['id', 'org_id', 'scope', 'term', 'df'], terms.slice(i, i + 100_000));
@@ -182,6 +185,17 @@ class IndexBuilder {
     const words = [...this.words.values()];
     for (let i = 0; i < words.length; i += 100_000) {
       await w.insert('search_words', ['org_id', 'kind', 'word', 'stem'], words.slice(i, i + 100_000));
+    }
+    const all = new Float64Array(this.chunks.length * this.current.length + this.used);
+    this.chunks.forEach((c, i) => all.set(c, i * c.length));
+    all.set(this.current.subarray(0, this.used), this.chunks.length * this.current.length);
+    this.chunks = [];
+    all.sort();
+    log(`${all.length.toLocaleString('en-US')} postings sorted`);
+    for (let i = 0; i < all.length; i += 100_000) {
+      const rows: Row[] = [];
+      for (const key of all.subarray(i, i + 100_000)) rows.push([Math.floor(key / 2 ** 32), key % 2 ** 32]);
+      await w.insert('search_postings', ['term_id', 'doc_id'], rows);
     }
   }
 }
@@ -319,7 +333,7 @@ async function main() {
     if ((start - 1) % 100_000 === 0 || start + BATCH > CASES) log(`${Math.min(start + BATCH - 1, CASES).toLocaleString('en-US')} cases`);
   }
   await w.begin();
-  await index.finish(w);
+  await index.finish(w, log);
   await w.insert('case_counters', ['org_id', 'team_id', 'assignee_id', 'status', 'n'], [...counters].map(([k, n]) => {
     const [team, assignee, status] = k.split('|');
     return [1, Number(team), Number(assignee), status, n];
