@@ -136,10 +136,11 @@ export async function querySet(db: Kysely<Database>): Promise<Record<string, str
     for (let i = 0; i < len; i++) w += 'bcdfghjklmnpqrstvwxz'[Math.floor(r() * 20)]! + (i % 2 ? 'aeiou'[Math.floor(r() * 5)]! : '');
     if (!(await vocabulary(w))) absent.push(w);
   }
+  // One letter dropped, changed or swapped with the next, in the most frequent longer words.
   const typos: string[] = [];
-  for (const w of frequent.filter((x) => x.length >= 4)) {
+  for (const w of words.filter((x) => x.length >= 4)) {
     if (typos.length >= 10) break;
-    const at = 1 + Math.floor(r() * (w.length - 1));
+    const at = 1 + Math.floor(r() * (w.length - 2));
     const edits = [w.slice(0, at) + w.slice(at + 1), w.slice(0, at) + 'x' + w.slice(at + 1), w.slice(0, at) + w[at + 1] + w[at] + w.slice(at + 2)];
     const typo = edits[Math.floor(r() * edits.length)]!;
     if (typo !== w) typos.push(typo);

@@ -160,6 +160,21 @@ describeEachDialect('search', (h) => {
     expect(last.nextOffset).toBeNull();
   });
 
+  it('keeps the index right when two people edit one patron at once', async () => {
+    const org = await makeOrg(h());
+    const a = await org.as('associate');
+    const b = await org.as('supervisor');
+    const patron = (await a.post('/api/patrons', { name: 'Dana Duarte' })).json();
+    const names = ['Rosa Reyes', 'Tara Thompson', 'Uma Ueda', 'Yara Young', 'Omar Obrien', 'Nora Novak'];
+    const res = await Promise.all(names.map((name, i) => (i % 2 ? a : b).patch(`/api/patrons/${patron.id}`, { name })));
+    expect(res.map((r) => r.statusCode)).toEqual(names.map(() => 200));
+    const final = (await a.get(`/api/patrons/${patron.id}`)).json().name as string;
+    for (const name of [...names, 'Dana Duarte']) {
+      const found = (await find(a, name)).patrons.map((x) => x.patron.name);
+      expect(found, name).toEqual(name === final ? [final] : []);
+    }
+  });
+
   it('treats punctuation in a query as plain text', async () => {
     const org = await makeOrg(h());
     const c = await org.as('associate');

@@ -6,14 +6,29 @@ import { fold, stem, type ParsedQuery } from './text.js';
 const TOKEN = /[\p{L}\p{N}]+(?:['’‐-][\p{L}\p{N}]+)*/gu;
 const PIECE = /[\p{L}\p{N}]+/gu;
 
+const matchers = new WeakMap<ParsedQuery, (word: string) => boolean>();
+
 /** Whether a written word (or a token written together, "O'Brien") is one the query matched. */
 export function matcher(q: ParsedQuery): (word: string) => boolean {
+  let m = matchers.get(q);
+  if (!m) matchers.set(q, (m = newMatcher(q)));
+  return m;
+}
+
+function newMatcher(q: ParsedQuery): (word: string) => boolean {
   const stems = new Set(q.stems);
   if (q.last) stems.add(q.last.stem);
   const prefix = q.last?.prefix;
+  // Snippets test the same few hundred words over and over: fold and stem each once.
+  const known = new Map<string, boolean>();
   return (word) => {
-    const w = fold(word).replace(/['’‐-]/g, '');
-    return stems.has(stem(w)) || (prefix !== undefined && w.startsWith(prefix));
+    let hit = known.get(word);
+    if (hit === undefined) {
+      const w = fold(word).replace(/['’‐-]/g, '');
+      hit = stems.has(stem(w)) || (prefix !== undefined && w.startsWith(prefix));
+      if (known.size < 10_000) known.set(word, hit);
+    }
+    return hit;
   };
 }
 

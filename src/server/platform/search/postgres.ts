@@ -1,6 +1,11 @@
-// PostgreSQL runs the shared index (postings.ts) as it is: the same tables and SQL as SQLite.
-// Its only differences are in the migration: `collate "C"` on terms and words, so that prefix
-// ranges and their order are by code point, as on SQLite.
+// PostgreSQL runs the shared index (postings.ts) with the same tables and SQL as SQLite. Two
+// differences: writers lock a document's forward row before rewriting it (SQLite has one
+// writer at a time anyway), and the migration declares terms and words `collate "C"`, so that
+// prefix ranges and their order are by code point, as on SQLite.
 import { PostingsSearch } from './postings.js';
 
-export class PostgresSearch extends PostingsSearch {}
+export class PostgresSearch extends PostingsSearch {
+  constructor() {
+    super(true);
+  }
+}

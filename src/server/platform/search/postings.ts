@@ -108,6 +108,12 @@ function prefixEnd(prefix: string): string {
 }
 
 export class PostingsSearch implements SearchIndex {
+  /**
+   * @param lockDocs Lock a document's forward row while rewriting it, so that two writers of
+   * one document (PostgreSQL runs them in parallel) diff against what the other committed.
+   */
+  constructor(private readonly lockDocs = false) {}
+
   async upsert(tx: Kysely<Database>, doc: SearchDoc): Promise<void> {
     await this.upsertMany(tx, [doc]);
   }
@@ -150,7 +156,12 @@ export class PostingsSearch implements SearchIndex {
   private async readDocs(db: Kysely<Database>, keys: number[]) {
     const out = new Map<number, { org_id: number; title: string; terms: string }>();
     for (const part of chunks(keys, 1000)) {
-      const rows = await db.selectFrom('search_docs').select(['id', 'org_id', 'title', 'terms']).where('id', 'in', part).execute();
+      const rows = await db
+        .selectFrom('search_docs')
+        .select(['id', 'org_id', 'title', 'terms'])
+        .where('id', 'in', part)
+        .$if(this.lockDocs, (qb) => qb.forUpdate())
+        .execute();
       for (const r of rows) out.set(Number(r.id), r);
     }
     return out;
