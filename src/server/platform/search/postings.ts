@@ -2,11 +2,12 @@
 //   search_terms    (org, scope, term) → id and df, the number of documents holding the term;
 //   search_postings (term_id, doc_id)  B-tree key: a term's documents, newest first for free;
 //   search_words    (org, kind, word)  → stem: what a typed prefix expands to;
-//   search_docs     per document: its title stems in order and all its stems, space-padded.
+//   search_docs     per document: its title stems in order and all its stems, space-padded
+//                   (what a rewrite diffs against, and what a long phrase is checked against).
 // A query knows each word's df before it reads a posting. It walks the rarest word's postings
-// newest first, a window at a time, and checks the other words against the forward row
-// (`terms like '% refund %'`), stopping when the page is full. So an absent word costs one
-// index probe, a common one reads a page of postings, and nothing walks the cases table.
+// newest first, a window at a time, and keeps the window's documents that the other words'
+// postings hold over the same id range, stopping when the page is full. So an absent word
+// costs one index probe, a common one reads a page of postings, and nothing walks the cases.
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from '../../db/types.js';
 import {
@@ -29,11 +30,13 @@ export const EXPAND_KEEP = 32;
 /** Postings read per window grow from a page's worth to this, ×4 each time. */
 export const MAX_WINDOW = 4096;
 /**
- * At most this many documents of the rarest word are checked per tier. Only words that are
- * each common yet seldom meet (or a rare filter on a common word) reach it; their older
- * matches are then not found. It is what keeps such a query's cost from growing with the table.
+ * At most this many postings of the rarest word are checked per tier. Only words that are each
+ * common yet seldom meet (or a rare filter on a common word) reach it; their older matches are
+ * then not found. It is what keeps such a query's cost from growing with the table.
  */
-export const MAX_CHECKED = 16_384;
+export const MAX_CHECKED = 32_768;
+/** A checked group this many times more frequent than the driver is probed, not range-read. */
+const DENSE = 8;
 
 const NO_CURSOR = 2 ** 31 - 1; // ids are 32-bit integers: the highest there is
 
@@ -56,13 +59,6 @@ const chunks = <T>(xs: T[], n: number): T[][] => {
   return out;
 };
 
-/** An IN list padded to a power of two (repeating its last id): fewer distinct SQL texts to prepare. */
-const padded = (ids: number[]) => {
-  let n = 8;
-  while (n < ids.length) n *= 2;
-  return [...ids, ...Array<number>(n - ids.length).fill(ids.at(-1)!)];
-};
-
 const keyOf = (org: number, scope: string, term: string) => `${org}\u0000${scope}\u0000${term}`;
 
 interface Term {
@@ -71,17 +67,12 @@ interface Term {
   df: number;
 }
 
-/** One query word in one scope: the terms it may be (several for a prefix) and its LIKE patterns. */
-interface Group {
-  terms: Term[];
-  patterns: string[];
-}
+/** One query word (or adjacent pair) in one scope: the terms it may be, several for a prefix. */
+type Group = Term[];
 
 interface TierPlan {
   groups: Group[];
-  /** The column the patterns are checked against. */
-  column: 'terms' | 'title';
-  /** For a phrase of three words or more: the whole phrase, checked against the title. */
+  /** For a phrase of three words or more: the whole phrase, checked against the stored title. */
   phrase: string[] | null;
 }
 
@@ -238,11 +229,11 @@ export class PostingsSearch implements SearchIndex {
       for (const s of head) {
         const t = get(suffix, s);
         if (!t) return null;
-        groups.push({ terms: [t], patterns: [`% ${s} %`] });
+        groups.push([t]);
       }
       const lastTerms = last.flatMap((s) => get(suffix, s) ?? []);
       if (!lastTerms.length) return null;
-      groups.push({ terms: lastTerms, patterns: lastTerms.map((t) => `% ${t.term} %`) });
+      groups.push(lastTerms);
       return groups;
     };
     const phrase = (): TierPlan | null => {
@@ -251,14 +242,14 @@ export class PostingsSearch implements SearchIndex {
       for (const p of pairs) {
         const t = get('.pair', p);
         if (!t) return null;
-        groups.push({ terms: [t], patterns: [] });
+        groups.push([t]);
       }
       const lastTerms = last.flatMap((x) => get('.pair', `${lastHead} ${x}`) ?? []);
       if (!lastTerms.length) return null;
-      groups.push({ terms: lastTerms, patterns: [] });
+      groups.push(lastTerms);
       // Adjacent pairs are the phrase for two words; longer phrases are checked whole.
       const whole = head.length > 1 ? lastTerms.map((t) => `% ${head.slice(0, -1).join(' ')} ${t.term} %`) : null;
-      return { groups, column: 'title', phrase: whole };
+      return { groups, phrase: whole };
     };
     const any = wordGroups('');
     const title = wordGroups('.title');
@@ -266,8 +257,8 @@ export class PostingsSearch implements SearchIndex {
       kind,
       tiers: {
         phrase: phrase(),
-        title: title && { groups: title, column: 'title', phrase: null },
-        anywhere: any && { groups: any, column: 'terms', phrase: null },
+        title: title && { groups: title, phrase: null },
+        anywhere: any && { groups: any, phrase: null },
       },
     };
   }
@@ -282,41 +273,42 @@ export class PostingsSearch implements SearchIndex {
   ): Promise<number[]> {
     const t = plan.tiers[tier];
     if (!t) return [];
-    const size = (g: Group) => g.terms.reduce((n, x) => n + x.df, 0);
-    const driver = t.groups.reduce((a, b) => (size(b) < size(a) ? b : a));
-    const checks: RawBuilder<unknown>[] = [];
-    const col = sql.ref(`d.${t.column}`);
-    if (t.phrase) {
-      checks.push(sql`(${sql.join(t.phrase.map((p) => sql`${col} like ${p}`), sql` or `)})`);
-    } else {
-      for (const g of t.groups) {
-        if (g === driver || !g.patterns.length) continue;
-        checks.push(sql`(${sql.join(g.patterns.map((p) => sql`${col} like ${p}`), sql` or `)})`);
-      }
-    }
-    const check = checks.length || filters ? this.checker(plan.kind, checks, filters) : null;
-    return walk(db, driver.terms.map((x) => x.id), check, need);
-  }
-
-  /**
-   * A statement that keeps those of a window's documents that pass every check. Each document
-   * is looked up by key inside the select list, one index probe each, whatever the planner
-   * thinks of the tables' sizes.
-   */
-  private checker(kind: DocKind, checks: RawBuilder<unknown>[], filters: RawBuilder<unknown> | null) {
-    const where = checks.length ? sql`and ${sql.join(checks, sql` and `)}` : sql``;
-    const probe = filters
-      ? checks.length
-        ? sql`(select 1 from cases c join search_docs d on d.id = v.column2 where c.id = v.column1 ${filters} ${where})`
-        : sql`(select 1 from cases c where c.id = v.column1 ${filters})`
-      : sql`(select 1 from search_docs d where d.id = v.column2 ${where})`;
-    return async (db: Kysely<Database>, ids: number[]): Promise<Set<number>> => {
-      const rows = sql.join(padded(ids).map((id) => sql`(cast(${id} as integer), cast(${docKey(kind, id)} as bigint))`));
-      const res = await sql<{ id: number }>`
-        select x.id as id from (select v.column1 as id, ${probe} as ok from (values ${rows}) v) x
-        where x.ok = 1`.execute(db);
-      return new Set(res.rows.map((r) => Number(r.id)));
-    };
+    const size = (g: Group) => g.reduce((n, x) => n + x.df, 0);
+    const rarest = (gs: Group[]) => gs.reduce((a, b) => (size(b) < size(a) ? b : a));
+    // A single term drives unless a prefix's terms together are far rarer: a single term's
+    // window is full, so the other words' postings over its id range are about as many.
+    const singles = t.groups.filter((g) => g.length === 1);
+    let driver = rarest(t.groups);
+    if (driver.length > 1 && singles.length && size(rarest(singles)) <= DENSE * size(driver)) driver = rarest(singles);
+    const others = t.groups.filter((g) => g !== driver);
+    const ids = (g: Group) => sql.join(g.map((x) => x.id));
+    const code = sql.lit(docKey(plan.kind, 0)); // the kind's part of a forward row's key
+    const check: Check | null =
+      others.length || t.phrase || filters
+        ? (from, to) => {
+            const where: RawBuilder<unknown>[] = [];
+            for (const g of others) {
+              // A group about as frequent as a single-term driver is read over the window's id
+              // range and joined; a much more frequent one, or any behind a prefix's terms
+              // (whose window may span every id), is probed document by document, as a
+              // correlated IN that neither database turns into a join. Either way the work is
+              // bounded by the window.
+              where.push(
+                driver.length === 1 && size(g) <= DENSE * size(driver)
+                  ? sql`p.doc_id in (select doc_id from search_postings where term_id in (${ids(g)}) and doc_id between ${from} and ${to})`
+                  : sql`p.doc_id in (select b.doc_id from search_postings b where b.term_id in (${ids(g)}) and b.doc_id = p.doc_id)`,
+              );
+            }
+            // Row checks as scalar subqueries: never turned into a join over a whole table.
+            if (t.phrase) {
+              const likes = sql.join(t.phrase.map((x) => sql`d.title like ${x}`), sql` or `);
+              where.push(sql`(select 1 from search_docs d where d.id = p.doc_id * 4 + ${code} and (${likes})) is not null`);
+            }
+            if (filters) where.push(sql`(select 1 from cases c where c.id = p.doc_id ${filters}) is not null`);
+            return sql`and ${sql.join(where, sql` and `)}`;
+          }
+        : null;
+    return walk(db, driver.map((x) => x.id), check, need);
   }
 }
 
@@ -391,7 +383,8 @@ class Changes {
   }
 }
 
-type Check = (db: Kysely<Database>, ids: number[]) => Promise<Set<number>>;
+/** The conditions a driver's posting `p` must meet, for documents in [from, to]. */
+type Check = (from: number, to: number) => RawBuilder<unknown>;
 
 /** Each listed term's newest `n` postings up to `cursor`: one statement, one index range each. */
 async function newestPostings(db: Kysely<Database>, termIds: number[], cursor: number, n: number) {
@@ -409,10 +402,10 @@ function newestDistinct(ids: number[], n: number): number[] {
 
 /**
  * The newest `need` documents in the union of the driver terms' postings that pass `check`.
- * Windows of postings are read newest first; a window is complete down to its frontier (the
- * highest of the lists' last ids among lists that filled their share), so documents are
- * checked in exact newest-first order. Stops when the page is full, the lists end, or after
- * MAX_CHECKED documents. A window is at most MAX_WINDOW postings, shared among the terms.
+ * Windows are read newest first. A window ends at its frontier: the highest of the driver
+ * lists' `share`-th ids, so it holds at most `share` postings of each list and is complete
+ * down to there; one statement finds the frontier, one returns the window's documents that
+ * pass. Stops when the page is full, the lists end, or after MAX_CHECKED postings.
  */
 export async function walk(db: Kysely<Database>, driver: number[], check: Check | null, need: number): Promise<number[]> {
   if (!check) return newestDistinct((await newestPostings(db, driver, NO_CURSOR, need)).map((r) => r.doc_id), need);
@@ -422,25 +415,17 @@ export async function walk(db: Kysely<Database>, driver: number[], check: Check 
   let checked = 0;
   for (;;) {
     const share = Math.max(16, Math.ceil(window / driver.length));
-    const rows = await newestPostings(db, driver, cursor, share);
-    const counts = new Map<number, { n: number; min: number }>();
-    for (const r of rows) {
-      const c = counts.get(r.term_id) ?? { n: 0, min: r.doc_id };
-      c.n++;
-      c.min = Math.min(c.min, r.doc_id);
-      counts.set(r.term_id, c);
-    }
-    let frontier = 0;
-    for (const c of counts.values()) if (c.n === share) frontier = Math.max(frontier, c.min);
-    const candidates = newestDistinct(
-      rows.filter((r) => r.doc_id >= frontier).map((r) => r.doc_id),
-      Number.MAX_SAFE_INTEGER,
-    );
-    if (candidates.length) {
-      const passed = await check(db, candidates);
-      for (const id of candidates) if (passed.has(id)) out.push(id);
-    }
-    checked += candidates.length;
+    const nth = (id: number, i: number) =>
+      sql`select * from (select doc_id from search_postings where term_id = ${id} and doc_id <= ${cursor}
+        order by doc_id desc limit 1 offset ${share - 1}) ${sql.id(`f${i}`)}`;
+    const ends = await sql<{ doc_id: number }>`${sql.join(driver.map(nth), sql` union all `)}`.execute(db);
+    const frontier = Math.max(0, ...ends.rows.map((r) => r.doc_id));
+    const rows = await sql<{ doc_id: number }>`
+      select distinct p.doc_id as doc_id from search_postings p
+      where p.term_id in (${sql.join(driver)}) and p.doc_id between ${frontier} and ${cursor} ${check(frontier, cursor)}
+      order by p.doc_id desc`.execute(db);
+    out.push(...rows.rows.map((r) => r.doc_id));
+    checked += share * driver.length;
     if (out.length >= need || frontier === 0 || checked >= MAX_CHECKED) break;
     cursor = frontier - 1;
     window = Math.min(MAX_WINDOW, window * 4);
