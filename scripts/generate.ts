@@ -338,13 +338,14 @@ async function main() {
     const [team, assignee, status] = k.split('|');
     return [1, Number(team), Number(assignee), status, n];
   }));
+  await w.commit();
   if (db.dialect === 'postgres') {
-    // Identity columns continue after the explicit ids written above.
+    // Identity columns continue after the explicit ids written above (read once committed:
+    // this is another connection than the writer's).
     for (const t of ['organizations', 'teams', 'users', 'patrons', 'cases', 'case_entries', 'search_terms']) {
       await sql`select setval(pg_get_serial_sequence(${t}, 'id'), (select max(id) from ${sql.table(t)}))`.execute(db.kysely);
     }
   }
-  await w.commit();
   log('analyze');
   await w.finish();
   const secs = (Date.now() - started) / 1000;

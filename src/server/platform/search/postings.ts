@@ -34,7 +34,7 @@ export const MAX_WINDOW = 4096;
  * common yet seldom meet (or a rare filter on a common word) reach it; their older matches are
  * then not found. It is what keeps such a query's cost from growing with the table.
  */
-export const MAX_CHECKED = 32_768;
+export const MAX_CHECKED = 16_384;
 /** A checked group this many times more frequent than the driver is probed, not range-read. */
 const DENSE = 8;
 
