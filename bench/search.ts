@@ -40,7 +40,7 @@ export interface Dataset {
 export interface SearchBenchOptions {
   /** The large dataset of each dialect first, then the small one to compare growth with. */
   datasets: Dataset[];
-  /** Timed runs of each query (after one untimed run). */
+  /** Timed runs of each query (after WARM_ROUNDS untimed ones). */
   repeat: number;
 }
 
@@ -169,6 +169,9 @@ export async function querySet(db: Kysely<Database>): Promise<Record<string, str
     'frequent words that seldom meet': seldom,
   };
 }
+
+/** Untimed rounds over a class's queries before the timed ones. */
+const WARM_ROUNDS = 2;
 
 /** Classes measured on the patron picker (as you type) too. */
 const PICKER_CLASSES = ['name prefixes (1–4 letters)', 'accented names'];
@@ -320,16 +323,24 @@ async function benchDataset(d: Dataset, queries: Record<string, string[]>, repea
       for (const endpoint of endpoints) {
         const server: number[] = [];
         const sqlMs: number[] = [];
+        const runs = [];
         for (const q of qs) {
           const url = endpoint === 'search' ? `/api/search?q=${encodeURIComponent(q)}` : `/api/patrons/lookup?q=${encodeURIComponent(q)}&limit=8`;
           const statements = await replay.capture((p) =>
             endpoint === 'search' ? search(p, http.actor, SearchQuery.parse({ q })) : lookupPatrons(p, http.actor, q, 8),
           );
-          await http.get(url); // untimed: caches as a running server has them
-          await replay.time(statements);
-          for (let i = 0; i < repeat; i++) {
-            server.push(await http.get(url));
-            sqlMs.push(await replay.time(statements));
+          runs.push({ url, statements });
+        }
+        // Two untimed rounds (caches as a running server has them), then timed rounds, each
+        // request followed by its bare SQL, so that both meet the same conditions.
+        for (let round = 0; round < WARM_ROUNDS + repeat; round++) {
+          for (const { url, statements } of runs) {
+            const ms = await http.get(url);
+            const sqlTime = await replay.time(statements);
+            if (round >= WARM_ROUNDS) {
+              server.push(ms);
+              sqlMs.push(sqlTime);
+            }
           }
         }
         const row = { dataset: d.label, dialect: d.dialect, cls, endpoint, queries: qs.length, server: stat(server), sql: stat(sqlMs) };

@@ -82,12 +82,13 @@ interface KindPlan {
 }
 
 /**
- * A term's id or df looked up inside a select list, one index probe per row. With a scope it
- * probes (scope, w.stem); without, (v.column1, v.column2) of a VALUES list.
+ * A term's id and df, looked up inside a select list: one index probe per row, which neither
+ * planner can turn into a scan of the vocabulary. Both come from one probe, as "id:df". With a
+ * scope it probes (scope, w.stem); without, (v.column1, v.column2) of a VALUES list.
  */
-function termColumn(column: 'id' | 'df', orgId: number, scope?: string) {
+function termProbe(orgId: number, scope?: string) {
   const where = scope === undefined ? sql`t.scope = v.column1 and t.term = v.column2` : sql`t.scope = ${scope} and t.term = w.stem`;
-  return sql`(select ${sql.ref(`t.${column}`)} from search_terms t where t.org_id = ${orgId} and ${where})`;
+  return sql`(select cast(t.id as text) || ':' || cast(t.df as text) from search_terms t where t.org_id = ${orgId} and ${where})`;
 }
 
 /** The smallest string greater than every string that starts with `prefix` (code point order). */
@@ -182,15 +183,18 @@ export class PostingsSearch implements SearchIndex {
     const head = q.stems;
     const found = new Map<string, Term>();
     const get = (suffix: string, term: string) => found.get(`${k}${suffix}\u0000${term}`);
-    const keep = (rows: Array<{ scope: string; term: string; id: number | null; df: number | null }>) => {
-      for (const r of rows) if (r.id !== null && r.df) found.set(`${r.scope}\u0000${r.term}`, { id: r.id, term: r.term, df: r.df });
+    const keep = (rows: Array<{ scope: string; term: string; packed: string | null }>) => {
+      for (const r of rows) {
+        const [id, df] = (r.packed ?? '0:0').split(':').map(Number) as [number, number];
+        if (df > 0) found.set(`${r.scope}\u0000${r.term}`, { id, term: r.term, df });
+      }
     };
     // What the last word may be: its own stem and the stems of the words it begins, with df.
     const anyScope = k;
     keep(
       (
-        await sql<{ scope: string; term: string; id: number | null; df: number | null }>`
-          select cast(${anyScope} as text) as scope, w.stem as term, ${termColumn('id', orgId, anyScope)} as id, ${termColumn('df', orgId, anyScope)} as df
+        await sql<{ scope: string; term: string; packed: string | null }>`
+          select cast(${anyScope} as text) as scope, w.stem as term, ${termProbe(orgId, anyScope)} as packed
           from (select distinct stem from (
             select cast(${q.last!.stem} as text) as stem
             union all
@@ -218,8 +222,8 @@ export class PostingsSearch implements SearchIndex {
     // into a scan of the whole vocabulary.
     keep(
       (
-        await sql<{ scope: string; term: string; id: number | null; df: number | null }>`
-          select v.column1 as scope, v.column2 as term, ${termColumn('id', orgId)} as id, ${termColumn('df', orgId)} as df
+        await sql<{ scope: string; term: string; packed: string | null }>`
+          select v.column1 as scope, v.column2 as term, ${termProbe(orgId)} as packed
           from (values ${sql.join(keys.map(([scope, term]) => sql`(${scope}, ${term})`))}) v`.execute(db)
       ).rows,
     );
