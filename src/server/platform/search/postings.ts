@@ -27,6 +27,7 @@ import { docText, storedSets, type DocText, type ParsedQuery } from './text.js';
 /** Words a typed prefix may expand to, read in word order, and how many of them (by df) count. */
 export const EXPAND_SCAN = 256;
 export const EXPAND_KEEP = 32;
+const EXPAND_FLOOR = 1000;
 /** Postings read per window grow from a page's worth to this, ×4 each time. */
 export const MAX_WINDOW = 4096;
 /**
@@ -205,8 +206,12 @@ export class PostingsSearch implements SearchIndex {
       ).rows,
     );
     // The last word's stems: the most frequent few (anywhere) of what its prefix expands to.
-    const last = [...found.values()]
-      .sort((a, b) => b.df - a.df || (a.term < b.term ? -1 : a.term > b.term ? 1 : 0))
+    const ranked = [...found.values()].sort((a, b) => b.df - a.df || (a.term < b.term ? -1 : a.term > b.term ? 1 : 0));
+    // Completions a thousand times rarer than the best one (e-mail words like "johnson1234"
+    // after "johnson") find almost nothing and would cost a posting list each.
+    const floor = (ranked[0]?.df ?? 0) / EXPAND_FLOOR;
+    const last = ranked
+      .filter((t) => t.df >= floor)
       .slice(0, EXPAND_KEEP)
       .map((t) => t.term);
     if (!last.length) return { kind, tiers: { phrase: null, title: null, anywhere: null } };
@@ -299,7 +304,7 @@ export class PostingsSearch implements SearchIndex {
               // bounded by the window.
               where.push(
                 driver.length === 1 && size(g) <= DENSE * size(driver)
-                  ? sql`p.doc_id in (select doc_id from search_postings where term_id in (${ids(g)}) and doc_id between ${from} and ${to})`
+                  ? sql`p.doc_id in (${inRange(g.map((x) => x.id), from, to)})`
                   : sql`p.doc_id in (select b.doc_id from search_postings b where b.term_id in (${ids(g)}) and b.doc_id = p.doc_id)`,
               );
             }
@@ -399,6 +404,24 @@ async function newestPostings(db: Kysely<Database>, termIds: number[], cursor: n
   return rows.rows;
 }
 
+/**
+ * The terms' postings over [from, to], one index range each (never a bitmap over several).
+ * With `most`, each range is known to hold at most that many: saying so keeps PostgreSQL's
+ * estimate (a rare term looks like an average one to it) low enough that it does not spend
+ * hundreds of milliseconds JIT-compiling a statement that runs in one.
+ */
+function inRange(termIds: number[], from: number, to: number, most?: number) {
+  return sql.join(
+    termIds.map((id, i) =>
+      most === undefined
+        ? sql`select doc_id from search_postings where term_id = ${id} and doc_id between ${from} and ${to}`
+        : sql`select * from (select doc_id from search_postings where term_id = ${id} and doc_id between ${from} and ${to}
+            order by doc_id desc limit ${most}) ${sql.id(`r${i}`)}`,
+    ),
+    sql` union all `,
+  );
+}
+
 /** The newest `n` distinct ids of several newest-first lists. */
 function newestDistinct(ids: number[], n: number): number[] {
   return [...new Set(ids)].sort((a, b) => b - a).slice(0, n);
@@ -425,8 +448,8 @@ export async function walk(db: Kysely<Database>, driver: number[], check: Check 
     const ends = await sql<{ doc_id: number }>`${sql.join(driver.map(nth), sql` union all `)}`.execute(db);
     const frontier = Math.max(0, ...ends.rows.map((r) => r.doc_id));
     const rows = await sql<{ doc_id: number }>`
-      select distinct p.doc_id as doc_id from search_postings p
-      where p.term_id in (${sql.join(driver)}) and p.doc_id between ${frontier} and ${cursor} ${check(frontier, cursor)}
+      select distinct p.doc_id as doc_id from (${inRange(driver, frontier, cursor, share)}) p
+      where 1 = 1 ${check(frontier, cursor)}
       order by p.doc_id desc`.execute(db);
     out.push(...rows.rows.map((r) => r.doc_id));
     checked += share * driver.length;
