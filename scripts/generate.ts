@@ -13,7 +13,7 @@ import type pg from 'pg';
 import { migrateToLatest, openDb, type Db } from '../src/server/db/index.js';
 import { hashPassword, randomToken } from '../src/server/platform/passwords.js';
 import { contactText, docKey, type DocKind } from '../src/server/platform/search/index.js';
-import { scopesOf, wordsKind } from '../src/server/platform/search/postings.js';
+import { scopesOf, wordsKind } from '../src/server/platform/search/changes.js';
 import { docText } from '../src/server/platform/search/text.js';
 import { BENCH_LOGIN, FIRST, LAST, PREFERRED, TOPICS, emailFor, filler, phoneFor, prng, zipf } from './corpus.js';
 
