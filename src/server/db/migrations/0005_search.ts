@@ -100,8 +100,9 @@ function tokens(text: string) {
 function docText(title: string, body: string) {
   const words = new Map<string, string>();
   const add = (w: string) => {
-    if (!words.has(w)) words.set(w, stem(w));
-    return words.get(w)!;
+    // Letters and digits run together are searchable whole but never a prefix's completion.
+    if (!/^(?=.*\d)(?=.*\D)/.test(w) && !words.has(w)) words.set(w, stem(w));
+    return stem(w);
   };
   const seq: string[] = [];
   const titleStems = new Set<string>();

@@ -65,6 +65,8 @@ export function stem(word: string): string {
  * against it) then, after a bar, its joined forms; `terms` is every distinct stem of the
  * document. Both are stored space-padded so that a word is found as `% word %`.
  */
+const MIXED = /^(?=.*\d)(?=.*\D)/;
+
 export interface DocText {
   title: string;
   terms: string;
@@ -72,7 +74,7 @@ export interface DocText {
   any: Set<string>;
   titleStems: Set<string>;
   pairs: Set<string>;
-  /** Every distinct surface word with its stem: what a typed prefix is expanded against. */
+  /** Distinct surface words with their stems: what a typed prefix is expanded against. */
   words: Map<string, string>;
 }
 
@@ -80,7 +82,13 @@ export function docText(title: string, body: string): DocText {
   const words = new Map<string, string>();
   const add = (w: string) => {
     let s = words.get(w);
-    if (s === undefined) words.set(w, (s = stem(w)));
+    if (s === undefined) {
+      s = stem(w);
+      // Letters and digits run together ("nguyen1234" in an e-mail) are one person's own
+      // word: searchable whole, but no prefix's completion, or every letter would expand to
+      // thousands of them.
+      if (!MIXED.test(w)) words.set(w, s);
+    }
     return s;
   };
   const seq: string[] = [];
