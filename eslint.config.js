@@ -64,6 +64,9 @@ const KERNEL_SQL = [
   'src/server/platform/**/queries.ts',
   'src/server/platform/search/sqlite.ts',
   'src/server/platform/search/postgres.ts',
+  // The search index of our own: its reading and writing are SQL through and through.
+  'src/server/platform/search/postings.ts',
+  'src/server/platform/search/changes.ts',
 ];
 const DOMAIN_SQL = ['src/server/*/queries.ts', 'src/server/db/**'];
 

@@ -1,6 +1,8 @@
 // Text for generated cases: a theater desk's everyday topics, varied enough that search has
 // realistic selectivity (a topical word matches a few percent of cases, a pair far fewer).
 
+import { fold } from '../src/server/platform/search/text.js';
+
 export { prng } from '../src/server/demo/random.js';
 
 /** The generated organization's associate, used by the benchmark to sign in. */
@@ -63,5 +65,70 @@ const FILLER = [
 
 export const filler = (r: () => number) => (r() < 0.6 ? ` ${pick(r, FILLER)}` : '');
 
-export const FIRST = ['Ana', 'Ben', 'Carla', 'David', 'Elena', 'Frank', 'Grace', 'Hiro', 'Imani', 'Jamal', 'Keiko', 'Luis', 'Mei', 'Nora', 'Omar', 'Priya', 'Quinn', 'Rosa', 'Sean', 'Tara', 'Uma', 'Victor', 'Wendy', 'Xavier', 'Yara', 'Zoe', 'Aaron', 'Bianca', 'Carlos', 'Dana', 'Ethan', 'Fatima', 'George', 'Hannah', 'Ivan', 'Julia', 'Kofi', 'Lena', 'Marco', 'Nadia'];
-export const LAST = ['Abbott', 'Baker', 'Chen', 'Diaz', 'Evans', 'Fischer', 'Garcia', 'Hughes', 'Ibrahim', 'Johnson', 'Kowalski', 'Larsen', 'Martin', 'Novak', 'Obrien', 'Petrov', 'Quinlan', 'Reyes', 'Singh', 'Thompson', 'Ueda', 'Vargas', 'Wong', 'Xu', 'Young', 'Zimmerman', 'Adams', 'Brooks', 'Cohen', 'Duarte'];
+// Patrons' names as a desk meets them: many origins, accents, apostrophes and hyphens, and a
+// few very common names (drawn Zipf-like by `zipf`), so that the hard cases of search exist:
+// "Gomez" for "Gómez", "obrien" for "O'Brien", one letter matching thousands.
+export const FIRST = [
+  'María', 'James', 'José', 'Mary', 'Wei', 'Fatima', 'John', 'Ana', 'Michael', 'Linda', 'Mohammed', 'Jennifer', 'David',
+  'Sofía', 'Robert', 'Nguyễn', 'Patricia', 'Juan', 'Elizabeth', 'William', 'Priya', 'Barbara', 'Luis', 'Susan', 'Chloé',
+  'Thomas', 'Jessica', 'Carlos', 'Sarah', 'Daniel', 'Zoë', 'Karen', 'François', 'Nancy', 'Jürgen', 'Lisa', 'André', 'Betty',
+  'Hiro', 'Margaret', 'Søren', 'Sandra', 'Björn', 'Ashley', 'Łukasz', 'Kimberly', 'Renée', 'Emily', 'Hélène', 'Donna',
+  'Jamal', 'Michelle', 'Keiko', 'Dorothy', 'Omar', 'Carol', 'Imani', 'Amanda', 'Siobhán', 'Melissa', 'Seán', 'Deborah',
+  'Raúl', 'Stephanie', 'Inés', 'Rebecca', 'Ángel', 'Laura', 'Noémie', 'Sharon', 'Joël', 'Cynthia', 'Maëlle', 'Kathleen',
+  'Jesús', 'Amy', 'Mónica', 'Shirley', 'Ramón', 'Angela', 'Dagmar', 'Helen', 'Ørjan', 'Anna', 'Göran', 'Brenda', 'Çağla',
+  'Pamela', 'Mehmet', 'Nicole', 'Ayşe', 'Samantha', 'Tomás', 'Katherine', 'Agnieszka', 'Christine', 'Bartosz', 'Debra',
+  'Victor', 'Rachel', 'Kofi', 'Catherine', 'Amara', 'Carolyn', 'Ji-woo', 'Janet', 'Min-jun', 'Ruth', 'Thandiwe', 'Maria',
+  'Jean-Luc', 'Heather', 'Marie-Claire', 'Diane', 'Aoife', 'Virginia', 'Niamh', 'Julie', 'Dmitri', 'Joyce', 'Oksana',
+  'Victoria', 'Yara', 'Olivia', 'Mateo', 'Kelly', 'Lucía', 'Christina', 'Álvaro', 'Lauren', 'Beatriz', 'Joan', 'Gonçalo',
+  'Evelyn', 'João', 'Judith', 'Conceição', 'Megan', 'Zoltán', 'Andrea', 'Kateřina', 'Cheryl', 'Miloš', 'Hannah', 'Jiří',
+  'Jacqueline', 'Halldóra', 'Martha', 'Þórunn', 'Gloria', 'Ólafur', 'Teresa', 'Kei', 'Ann', 'Keith', 'Sara', 'Vicente',
+];
+export const LAST = [
+  'García', 'Smith', 'Nguyễn', 'Johnson', 'Rodríguez', 'Williams', 'Martínez', 'Brown', 'Hernández', 'Jones', 'López',
+  'Miller', 'González', 'Davis', 'Pérez', 'Wilson', 'Sánchez', 'Anderson', 'Ramírez', 'Thomas', 'Gómez', 'Taylor',
+  'Díaz', 'Moore', 'Núñez', 'Jackson', 'Muñoz', 'Martin', 'Jiménez', 'Lee', 'Álvarez', 'Thompson', 'Chen', 'White',
+  'Müller', 'Harris', 'Schröder', 'Clark', 'Weiß', 'Lewis', 'Köhler', 'Robinson', 'Dvořák', 'Walker', 'Nováková', 'Young',
+  'Wiśniewski', 'Allen', 'Łopez', 'King', "O'Brien", 'Wright', "O'Connor", 'Scott', "D'Angelo", 'Hill', 'Saint-Pierre',
+  'Green', 'Lefèvre', 'Adams', 'Dubois', 'Baker', 'Mercier', 'Nelson', 'Fontaine', 'Carter', 'Gauthier', 'Mitchell',
+  'Øster', 'Roberts', 'Ångström', 'Turner', 'Sørensen', 'Phillips', 'Jørgensen', 'Campbell', 'Björk', 'Parker', 'Çelik',
+  'Evans', 'Öztürk', 'Edwards', 'Yılmaz', 'Collins', 'Şahin', 'Stewart', 'Trần', 'Morris', 'Lê', 'Rogers', 'Phạm',
+  'Reed', 'Kim', 'Cook', 'Park', 'Morgan', 'Choi', 'Bell', 'Tanaka', 'Murphy', 'Suzuki', 'Bailey', 'Watanabe', 'Rivera',
+  'Okafor', 'Cooper', 'Mensah', 'Richardson', 'Adeyemi', 'Cox', 'Abebe', 'Howard', 'Ibrahim', 'Ward', 'Haddad', 'Torres',
+  'Khoury', 'Peterson', 'Shevchenko', 'Gray', 'Kowalczyk', 'Ramos', 'Petrović', 'James', 'Horváth', 'Watson', 'Kovač',
+  'Brooks', 'Gonçalves', 'Kelly', 'Magalhães', 'Sanders', 'Araújo', 'Price', 'Conceição', 'Bennett', 'Guðmundsdóttir',
+  'Wood', 'Þórsdóttir', 'Barnes', 'Ó Súilleabháin', 'Ross', 'Mac Giolla', 'Henderson', 'Van der Berg', 'Coleman',
+  'De la Cruz', 'Jenkins', 'Gomez', 'Perry', 'Mueller', 'Powell', 'Oconnor', 'Long', 'Keane', 'Patterson', 'Victorino',
+];
+/** Nicknames people ask to be called by. */
+export const PREFERRED = ['Bill', 'Bob', 'Liz', 'Kate', 'Pepe', 'Lupita', 'Paco', 'Mike', 'Jenny', 'Sam', 'Alex', 'Jo', 'Chris', 'Dani'];
+const MAIL_DOMAINS = ['example.org', 'mail.example.com', 'post.example.net', 'inbox.example.fr', 'correo.example.es'];
+
+/** An index drawn Zipf-like (exponent about 1): the first few entries are by far the most frequent. */
+export function zipf(r: () => number, n: number): number {
+  return Math.min(n - 1, Math.floor(Math.exp(r() * Math.log(n + 1)) - 1));
+}
+
+const ascii = (s: string) => fold(s).replace(/[^a-z]/g, '');
+
+/** A plausible email address, unique by `id`, written in ASCII as people really do. */
+export function emailFor(r: () => number, first: string, last: string, id: number): string {
+  const f = ascii(first) || 'x';
+  const l = ascii(last) || 'y';
+  const domain = MAIL_DOMAINS[Math.floor(r() * MAIL_DOMAINS.length)]!;
+  const forms = [`${f}.${l}${id}`, `${f[0]}${l}${id}`, `${f}_${l}.${id}`, `${l}.${f}${id}`];
+  return `${forms[Math.floor(r() * forms.length)]}@${domain}`;
+}
+
+/** A phone number in one of the ways people write one; unique by `id`. */
+export function phoneFor(r: () => number, id: number): string {
+  const area = 200 + (Math.floor(id / 10_000) % 800);
+  const line = String(id % 10_000).padStart(4, '0');
+  const x = r();
+  if (x < 0.35) return `(${area}) 555-${line}`;
+  if (x < 0.55) return `${area}-555-${line}`;
+  if (x < 0.65) return `${area}.555.${line}`;
+  if (x < 0.8) return `+1 ${area} 555 ${line}`;
+  if (x < 0.9) return `${area}555${line}`;
+  if (x < 0.95) return `+44 20 7946 ${line}`;
+  return `+33 6 12 ${line.slice(0, 2)} ${line.slice(2)} ${String(area % 100).padStart(2, '0')}`;
+}

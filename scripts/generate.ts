@@ -1,8 +1,10 @@
 // Large-data generator for the benchmark: `npm run gen -- --cases 1000000`.
 // Writes one organization with ~0.3 patrons per case, ~3 messages per case, three years of
-// history, into its own database (default .bench-data/servewell.db; --database-url for
-// PostgreSQL). It bypasses the services for speed but writes exactly what they would: the
-// same rows, the same search documents (shared helpers), and queue counters that match.
+// history, into its own database (default .bench-data/servewell.db; --data-dir; --database-url
+// for PostgreSQL). Patrons have names from many languages (accents, apostrophes, hyphens, a
+// few very common ones) and phone numbers written every which way, so search's worst cases
+// exist. It bypasses the services for speed but writes exactly what they would: the same rows,
+// the same search index rows (the index's own text and scope helpers), and matching counters.
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -10,8 +12,10 @@ import { sql } from 'kysely';
 import type pg from 'pg';
 import { migrateToLatest, openDb, type Db } from '../src/server/db/index.js';
 import { hashPassword, randomToken } from '../src/server/platform/passwords.js';
-import { MAX_DOC_CHARS, contactText, docId, type DocKind } from '../src/server/platform/search/index.js';
-import { BENCH_LOGIN, FIRST, LAST, TOPICS, filler, prng } from './corpus.js';
+import { contactText, docKey, type DocKind } from '../src/server/platform/search/index.js';
+import { scopesOf, wordsKind } from '../src/server/platform/search/changes.js';
+import { docText } from '../src/server/platform/search/text.js';
+import { BENCH_LOGIN, FIRST, LAST, PREFERRED, TOPICS, emailFor, filler, phoneFor, prng, zipf } from './corpus.js';
 
 const BENCH_ORG_SLUG = 'bench-theater';
 const LONG_THREAD_ENTRIES = 20;
@@ -20,7 +24,8 @@ const { values: args } = parseArgs({
   options: {
     cases: { type: 'string', default: '1000000' },
     patrons: { type: 'string' },
-    file: { type: 'string', default: '.bench-data/servewell.db' },
+    file: { type: 'string' },
+    'data-dir': { type: 'string', default: '.bench-data' },
     'database-url': { type: 'string' },
     force: { type: 'boolean', default: false },
   },
@@ -56,7 +61,6 @@ const weighted = <T>(r: () => number, xs: readonly T[], ws: number[]): T => {
 type Row = unknown[];
 interface Writer {
   insert(table: string, columns: string[], rows: Row[]): Promise<void>;
-  docs(kind: DocKind, rows: Array<{ id: number; orgId: number; title: string; body: string }>): Promise<void>;
   begin(): Promise<void>;
   commit(): Promise<void>;
   finish(): Promise<void>;
@@ -75,18 +79,10 @@ function sqliteWriter(db: Db): Writer {
     }
     return st;
   };
-  const fts = {
-    case: s.prepare('insert into cases_fts (rowid, title, body) values (?, ?, ?)'),
-    patron: s.prepare('insert into patrons_fts (rowid, title, body) values (?, ?, ?)'),
-  };
   return {
     async insert(table, columns, rows) {
       const st = stmt(table, columns);
       for (const r of rows) (st.run as (...params: unknown[]) => unknown)(...r);
-    },
-    async docs(kind, rows) {
-      const st = kind === 'case' ? fts.case : fts.patron;
-      for (const d of rows) st.run(d.id, d.title, d.body.slice(0, MAX_DOC_CHARS));
     },
     async begin() {
       s.exec('begin');
@@ -105,6 +101,7 @@ function sqliteWriter(db: Db): Writer {
 
 const PG_TYPES: Record<string, string> = {
   id: 'int', org_id: 'int', number: 'int', patron_id: 'int', team_id: 'int', assignee_id: 'int', created_by: 'int',
+  term_id: 'int', doc_id: 'int', df: 'int',
   case_id: 'int', author_user_id: 'int', author_patron_id: 'int', n: 'int', failed_logins: 'int', case_seq: 'int',
   created_at: 'bigint', updated_at: 'bigint', last_activity_at: 'bigint', first_response_at: 'bigint',
   first_response_ms: 'bigint', resolved_at: 'bigint', resolution_ms: 'bigint', closed_at: 'bigint',
@@ -121,15 +118,6 @@ function postgresWriter(db: Db): Writer {
       const casts = columns.map((c, i) => `$${i + 1}::${PG_TYPES[c] ?? 'text'}[]`);
       await client!.query(`insert into ${table} (${columns.join(', ')}) select * from unnest(${casts.join(', ')})`, arrays);
     },
-    async docs(kind, rows) {
-      if (!rows.length) return;
-      await client!.query(
-        `insert into ${kind === 'case' ? 'cases_search' : 'patrons_search'} (id, org_id, tsv)
-         select id, org_id, setweight(to_tsvector('english', title), 'A') || setweight(to_tsvector('english', body), 'B')
-         from unnest($1::bigint[], $2::int[], $3::text[], $4::text[]) as d(id, org_id, title, body)`,
-        [rows.map((d) => d.id), rows.map((d) => d.orgId), rows.map((d) => d.title), rows.map((d) => d.body.slice(0, MAX_DOC_CHARS))],
-      );
-    },
     async begin() {
       client ??= await db.pool!.connect();
       await client.query('begin');
@@ -138,10 +126,78 @@ function postgresWriter(db: Db): Writer {
       await client!.query('commit');
     },
     async finish() {
-      await client!.query('analyze');
+      // The postings' key is built once, sorted, instead of row by row while loading; vacuum
+      // sets the visibility map, so that reading postings is an index-only scan.
+      await client!.query('alter table search_postings add constraint search_postings_pk primary key (term_id, doc_id)');
+      await client!.query('vacuum analyze');
       client!.release();
     },
   };
+}
+
+/** The search index of the generated documents, built in memory as PostingsSearch writes it. */
+class IndexBuilder {
+  private terms = new Map<string, { id: number; org: number; scope: string; term: string; df: number }>();
+  private words = new Map<string, Row>();
+  // Postings as term id × 2^32 + doc id, in chunks: sorted once at the end and written in key
+  // order, so the postings' B-tree is filled from left to right instead of at random.
+  private chunks: Float64Array[] = [];
+  private current = new Float64Array(1 << 20);
+  private used = 0;
+  docs: Row[] = [];
+
+  add(kind: DocKind, orgId: number, refId: number, title: string, body: string) {
+    const t = docText(title, body);
+    for (const [scope, set] of scopesOf(kind, t)) {
+      for (const term of set) {
+        const key = `${orgId}\u0000${scope}\u0000${term}`;
+        let e = this.terms.get(key);
+        if (!e) this.terms.set(key, (e = { id: this.terms.size + 1, org: orgId, scope, term, df: 0 }));
+        e.df++;
+        if (this.used === this.current.length) {
+          this.chunks.push(this.current);
+          this.current = new Float64Array(1 << 20);
+          this.used = 0;
+        }
+        this.current[this.used++] = e.id * 2 ** 32 + refId;
+      }
+    }
+    const k = wordsKind(kind);
+    for (const [word, stem] of t.words) {
+      const key = `${orgId}\u0000${k}\u0000${word}`;
+      if (!this.words.has(key)) this.words.set(key, [orgId, k, word, stem]);
+    }
+    this.docs.push([docKey(kind, refId), orgId, t.title, t.terms]);
+  }
+
+  /** Writes and forgets the documents' forward rows added so far. */
+  async flush(w: Writer) {
+    await w.insert('search_docs', ['id', 'org_id', 'title', 'terms'], this.docs);
+    this.docs = [];
+  }
+
+  /** Terms (with their final df), words and postings, once every document is in. */
+  async finish(w: Writer, log: (msg: string) => void) {
+    const terms = [...this.terms.values()].map((e) => [e.id, e.org, e.scope, e.term, e.df]);
+    for (let i = 0; i < terms.length; i += 100_000) {
+      await w.insert('search_terms', ['id', 'org_id', 'scope', 'term', 'df'], terms.slice(i, i + 100_000));
+    }
+    const words = [...this.words.values()];
+    for (let i = 0; i < words.length; i += 100_000) {
+      await w.insert('search_words', ['org_id', 'kind', 'word', 'stem'], words.slice(i, i + 100_000));
+    }
+    const all = new Float64Array(this.chunks.length * this.current.length + this.used);
+    this.chunks.forEach((c, i) => all.set(c, i * c.length));
+    all.set(this.current.subarray(0, this.used), this.chunks.length * this.current.length);
+    this.chunks = [];
+    all.sort();
+    log(`${all.length.toLocaleString('en-US')} postings sorted`);
+    for (let i = 0; i < all.length; i += 100_000) {
+      const rows: Row[] = [];
+      for (const key of all.subarray(i, i + 100_000)) rows.push([Math.floor(key / 2 ** 32), key % 2 ** 32]);
+      await w.insert('search_postings', ['term_id', 'doc_id'], rows);
+    }
+  }
 }
 
 async function main() {
@@ -155,7 +211,7 @@ async function main() {
       await sql`drop schema public cascade; create schema public`.execute(db.kysely);
     }
   } else {
-    const file = path.resolve(args.file!);
+    const file = path.resolve(args.file ?? path.join(args['data-dir']!, 'servewell.db'));
     if (fs.existsSync(file)) {
       if (!args.force) throw new Error(`${file} exists; pass --force to replace it`);
       for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true });
@@ -163,7 +219,9 @@ async function main() {
     db = openDb({ sqliteFile: file });
   }
   await migrateToLatest(db);
+  if (db.dialect === 'postgres') await sql`alter table search_postings drop constraint search_postings_pk`.execute(db.kysely);
   const w = db.dialect === 'postgres' ? postgresWriter(db) : sqliteWriter(db);
+  const index = new IndexBuilder();
   const r = prng(20261123);
   const started = Date.now();
   const log = (msg: string) => console.log(`[${((Date.now() - started) / 1000).toFixed(1).padStart(6)} s] ${msg}`);
@@ -186,22 +244,27 @@ async function main() {
   await w.commit();
 
   // Patrons.
+  const names: string[] = [''];
   for (let start = 1; start <= PATRONS; start += BATCH) {
     const rows: Row[] = [];
-    const docs = [];
     for (let id = start; id < Math.min(start + BATCH, PATRONS + 1); id++) {
-      const first = FIRST[Math.floor(r() * FIRST.length)]!;
-      const last = LAST[Math.floor(r() * LAST.length)]!;
+      const first = FIRST[zipf(r, FIRST.length)]!;
+      let last = LAST[zipf(r, LAST.length)]!;
+      const x = r();
+      if (x < 0.04) last = `${last}-${LAST[zipf(r, LAST.length)]!}`;
+      else if (x < 0.07) last = `${last} ${LAST[zipf(r, LAST.length)]!}`;
       const name = `${first} ${last}`;
-      const email = r() < 0.85 ? `${first}.${last}.${id}@example.org`.toLowerCase() : null;
-      const phone = r() < 0.5 ? `(312) 555-${String(id % 10000).padStart(4, '0')}` : null;
+      names.push(name);
+      const preferred = r() < 0.05 ? PREFERRED[Math.floor(r() * PREFERRED.length)]! : null;
+      const email = r() < 0.85 ? emailFor(r, first, last, id) : null;
+      const phone = r() < 0.5 ? phoneFor(r, id) : null;
       const created = START + Math.floor(r() * (NOW - START));
-      rows.push([id, 1, name, null, email, phone, phone ? phone.replace(/\D/g, '') : null, null, null, null, created, created]);
-      docs.push({ id: docId('patron', id), orgId: 1, title: name, body: contactText(email, phone) });
+      rows.push([id, 1, name, preferred, email, phone, phone ? phone.replace(/\D/g, '') : null, null, null, null, created, created]);
+      index.add('patron', 1, id, [name, preferred].filter(Boolean).join(' '), contactText(email, phone));
     }
     await w.begin();
     await w.insert('patrons', ['id', 'org_id', 'name', 'preferred_name', 'email', 'phone', 'phone_digits', 'language', 'first_contact_at', 'last_contact_at', 'created_at', 'updated_at'], rows);
-    await w.docs('patron', docs);
+    await index.flush(w);
     await w.commit();
   }
   log(`${PATRONS.toLocaleString('en-US')} patrons`);
@@ -214,7 +277,6 @@ async function main() {
     const cases: Row[] = [];
     const entries: Row[] = [];
     const tags: Row[] = [];
-    const docs = [];
     for (let id = start; id < Math.min(start + BATCH, CASES + 1); id++) {
       // Creation times rise with the id, as on a real desk.
       const created = START + Math.floor(((id - 1 + r()) / CASES) * (NOW - START - HOUR));
@@ -237,7 +299,9 @@ async function main() {
         if (kind === 'message_in' || kind === 'message_out') messages++;
       };
       push('event', '', channel === 'phone' || channel === 'walk_in' ? assignee : null, patron, null, 'created', JSON.stringify({ channel, status: 'new' }));
-      push('message_in', topic.body(r) + filler(r), null, patron, channel === 'phone' ? ROADS[Math.floor(r() * ROADS.length)]! : null);
+      // Patrons often sign their first message, so their names are in cases' text too.
+      const signature = patron !== null && r() < 0.4 ? `\n${names[patron]}` : '';
+      push('message_in', topic.body(r) + filler(r) + signature, null, patron, channel === 'phone' ? ROADS[Math.floor(r() * ROADS.length)]! : null);
       let firstResponse: number | null = channel === 'phone' || channel === 'walk_in' ? created : null;
       const replies = status === 'new' ? 0 : long ? (LONG_THREAD_ENTRIES - 2) / 2 : r() < 0.7 ? 2 : 1;
       for (let k = 0; k < replies; k++) {
@@ -256,7 +320,7 @@ async function main() {
       const last = Math.min(NOW, Math.max(t, closedAt ?? resolvedAt ?? t));
       cases.push([id, 1, 1000 + id, patron, channel, subject, status, r() < 0.05 ? 'high' : r() < 0.01 ? 'urgent' : 'normal', team, assignee, randomToken(24), channel === 'phone' || channel === 'walk_in' ? assignee : null, created, last, last, firstResponse, firstResponse === null ? null : firstResponse - created, resolvedAt, resolvedAt === null ? null : resolvedAt - created, closedAt]);
       if (r() < 0.15) tags.push([id, 1, ['accessibility', 'vip', 'refund', 'group', 'complaint'][Math.floor(r() * 5)]!]);
-      docs.push({ id: docId('case', id), orgId: 1, title: subject, body: bodies.join('\n') });
+      index.add('case', 1, id, subject, bodies.join('\n'));
       const key = `${team}|${assignee ?? 0}|${status}`;
       counters.set(key, (counters.get(key) ?? 0) + 1);
     }
@@ -264,22 +328,24 @@ async function main() {
     await w.insert('cases', ['id', 'org_id', 'number', 'patron_id', 'channel', 'subject', 'status', 'priority', 'team_id', 'assignee_id', 'status_token', 'created_by', 'created_at', 'updated_at', 'last_activity_at', 'first_response_at', 'first_response_ms', 'resolved_at', 'resolution_ms', 'closed_at'], cases);
     await w.insert('case_entries', ['id', 'org_id', 'case_id', 'kind', 'channel', 'body', 'road', 'author_user_id', 'author_patron_id', 'event_type', 'event_data', 'created_at'], entries);
     await w.insert('case_tags', ['case_id', 'org_id', 'tag'], tags);
-    await w.docs('case', docs);
+    await index.flush(w);
     await w.commit();
     if ((start - 1) % 100_000 === 0 || start + BATCH > CASES) log(`${Math.min(start + BATCH - 1, CASES).toLocaleString('en-US')} cases`);
   }
   await w.begin();
+  await index.finish(w, log);
   await w.insert('case_counters', ['org_id', 'team_id', 'assignee_id', 'status', 'n'], [...counters].map(([k, n]) => {
     const [team, assignee, status] = k.split('|');
     return [1, Number(team), Number(assignee), status, n];
   }));
+  await w.commit();
   if (db.dialect === 'postgres') {
-    // Identity columns continue after the explicit ids written above.
-    for (const t of ['organizations', 'teams', 'users', 'patrons', 'cases', 'case_entries']) {
+    // Identity columns continue after the explicit ids written above (read once committed:
+    // this is another connection than the writer's).
+    for (const t of ['organizations', 'teams', 'users', 'patrons', 'cases', 'case_entries', 'search_terms']) {
       await sql`select setval(pg_get_serial_sequence(${t}, 'id'), (select max(id) from ${sql.table(t)}))`.execute(db.kysely);
     }
   }
-  await w.commit();
   log('analyze');
   await w.finish();
   const secs = (Date.now() - started) / 1000;

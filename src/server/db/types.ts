@@ -398,3 +398,41 @@ export interface MailImapTable {
 
 export type MailOutboxRow = Selectable<MailOutboxTable>;
 export type MailInboundRow = Selectable<MailInboundTable>;
+
+// Search (0005_search): an inverted index of our own, the same tables on both dialects.
+export interface SearchTermsTable {
+  id: Generated<number>;
+  org_id: number;
+  /** Which index and where in the document: 'case', 'case.title', 'case.pair', 'patron', … */
+  scope: string;
+  term: string;
+  /** How many documents hold the term (kept in the writing transaction). */
+  df: number;
+}
+
+export interface SearchPostingsTable {
+  term_id: number;
+  doc_id: number;
+}
+
+export interface SearchWordsTable {
+  org_id: number;
+  kind: string;
+  word: string;
+  stem: string;
+}
+
+export interface SearchDocsTable {
+  /** doc id × 4 + kind (0 case, 1 patron, 2 personal notes). */
+  id: number;
+  org_id: number;
+  title: string;
+  terms: string;
+}
+
+export interface Database {
+  search_terms: SearchTermsTable;
+  search_postings: SearchPostingsTable;
+  search_words: SearchWordsTable;
+  search_docs: SearchDocsTable;
+}

@@ -6,7 +6,7 @@ import type { Actor } from '../platform/actor.js';
 import { audit } from '../platform/audit.js';
 import type { Platform, TxContext } from '../platform/context.js';
 import { conflict, notFound } from '../platform/errors.js';
-import { contactText, queryTerms } from '../platform/search/index.js';
+import { contactText, parseQuery } from '../platform/search/index.js';
 import { inTransaction } from '../platform/tx.js';
 import { canSeePersonal, requireNoteDeletion, requirePatron, requirePersonalAccess } from './policy.js';
 import * as q from './queries.js';
@@ -115,11 +115,10 @@ export async function lookupPatrons(p: Platform, actor: Actor, text: string, lim
   }
   const ids = await p.search.searchPatrons(p.db, {
     orgId: actor.orgId,
-    terms: queryTerms(text),
+    query: parseQuery(text), // as you type: the last word may be unfinished
     limit,
     offset: 0,
     includePersonal: false,
-    prefix: true, // as you type: the last word may be unfinished
   });
   return patronsInOrder(p, actor.orgId, ids);
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { SearchResult } from '../../contracts/search.js';
 import { openCase } from '../cases/api.js';
 import { highlight, snippet } from '../platform/search/highlight.js';
-import { contactText, queryTerms } from '../platform/search/index.js';
+import { contactText, parseQuery } from '../platform/search/index.js';
 import { inTransaction } from '../platform/tx.js';
 import { signIn } from '../testing/client.js';
 import { PASSWORD, logCall, makeOrg } from '../testing/factories.js';
@@ -173,6 +173,21 @@ describeEachDialect('search', (h) => {
     expect(last.nextOffset).toBeNull();
   });
 
+  it('keeps the index right when two people edit one patron at once', async () => {
+    const org = await makeOrg(h());
+    const a = await org.as('associate');
+    const b = await org.as('supervisor');
+    const patron = (await a.post('/api/patrons', { name: 'Dana Duarte' })).json();
+    const names = ['Rosa Reyes', 'Tara Thompson', 'Uma Ueda', 'Yara Young', 'Omar Obrien', 'Nora Novak'];
+    const res = await Promise.all(names.map((name, i) => (i % 2 ? a : b).patch(`/api/patrons/${patron.id}`, { name })));
+    expect(res.map((r) => r.statusCode)).toEqual(names.map(() => 200));
+    const final = (await a.get(`/api/patrons/${patron.id}`)).json().name as string;
+    for (const name of [...names, 'Dana Duarte']) {
+      const found = (await find(a, name)).patrons.map((x) => x.patron.name);
+      expect(found, name).toEqual(name === final ? [final] : []);
+    }
+  });
+
   it('treats punctuation in a query as plain text', async () => {
     const org = await makeOrg(h());
     const c = await org.as('associate');
@@ -187,24 +202,24 @@ describeEachDialect('search', (h) => {
 
 describe('search text helpers', () => {
   it('splits a query into index words', () => {
-    expect(queryTerms('  Refund, REQUEST! sw-1042 refund ')).toEqual(['refund', 'request', 'sw', '1042']);
+    expect(parseQuery('  Refund, REQUEST! sw-1042 refund ').words).toEqual(['refund', 'request', 'sw', '1042']);
   });
 
   it('indexes an email and a phone number by their parts', () => {
     const t = contactText('jane.doe@example.org', '(312) 555-0142');
-    expect(t).toContain('jane doe example org');
+    expect(t).toContain('jane.doe@example.org');
     expect(t).toContain('3125550142');
     expect(t).toContain('5550142');
   });
 
   it('highlights stems and builds a snippet around the first match', () => {
-    expect(highlight('We refunded it', ['refunds'])).toEqual([
+    expect(highlight('We refunded it', parseQuery('refunds'))).toEqual([
       { text: 'We ', hit: false },
       { text: 'refunded', hit: true },
       { text: ' it', hit: false },
     ]);
     const long = `${'filler '.repeat(60)}the parking garage is free ${'after '.repeat(60)}`;
-    const s = snippet(long, ['parking']);
+    const s = snippet(long, parseQuery('parking'));
     expect(s[0]!.text.startsWith('… ')).toBe(true);
     expect(s.find((x) => x.hit)?.text).toBe('parking');
     expect(s.map((x) => x.text).join('').length).toBeLessThan(200);

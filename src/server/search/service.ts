@@ -1,6 +1,6 @@
-// Search from anywhere: a reference or an email goes straight to its match; anything else is
-// full-text search over cases and patrons, ranked by tier (see platform/search), grouped, with
-// the matching words marked.
+// Search from anywhere: a reference (SW-1042, or the bare number 1042) or an email goes straight
+// to its match; anything else is full-text search over cases and patrons, as you type (the last
+// word is a prefix), ranked by tier (see platform/search), grouped, with the matching words marked.
 import type { Kysely } from 'kysely';
 import type { SearchQuery, SearchResult } from '../../contracts/search.js';
 import type { Database } from '../db/types.js';
@@ -10,7 +10,7 @@ import { canSeePersonal, findPatronByEmail, patronsInOrder, personalNotesOf } fr
 import type { Actor } from '../platform/actor.js';
 import type { Platform } from '../platform/context.js';
 import { hasHit, highlight, snippet } from '../platform/search/highlight.js';
-import { queryTerms } from '../platform/search/index.js';
+import { contactText, parseQuery } from '../platform/search/index.js';
 
 const PATRONS_SHOWN = 5;
 const ENTRIES_PER_SNIPPET = 20;
@@ -36,7 +36,8 @@ export function startOfDay(day: string, timeZone: string): number {
 }
 
 async function direct(p: Platform, actor: Actor, text: string): Promise<SearchResult['direct']> {
-  const ref = parseRef(text);
+  const bare = /^\d{1,9}$/.exec(text.trim());
+  const ref = bare ? { prefix: actor.casePrefix, number: Number(bare[0]) } : parseRef(text);
   if (ref && ref.prefix === actor.casePrefix) {
     const row = await findCaseByNumber(p.db, actor.orgId, ref.number);
     if (row) return { kind: 'case', ref: `${ref.prefix}-${ref.number}` };
@@ -58,7 +59,7 @@ async function entryTexts(db: Kysely<Database>, caseIds: number[]) {
 }
 
 export async function search(p: Platform, actor: Actor, query: SearchQuery): Promise<SearchResult> {
-  const terms = queryTerms(query.q);
+  const parsed = parseQuery(query.q);
   const jump = await direct(p, actor, query.q);
   const org = await findOrg(p.db, actor.orgId);
   const tz = org?.time_zone ?? 'UTC';
@@ -73,14 +74,14 @@ export async function search(p: Platform, actor: Actor, query: SearchQuery): Pro
   const [caseIds, patronIds] = await Promise.all([
     p.search.searchCases(p.db, {
       orgId: actor.orgId,
-      terms,
+      query: parsed,
       limit: query.limit + 1,
       offset: query.offset,
       filters,
     }),
     // Patrons have no status, team or date: they show on the first page of an unfiltered search.
     query.offset === 0 && !filtered
-      ? p.search.searchPatrons(p.db, { orgId: actor.orgId, terms, limit: PATRONS_SHOWN, offset: 0, includePersonal, prefix: false })
+      ? p.search.searchPatrons(p.db, { orgId: actor.orgId, query: parsed, limit: PATRONS_SHOWN, offset: 0, includePersonal })
       : Promise.resolve([]),
   ]);
   const ids = caseIds.slice(0, query.limit);
@@ -93,26 +94,26 @@ export async function search(p: Platform, actor: Actor, query: SearchQuery): Pro
 
   return {
     direct: jump,
-    terms,
+    terms: parsed.words,
     cases: summaries.map((s) => {
       const bodies = texts.get(s.id) ?? [];
-      const body = bodies.find((b) => hasHit(b, terms)) ?? bodies[0] ?? '';
+      const body = bodies.find((b) => hasHit(b, parsed)) ?? bodies[0] ?? '';
       return {
         case: toCaseSummary(s, actor.casePrefix),
-        subject: highlight(s.subject, terms),
-        snippet: snippet(body, terms),
+        subject: highlight(s.subject, parsed),
+        snippet: snippet(body, parsed),
       };
     }),
     patrons: patrons.map((x) => {
       const names = [x.name, x.preferredName].filter(Boolean).join(' ');
       const contact = [x.email, x.phone].filter(Boolean).join(' · ');
-      const fromNote = !hasHit(`${names} ${contact} ${(x.phone ?? '').replace(/\D/g, '')}`, terms);
+      const fromNote = !hasHit(contactText(names, x.email, x.phone), parsed);
       const note = personal.get(x.id);
       return {
         patron: x,
-        name: highlight(x.name, terms),
-        contact: highlight(contact, terms),
-        snippet: fromNote && note ? snippet(note, terms) : [],
+        name: highlight(x.name, parsed),
+        contact: highlight(contact, parsed),
+        snippet: fromNote && note ? snippet(note, parsed) : [],
         fromPersonalNote: fromNote && !!note,
       };
     }),

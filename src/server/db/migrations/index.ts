@@ -5,6 +5,7 @@ import * as m0001 from './0001_foundation.js';
 import * as m0002 from './0002_search_presence.js';
 import * as m0003 from './0003_jobs.js';
 import * as m0004 from './0004_office.js';
+import * as m0005 from './0005_search.js';
 import * as m0006 from './0006_mail.js';
 
 export const migrations: Record<string, Migration> = {
@@ -12,5 +13,6 @@ export const migrations: Record<string, Migration> = {
   '0002_search_presence': m0002,
   '0003_jobs': m0003,
   '0004_office': m0004,
+  '0005_search': m0005,
   '0006_mail': m0006,
 };
