@@ -7,6 +7,9 @@ export interface BenchOptions {
   dataDir: string;
   /** The generated PostgreSQL data (BENCH_DATABASE_URL). */
   databaseUrl: string | undefined;
+  /** A smaller generated data set (100k cases), for sections that report growth. */
+  smallDataDir: string | undefined;
+  smallDatabaseUrl: string | undefined;
   /** Sequential requests per measure, after `warmup` unmeasured ones. */
   iterations: number;
   warmup: number;

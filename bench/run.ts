@@ -9,6 +9,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchDesk } from './desk.js';
 import { benchJobs, jobsTable } from './jobs.js';
+import { benchSearch, searchTables, type Dataset } from './search.js';
 import { benchStaffing, staffingTable } from './staffing.js';
 import type { BenchOptions, Dialect } from './options.js';
 
@@ -18,6 +19,7 @@ const { values: args } = parseArgs({
     iterations: { type: 'string', default: '500' },
     warmup: { type: 'string', default: '300' },
     'data-dir': { type: 'string', default: '.bench-data' },
+    'small-data-dir': { type: 'string' },
     only: { type: 'string' },
     write: { type: 'boolean', default: false },
   },
@@ -34,6 +36,19 @@ const SECTIONS: Record<string, (o: BenchOptions) => Promise<string>> = {
     jobsTable(
       await benchJobs({ dataDir: path.join(o.dataDir, 'jobs'), databaseUrl: o.databaseUrl, dialects: [o.dialect] }),
     ),
+  // Search's worst cases drawn from the corpus, per class, beside the bare SQL, with the growth
+  // from the small data set to the large one when both are given (issue 13).
+  search: async (o) => {
+    const location = (dir: string | undefined, url: string | undefined) =>
+      o.dialect === 'sqlite' ? (dir ? path.resolve(dir) : undefined) : url;
+    const large = location(o.dataDir, o.databaseUrl);
+    const small = location(o.smallDataDir, o.smallDatabaseUrl);
+    const datasets: Dataset[] = [
+      ...(large ? [{ label: '1M', dialect: o.dialect, location: large }] : []),
+      ...(small ? [{ label: '100k', dialect: o.dialect, location: small }] : []),
+    ];
+    return searchTables(await benchSearch({ datasets, repeat: 5 }));
+  },
   // The planner's arithmetic (issue 12): no database, so it runs once, on the first dialect.
   staffing: async (o) =>
     o.dialect === 'sqlite' || !dialects.includes('sqlite')
@@ -59,6 +74,8 @@ for (const name of only) {
       dialect,
       dataDir: String(args['data-dir']),
       databaseUrl,
+      smallDataDir: args['small-data-dir'] === undefined ? undefined : String(args['small-data-dir']),
+      smallDatabaseUrl: process.env.BENCH_SMALL_DATABASE_URL,
       iterations: Number(args.iterations),
       warmup: Number(args.warmup),
     });
