@@ -27,6 +27,7 @@ import { LocalEventBus } from '../src/server/platform/events.js';
 import { SessionCache } from '../src/server/platform/sessions.js';
 import { PostgresSearch } from '../src/server/platform/search/postgres.js';
 import { SqliteSearch } from '../src/server/platform/search/sqlite.js';
+import { docKey } from '../src/server/platform/search/index.js';
 import type { BenchOptions } from './options.js';
 import { Http, rss, startServer, stat, type Stat } from './server.js';
 
@@ -119,7 +120,8 @@ function replayer(dialect: 'sqlite' | 'postgres', file: string, url: string | un
       for (const q of qs) {
         let params = q.parameters as unknown[];
         if (newId !== undefined && capturedCaseId !== undefined) {
-          params = params.map((v) => (v === capturedCaseId ? newId : v));
+          // The id itself, and the case's search document key (docKey: id·4).
+          params = params.map((v) => (v === capturedCaseId ? newId : v === docKey('case', capturedCaseId!) ? docKey('case', newId!) : v));
         }
         const rows = await execute(q, params);
         if (write && CASE_INSERT.test(q.sql)) newId = (rows[0] as { id: number } | undefined)?.id;
