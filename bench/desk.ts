@@ -67,8 +67,11 @@ function replayer(dialect: 'sqlite' | 'postgres', file: string, url: string | un
     raw.pragma('foreign_keys = ON');
     raw.pragma('cache_size = -65536');
     raw.pragma('synchronous = NORMAL');
+    // The server beside it writes too (its job runner): wait for its write lock, as it does.
+    raw.pragma('busy_timeout = 5000');
     const app = new SQLite(file);
     app.pragma('foreign_keys = ON');
+    app.pragma('busy_timeout = 5000');
     kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: app }), log });
     p = { db: kysely, dialect, clock: systemClock, events: new LocalEventBus(), search: new SqliteSearch(), sessions: new SessionCache(), publicUrl: 'http://bench' };
     const prepared = new Map<string, SQLite.Statement>();

@@ -179,6 +179,7 @@ function sqlReplayer(d: Dataset) {
     const file = path.join(d.location, 'servewell.db');
     const raw = new SQLite(file, { readonly: true });
     raw.pragma('cache_size = -65536');
+    raw.pragma('busy_timeout = 5000');
     const app = new SQLite(file, { readonly: true });
     kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: app }), log });
     const statements = new Map<string, SQLite.Statement>();
