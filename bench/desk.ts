@@ -45,6 +45,21 @@ interface Replayer {
   close(): Promise<void>;
 }
 
+/**
+ * A deferred SQLite transaction that reads and then writes fails with SQLITE_BUSY at once (no
+ * busy wait) when the server beside it committed in between: try again.
+ */
+async function retryBusy<T>(work: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (e) {
+      if ((e as { code?: string }).code !== 'SQLITE_BUSY' || attempt >= 50) throw e;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+}
+
 /** The id a replayed `insert into "cases" … returning` produced, to follow in later statements. */
 const CASE_INSERT = /^insert into "cases"/i;
 
@@ -107,11 +122,14 @@ function replayer(dialect: 'sqlite' | 'postgres', file: string, url: string | un
   return {
     async capture(fn, undo) {
       captured = [];
-      const result = await fn(p);
+      const result = await retryBusy(() => {
+        captured = [];
+        return fn(p);
+      });
       const statements = captured.filter((q) => !control(q));
       capturedCaseId = (result as { id?: number } | undefined)?.id;
       if (undo) {
-        undoLast = () => undo(p, result);
+        undoLast = () => retryBusy(() => undo(p, result));
         await undoLast();
       }
       return statements;
