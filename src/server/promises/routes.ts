@@ -1,7 +1,7 @@
 // HTTP for promises: make, keep, renegotiate; mine, team, on a case, on a patron; kept rate;
 // a team's reminder settings.
 import { promisesApi } from '../../contracts/promises.js';
-import { ANY_STAFF, MANAGERS } from '../platform/actor.js';
+import { ANY_STAFF, MANAGERS, STAFF_BUT_VOLUNTEERS } from '../platform/actor.js';
 import type { Platform } from '../platform/context.js';
 import { actorOf } from '../platform/http/access.js';
 import { route } from '../platform/http/route.js';
@@ -11,11 +11,11 @@ import * as service from './service.js';
 export function promiseRoutes(app: App, p: Platform): void {
   route(app, promisesApi.make, { roles: ANY_STAFF }, async (req) => service.makeOnCase(p, actorOf(req), req.params.ref, req.body));
   route(app, promisesApi.onCase, { roles: ANY_STAFF }, async (req) => service.onCase(p, actorOf(req), req.params.ref));
-  route(app, promisesApi.onPatron, { roles: ANY_STAFF }, async (req) =>
+  route(app, promisesApi.onPatron, { roles: STAFF_BUT_VOLUNTEERS }, async (req) =>
     service.onPatron(p, actorOf(req), req.params.id, req.query.after),
   );
   route(app, promisesApi.mine, { roles: ANY_STAFF }, async (req) => service.mine(p, actorOf(req), req.query.userId));
-  route(app, promisesApi.team, { roles: ANY_STAFF }, async (req) =>
+  route(app, promisesApi.team, { roles: STAFF_BUT_VOLUNTEERS }, async (req) =>
     service.team(p, actorOf(req), req.query.teamId, req.query.after),
   );
   route(app, promisesApi.keptRate, { roles: ANY_STAFF }, async (req) => service.keptRate(p, actorOf(req), req.query));
