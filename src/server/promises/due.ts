@@ -12,10 +12,10 @@ import { escalateKind, jobKey, type DuePayload } from './kinds.js';
 import { emitChanged, teamTimes } from './lifecycle.js';
 import * as q from './queries.js';
 
-/** The promise of this job's version, locked, when it is still in the state the job expects. */
-async function current(ctx: TxContext, payload: DuePayload, state: PromiseRow['state']) {
+/** The promise of this job's version, locked, when it is still in a state the job expects. */
+async function current(ctx: TxContext, payload: DuePayload, states: Array<PromiseRow['state']>) {
   const row = await q.findPromise(ctx.tx, payload.promiseId, ctx.lockRows);
-  if (!row || row.version !== payload.version || row.state !== state) return null;
+  if (!row || row.version !== payload.version || !states.includes(row.state)) return null;
   return row;
 }
 
@@ -36,14 +36,19 @@ async function about(ctx: TxContext, row: PromiseRow) {
   return { ref, to, when, link, url: `${ctx.publicUrl}${link}`, subject: kase?.subject ?? '' };
 }
 
+/**
+ * Reminds the owner of a promise not yet kept. Usually well before due; when no instance ran at
+ * the reminder's time and the due time has passed too (the due job may then run first), the
+ * owner is still told, once, that it is overdue.
+ */
 export async function remind(ctx: TxContext, payload: DuePayload): Promise<void> {
-  const row = await current(ctx, payload, 'open');
-  if (!row) return;
+  const row = await current(ctx, payload, ['open', 'broken']);
+  if (!row || row.reminded_at !== null) return;
   const now = ctx.clock.now();
   const owner = await q.userContact(ctx.tx, row.owner_user_id);
   const a = await about(ctx, row);
   const key = jobKey('remind', payload);
-  const title = `Promise due ${a.when}: ${a.ref}`;
+  const title = row.state === 'broken' ? `Promise overdue since ${a.when}: ${a.ref}` : `Promise due ${a.when}: ${a.ref}`;
   const body = `You promised ${a.to} (${row.how.replace('_', ' ')}): ${row.what}`;
   if (owner && owner.deactivated_at === null) {
     await notify(ctx, { orgId: row.org_id, userId: owner.id, kind: 'promise.reminder', title, body, link: a.link, key });
@@ -57,14 +62,14 @@ export async function remind(ctx: TxContext, payload: DuePayload): Promise<void>
       key,
     });
   }
-  await q.updatePromise(ctx.tx, row.id, { reminded_at: now, updated_at: now });
+  const next = await q.updatePromise(ctx.tx, row.id, { reminded_at: now, updated_at: now });
   await q.insertEvent(ctx.tx, event(row, 'reminded', now));
-  emitChanged(ctx, row);
+  emitChanged(ctx, next);
 }
 
 /** At due time, a promise not kept is broken, recorded at its due time, and stays so. */
 export async function markBroken(ctx: TxContext, payload: DuePayload): Promise<void> {
-  const row = await current(ctx, payload, 'open');
+  const row = await current(ctx, payload, ['open']);
   if (!row) return;
   const now = ctx.clock.now();
   const next = await q.updatePromise(ctx.tx, row.id, { state: 'broken', broken_at: row.due_at, updated_at: now });
@@ -80,7 +85,7 @@ export async function markBroken(ctx: TxContext, payload: DuePayload): Promise<v
 
 /** Once overdue and still not kept: the team's supervisors (else the admins) hear of it, once. */
 export async function escalate(ctx: TxContext, payload: DuePayload): Promise<void> {
-  const row = await current(ctx, payload, 'broken');
+  const row = await current(ctx, payload, ['broken']);
   if (!row || row.escalated_at !== null) return;
   const now = ctx.clock.now();
   const a = await about(ctx, row);

@@ -22,14 +22,14 @@ export interface DueFixture {
 
 export async function promisesFallingDue(
   p: Platform,
-  opts: { n: number; dueAt: number; leadMs: number; relayPort?: number; batch?: number; tag?: string },
+  opts: { n: number; dueAt: number; leadMs: number; relayPort?: number; batch?: number; tag?: string; passwordHash?: string },
 ): Promise<DueFixture> {
   const tag = opts.tag ?? Math.random().toString(36).slice(2, 8);
   const base = await inTransaction(p, async (ctx) => {
     const org = await createOrganization(ctx, { name: `Due ${tag}`, casePrefix: 'SW', timeZone: 'America/Chicago' });
     const team = await addTeam(ctx, org.id, 'Box office');
     await setDefaultTeam(ctx.tx, org.id, team.id);
-    const hash = 'not-a-password-hash';
+    const hash = opts.passwordHash ?? 'not-a-password-hash';
     const owner = await insertUser(ctx, org.id, { email: `owner-${tag}@test.servewell.org`, name: 'Olive Owner', role: 'associate', teamId: team.id, password: 'x' }, hash);
     const sup = await insertUser(ctx, org.id, { email: `sup-${tag}@test.servewell.org`, name: 'Sam Supervisor', role: 'supervisor', teamId: team.id, password: 'x' }, hash);
     await saveTeamSettings(ctx.tx, { team_id: team.id, org_id: org.id, reminder_lead_ms: opts.leadMs, escalate_after_ms: 0, updated_at: ctx.clock.now() });
