@@ -13,7 +13,7 @@ import { migrateToLatest, openDb, type Db } from '../db/index.js';
 import { createMailRuntime } from '../mail/api.js';
 import { CLAIM_MS } from '../mail/deliver.js';
 import { startRelay } from '../mail/testing/relay.js';
-import { systemClock } from '../platform/clock.js';
+import { TestClock } from '../platform/clock.js';
 import type { Platform } from '../platform/context.js';
 import { createPlatform } from '../platform/index.js';
 import { JobRunner } from '../platform/jobs/index.js';
@@ -24,6 +24,7 @@ import { promisesFallingDue } from './testing/fixture.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const N = 120;
+const HOUR = 3600_000;
 
 for (const dialect of dialects()) {
   describe(`promise reminders when a worker is killed [${dialect}]`, () => {
@@ -39,19 +40,22 @@ for (const dialect of dialects()) {
       const relay = await startRelay();
       // The relay answers slowly, so deliveries are in flight when the worker dies.
       relay.onMessage = () => new Promise((r) => setTimeout(r, 25));
-      const p = await createPlatform(db, { clock: systemClock, publicUrl: 'http://desk.test' });
+      // The promises are made at t0 on a still clock, due an hour later and reminded half an hour
+      // before; the worker's clock then runs from just before the reminders, and the restart's
+      // from after the due time (and the mail claims' expiry).
+      const t0 = Date.now();
+      const p = await createPlatform(db, { clock: new TestClock(t0), publicUrl: 'http://desk.test' });
       let restarted: JobRunner | undefined;
       let p2: Platform | undefined;
       try {
         await migrateToLatest(db);
-        const t0 = Date.now();
-        const fx = await promisesFallingDue(p, { n: N, dueAt: t0 + 12_000, leadMs: 6_000, relayPort: relay.port });
+        const fx = await promisesFallingDue(p, { n: N, dueAt: t0 + HOUR, leadMs: HOUR / 2, relayPort: relay.port });
         const k = db.kysely;
         const count = async (kind: string) =>
           Number((await k.selectFrom('notifications').select((eb) => eb.fn.countAll<number>().as('n')).where('kind', '=', kind).executeTakeFirstOrThrow()).n);
 
         const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'testing/worker.ts')], {
-          env: { ...process.env, ...env, LEASE_MS: '2000' },
+          env: { ...process.env, ...env, LEASE_MS: '2000', CLOCK_OFFSET_MS: String(t0 + HOUR / 2 - Date.now() - 3000) },
           stdio: ['ignore', 'pipe', 'inherit'],
         });
         const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_c, signal) => resolve(signal)));
@@ -76,9 +80,10 @@ for (const dialect of dialects()) {
         expect(heldAtDeath).toBeGreaterThan(0); // it died holding jobs
         expect(sentBefore).toBeLessThan(2 * N); // with work left
 
-        // The restart, as if some minutes later: the dead worker's mail claims (3 minutes,
-        // mail/deliver.ts) have run out by then, as its job leases (2 s) have.
-        const later = { now: () => Date.now() + CLAIM_MS + 60_000 };
+        // The restart, after the due time and after the dead worker's mail claims (3 minutes,
+        // mail/deliver.ts) and job leases (2 s) have run out.
+        const offset = t0 + HOUR + CLAIM_MS + 60_000 - Date.now();
+        const later = { now: () => Date.now() + offset };
         p2 = await createPlatform(db, { clock: later, publicUrl: 'http://desk.test' });
         const mail = createMailRuntime(p2, { log: quietLog() });
         restarted = new JobRunner({ db, clock: later, types: [...promiseJobTypes(p2), ...mail.jobTypes], pollMs: 50, log: quietLog() });

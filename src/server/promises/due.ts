@@ -2,13 +2,11 @@
 // the app and by email), record the promise broken at its due time, and tell the team's
 // supervisors once it is overdue. Each does nothing when the promise has moved on (kept,
 // renegotiated to a newer version), so an old job never fires for a new due time.
-import { findOrg } from '../admin/api.js';
-import { findCaseById } from '../cases/api.js';
 import type { PromiseRow } from '../db/types.js';
 import { queueMail } from '../mail/api.js';
 import { notify } from '../notifications/api.js';
 import type { TxContext } from '../platform/context.js';
-import { escalateKind, jobKey, type DuePayload } from './kinds.js';
+import { escalateKind, jobKey, remindMailKind, type DuePayload } from './kinds.js';
 import { emitChanged, teamTimes } from './lifecycle.js';
 import * as q from './queries.js';
 
@@ -19,21 +17,32 @@ async function current(ctx: TxContext, payload: DuePayload, states: Array<Promis
   return row;
 }
 
+/** One formatter per locale and zone: building one costs more than the rest of a reminder. */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(locale: string, timeZone: string) {
+  const key = `${locale}|${timeZone}`;
+  let f = formatters.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(locale, { timeZone, weekday: 'short', hour: 'numeric', minute: '2-digit', month: 'short', day: 'numeric' });
+    formatters.set(key, f);
+  }
+  return f;
+}
+
 async function about(ctx: TxContext, row: PromiseRow) {
-  const org = await findOrg(ctx.tx, row.org_id);
-  const kase = await findCaseById(ctx.tx, row.org_id, row.case_id);
-  const ref = `${org?.case_prefix ?? 'SW'}-${kase?.number ?? row.case_id}`;
-  const to = row.patron_id ? ((await q.patronInOrg(ctx.tx, row.org_id, row.patron_id))?.name ?? 'the patron') : 'a colleague';
-  const when = new Intl.DateTimeFormat(org?.locale ?? 'en-US', {
-    timeZone: org?.time_zone ?? 'UTC',
-    weekday: 'short',
-    hour: 'numeric',
-    minute: '2-digit',
-    month: 'short',
-    day: 'numeric',
-  }).format(row.due_at);
+  const c = await q.dueContext(ctx.tx, row.id);
+  const ref = `${c.case_prefix}-${c.case_number}`;
   const link = `/cases/${ref}`;
-  return { ref, to, when, link, url: `${ctx.publicUrl}${link}`, subject: kase?.subject ?? '' };
+  return {
+    ref,
+    to: row.patron_id ? (c.patron_name ?? 'the patron') : 'a colleague',
+    when: formatter(c.locale, c.time_zone).format(row.due_at),
+    link,
+    url: `${ctx.publicUrl}${link}`,
+    subject: c.case_subject,
+    owner: c.owner_gone_at === null ? { id: c.owner_id, name: c.owner_name, email: c.owner_email } : null,
+    ownerName: c.owner_name,
+  };
 }
 
 /**
@@ -45,26 +54,37 @@ export async function remind(ctx: TxContext, payload: DuePayload): Promise<void>
   const row = await current(ctx, payload, ['open', 'broken']);
   if (!row || row.reminded_at !== null) return;
   const now = ctx.clock.now();
-  const owner = await q.userContact(ctx.tx, row.owner_user_id);
   const a = await about(ctx, row);
+  const owner = a.owner;
   const key = jobKey('remind', payload);
   const title = row.state === 'broken' ? `Promise overdue since ${a.when}: ${a.ref}` : `Promise due ${a.when}: ${a.ref}`;
   const body = `You promised ${a.to} (${row.how.replace('_', ' ')}): ${row.what}`;
-  if (owner && owner.deactivated_at === null) {
+  if (owner) {
     await notify(ctx, { orgId: row.org_id, userId: owner.id, kind: 'promise.reminder', title, body, link: a.link, key });
-    await queueMail(ctx, {
-      orgId: row.org_id,
-      kind: 'notification',
-      to: [{ address: owner.email, name: owner.name }],
-      teamId: row.team_id,
-      subject: `Reminder: ${title}`,
-      text: `${body}\n\nCase ${a.ref}: ${a.subject}\nDue ${a.when}.\n\n${a.url}\n`,
-      key,
-    });
+    await ctx.jobs.enqueue(remindMailKind, payload, { orgId: row.org_id, uniqueKey: jobKey('remind-mail', payload) });
   }
   const next = await q.updatePromise(ctx.tx, row.id, { reminded_at: now, updated_at: now });
   await q.insertEvent(ctx.tx, event(row, 'reminded', now));
   emitChanged(ctx, next);
+}
+
+/** The reminder by email to the owner, queued once in the outbox (its key makes a rerun a no-op). */
+export async function remindByMail(ctx: TxContext, payload: DuePayload): Promise<void> {
+  const row = await q.findPromise(ctx.tx, payload.promiseId);
+  // Kept meanwhile, or renegotiated: the email would remind of nothing.
+  if (!row || row.version !== payload.version || row.state === 'kept' || row.state === 'kept_late') return;
+  const a = await about(ctx, row);
+  if (!a.owner) return;
+  const title = row.state === 'open' ? `Promise due ${a.when}: ${a.ref}` : `Promise overdue since ${a.when}: ${a.ref}`;
+  await queueMail(ctx, {
+    orgId: row.org_id,
+    kind: 'notification',
+    to: [{ address: a.owner.email, name: a.owner.name }],
+    teamId: row.team_id,
+    subject: `Reminder: ${title}`,
+    text: `You promised ${a.to} (${row.how.replace('_', ' ')}): ${row.what}\n\nCase ${a.ref}: ${a.subject}\nDue ${a.when}.\n\n${a.url}\n`,
+    key: jobKey('remind', payload),
+  });
 }
 
 /** At due time, a promise not kept is broken, recorded at its due time, and stays so. */
@@ -89,10 +109,9 @@ export async function escalate(ctx: TxContext, payload: DuePayload): Promise<voi
   if (!row || row.escalated_at !== null) return;
   const now = ctx.clock.now();
   const a = await about(ctx, row);
-  const owner = await q.userContact(ctx.tx, row.owner_user_id);
   const key = jobKey('escalate', payload);
   const title = `Overdue promise: ${a.ref}`;
-  const body = `${owner?.name ?? 'A colleague'} promised ${a.to} by ${a.when} (${row.how.replace('_', ' ')}): ${row.what}`;
+  const body = `${a.ownerName} promised ${a.to} by ${a.when} (${row.how.replace('_', ' ')}): ${row.what}`;
   for (const s of await q.escalationRecipients(ctx.tx, row.org_id, row.team_id)) {
     await notify(ctx, { orgId: row.org_id, userId: s.id, kind: 'promise.escalation', title, body, link: a.link, key });
     await queueMail(ctx, {

@@ -3,8 +3,8 @@
 import type { Platform } from '../platform/context.js';
 import { defineJob, type AnyJobType } from '../platform/jobs/index.js';
 import { inJobTransaction } from '../platform/tx.js';
-import { escalate, markBroken, remind } from './due.js';
-import { DUE, ESCALATE, REMIND } from './kinds.js';
+import { escalate, markBroken, remind, remindByMail } from './due.js';
+import { DUE, ESCALATE, REMIND, REMIND_MAIL } from './kinds.js';
 
 /**
  * Every promise job kind with its handler, for an instance's JobRunner. Each handler's effects
@@ -14,6 +14,7 @@ import { DUE, ESCALATE, REMIND } from './kinds.js';
 export function promiseJobTypes(p: Platform): AnyJobType[] {
   return [
     defineJob({ ...REMIND, run: (payload, job) => inJobTransaction(p, job, (ctx) => remind(ctx, payload)) }) as AnyJobType,
+    defineJob({ ...REMIND_MAIL, run: (payload, job) => inJobTransaction(p, job, (ctx) => remindByMail(ctx, payload)) }) as AnyJobType,
     defineJob({ ...DUE, run: (payload, job) => inJobTransaction(p, job, (ctx) => markBroken(ctx, payload)) }) as AnyJobType,
     defineJob({ ...ESCALATE, run: (payload, job) => inJobTransaction(p, job, (ctx) => escalate(ctx, payload)) }) as AnyJobType,
   ];

@@ -10,6 +10,8 @@ export type DuePayload = z.output<typeof DuePayload>;
 
 export const REMIND = { kind: 'promise.remind', payload: DuePayload, maxAttempts: 10, backoffMs: 10_000 } as const;
 export const DUE = { kind: 'promise.due', payload: DuePayload, maxAttempts: 10, backoffMs: 10_000 } as const;
+/** The reminder's email, its own job so that composing it never holds back the in-app reminders. */
+export const REMIND_MAIL = { kind: 'promise.remind-mail', payload: DuePayload, maxAttempts: 10, backoffMs: 10_000 } as const;
 export const ESCALATE = { kind: 'promise.escalate', payload: DuePayload, maxAttempts: 10, backoffMs: 10_000 } as const;
 
 const unbound = (kind: string) => async () => {
@@ -17,8 +19,9 @@ const unbound = (kind: string) => async () => {
 };
 export const remindKind: JobType<DuePayload> = defineJob({ ...REMIND, run: unbound(REMIND.kind) });
 export const dueKind: JobType<DuePayload> = defineJob({ ...DUE, run: unbound(DUE.kind) });
+export const remindMailKind: JobType<DuePayload> = defineJob({ ...REMIND_MAIL, run: unbound(REMIND_MAIL.kind) });
 export const escalateKind: JobType<DuePayload> = defineJob({ ...ESCALATE, run: unbound(ESCALATE.kind) });
 
 /** The key of one job of one version of one promise: unique install-wide. */
-export const jobKey = (kind: 'remind' | 'due' | 'escalate', p: DuePayload) => `promise.${kind}:${p.promiseId}:v${p.version}`;
+export const jobKey = (kind: 'remind' | 'remind-mail' | 'due' | 'escalate', p: DuePayload) => `promise.${kind}:${p.promiseId}:v${p.version}`;
 

@@ -226,3 +226,26 @@ export const userContact = (db: Kysely<Database>, id: number) =>
 
 export const patronInOrg = (db: Kysely<Database>, orgId: number, id: number) =>
   db.selectFrom('patrons').select(['id', 'name']).where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
+
+/** What a reminder or escalation says, in one statement: the case, the organization, the patron, the owner. */
+export const dueContext = (db: Kysely<Database>, promiseId: number) =>
+  db
+    .selectFrom('promises as p')
+    .innerJoin('cases as c', 'c.id', 'p.case_id')
+    .innerJoin('organizations as o', 'o.id', 'p.org_id')
+    .innerJoin('users as u', 'u.id', 'p.owner_user_id')
+    .leftJoin('patrons as pa', 'pa.id', 'p.patron_id')
+    .select([
+      'c.number as case_number',
+      'c.subject as case_subject',
+      'o.case_prefix',
+      'o.locale',
+      'o.time_zone',
+      'pa.name as patron_name',
+      'u.id as owner_id',
+      'u.name as owner_name',
+      'u.email as owner_email',
+      'u.deactivated_at as owner_gone_at',
+    ])
+    .where('p.id', '=', promiseId)
+    .executeTakeFirstOrThrow();

@@ -12,11 +12,14 @@ import { promiseJobTypes } from '../api.js';
 const db = process.env.SQLITE_FILE
   ? openDb({ sqliteFile: process.env.SQLITE_FILE })
   : openDb({ databaseUrl: process.env.DATABASE_URL, pgSchema: process.env.PG_SCHEMA, poolSize: 4 });
-const p = await createPlatform(db, { clock: systemClock, publicUrl: 'http://desk.test' });
+// CLOCK_OFFSET_MS: the test moves this instance's time ahead, to the moment work falls due.
+const offset = Number(process.env.CLOCK_OFFSET_MS ?? 0);
+const clock = offset ? { now: () => Date.now() + offset } : systemClock;
+const p = await createPlatform(db, { clock, publicUrl: 'http://desk.test' });
 const mail = createMailRuntime(p, { log: quietLog() });
 const runner = new JobRunner({
   db,
-  clock: systemClock,
+  clock,
   types: [...promiseJobTypes(p), ...mail.jobTypes],
   concurrency: 8,
   leaseMs: Number(process.env.LEASE_MS ?? 2000),
