@@ -31,15 +31,15 @@ export function NotificationBell() {
         if (unread && newest) read.mutate(newest.id);
       }}
     >
-      <Menu.Target>
-        <Indicator label={q.data?.unreadCapped ? '99+' : unread} size={18} disabled={!unread} offset={4}>
+      <Indicator label={q.data?.unreadCapped ? '99+' : unread} size={18} disabled={!unread} offset={4}>
+        <Menu.Target>
           <ActionIcon variant="subtle" size={36} aria-label={label} data-testid="notification-bell">
             <span aria-hidden="true" style={{ fontSize: 20, lineHeight: 1 }}>
               🔔
             </span>
           </ActionIcon>
-        </Indicator>
-      </Menu.Target>
+        </Menu.Target>
+      </Indicator>
       <Menu.Dropdown>
         <Menu.Label>Notifications</Menu.Label>
         {!q.data?.items.length && (
