@@ -29,7 +29,5 @@ export const feature = defineFeature({
   ],
   live: {
     'promise.changed': () => [promiseKeys.all],
-    // A case's status moves with its promises.
-    'case.changed': () => [promiseKeys.all],
   },
 });
