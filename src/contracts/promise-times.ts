@@ -2,19 +2,30 @@
 // natural choices) and the server (the day "my promises today" covers). Pure functions of an
 // instant and a zone, so that tests can check them at any moment.
 
+/** One formatter per zone: making one costs far more than using it. */
+const formats = new Map<string, Intl.DateTimeFormat>();
+function formatFor(timeZone: string): Intl.DateTimeFormat {
+  let f = formats.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      weekday: 'short',
+    });
+    formats.set(timeZone, f);
+  }
+  return f;
+}
+
 /** The wall-clock parts of an instant in a time zone. */
 function wall(t: number, timeZone: string) {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    weekday: 'short',
-  }).formatToParts(t);
+  const parts = formatFor(timeZone).formatToParts(t);
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   return {
     y: Number(get('year')),

@@ -72,32 +72,20 @@ export const promisesByIds = (db: Kysely<Database>, ids: number[]) =>
   ids.length ? withNames(db).where('p.id', 'in', ids).execute() : Promise.resolve([]);
 
 /** An owner's promises still to keep (open or broken, not yet kept late), soonest due first. */
-export const ownerPending = (db: Kysely<Database>, ownerId: number, limit: number) =>
-  withNames(db).where('p.owner_user_id', '=', ownerId).where(PENDING).orderBy('p.due_at').orderBy('p.id').limit(limit).execute();
-
-/** The bare statement behind ownerPending (the benchmark's yardstick): ids only, no names. */
-export const ownerPendingIds = (db: Kysely<Database>, ownerId: number, limit: number) =>
-  db
-    .selectFrom('promises as p')
-    .select(['p.id', 'p.due_at'])
-    .where('p.owner_user_id', '=', ownerId)
-    .where(PENDING)
-    .orderBy('p.due_at')
-    .orderBy('p.id')
-    .limit(limit)
-    .execute();
+export const ownerPendingQuery = (db: Kysely<Database>, ownerId: number, limit: number) =>
+  withNames(db).where('p.owner_user_id', '=', ownerId).where(PENDING).orderBy('p.due_at').orderBy('p.id').limit(limit);
+export const ownerPending = (db: Kysely<Database>, ownerId: number, limit: number) => ownerPendingQuery(db, ownerId, limit).execute();
 
 /** An owner's promises kept since `since` (kept or kept late). */
+export const ownerKeptSinceQuery = (db: Kysely<Database>, ownerId: number, since: number, limit: number) =>
+  withNames(db).where('p.owner_user_id', '=', ownerId).where('p.kept_at', '>=', since).orderBy('p.kept_at', 'desc').limit(limit);
 export const ownerKeptSince = (db: Kysely<Database>, ownerId: number, since: number, limit: number) =>
-  withNames(db)
-    .where('p.owner_user_id', '=', ownerId)
-    .where('p.kept_at', '>=', since)
-    .orderBy('p.kept_at', 'desc')
-    .limit(limit)
-    .execute();
+  ownerKeptSinceQuery(db, ownerId, since, limit).execute();
 
 /** A team's promises still to keep, soonest due first, after a (due_at, id) keyset. */
 export const teamPending = (db: Kysely<Database>, teamId: number, after: [number, number] | null, limit: number) =>
+  teamPendingQuery(db, teamId, after, limit).execute();
+export const teamPendingQuery = (db: Kysely<Database>, teamId: number, after: [number, number] | null, limit: number) =>
   withNames(db)
     .where('p.team_id', '=', teamId)
     .where(PENDING)
@@ -107,18 +95,7 @@ export const teamPending = (db: Kysely<Database>, teamId: number, after: [number
     .orderBy('p.due_at')
     .orderBy('p.id')
     .limit(limit)
-    .execute();
-
-export const teamPendingIds = (db: Kysely<Database>, teamId: number, limit: number) =>
-  db
-    .selectFrom('promises as p')
-    .select(['p.id', 'p.due_at'])
-    .where('p.team_id', '=', teamId)
-    .where(PENDING)
-    .orderBy('p.due_at')
-    .orderBy('p.id')
-    .limit(limit)
-    .execute();
+    ;
 
 export const onCase = (db: Kysely<Database>, caseId: number, limit: number) =>
   withNames(db).where('p.case_id', '=', caseId).orderBy('p.id', 'desc').limit(limit).execute();
@@ -228,7 +205,8 @@ export const patronInOrg = (db: Kysely<Database>, orgId: number, id: number) =>
   db.selectFrom('patrons').select(['id', 'name']).where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
 
 /** What a reminder or escalation says, in one statement: the case, the organization, the patron, the owner. */
-export const dueContext = (db: Kysely<Database>, promiseId: number) =>
+export const dueContext = (db: Kysely<Database>, promiseId: number) => dueContextQuery(db, promiseId).executeTakeFirstOrThrow();
+export const dueContextQuery = (db: Kysely<Database>, promiseId: number) =>
   db
     .selectFrom('promises as p')
     .innerJoin('cases as c', 'c.id', 'p.case_id')
@@ -247,5 +225,4 @@ export const dueContext = (db: Kysely<Database>, promiseId: number) =>
       'u.email as owner_email',
       'u.deactivated_at as owner_gone_at',
     ])
-    .where('p.id', '=', promiseId)
-    .executeTakeFirstOrThrow();
+    .where('p.id', '=', promiseId);
