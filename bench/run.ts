@@ -11,6 +11,7 @@ import { benchDesk } from './desk.js';
 import { benchJobs, jobsTable } from './jobs.js';
 import { benchSearch, searchTables, type Dataset } from './search.js';
 import { benchStaffing, staffingTable } from './staffing.js';
+import { benchPromises, promisesTable } from './promises.js';
 import type { BenchOptions, Dialect } from './options.js';
 
 const { values: args } = parseArgs({
@@ -49,6 +50,19 @@ const SECTIONS: Record<string, (o: BenchOptions) => Promise<string>> = {
     ];
     return searchTables(await benchSearch({ datasets, repeat: 5 }));
   },
+  // Promises (issue 11): the lists beside their bare SQL, reminders of 10,000 promises due in
+  // one minute (two instances on PostgreSQL), the plans. Its own database, filled with
+  // BENCH_PROMISES promises (default 100,000).
+  promises: async (o) =>
+    promisesTable(
+      await benchPromises({
+        dialect: o.dialect,
+        dataDir: o.dataDir,
+        databaseUrl: o.databaseUrl,
+        promises: Number(process.env.BENCH_PROMISES ?? 100_000),
+        iterations: o.iterations,
+      }),
+    ),
   // The planner's arithmetic (issue 12): no database, so it runs once, on the first dialect.
   staffing: async (o) =>
     o.dialect === 'sqlite' || !dialects.includes('sqlite')

@@ -56,6 +56,7 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'patron.personal_note_deleted': 'Deleted a personal note on a patron',
   'job.retried': 'Retried a background job',
   'job.discarded': 'Discarded a background job',
+  'team.promise_settings': 'Changed a team’s promise reminders',
 };
 
 // Output and input types of the schemas above (contracts.test.ts keeps this list whole).

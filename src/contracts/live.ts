@@ -34,6 +34,23 @@ export const LiveEvent = z.discriminatedUnion('type', [
     caseId: z.number(),
     ref: z.string(),
   }),
+  // A promise made, kept, renegotiated, reminded, broken or escalated (issue 11).
+  z.object({
+    type: z.literal('promise.changed'),
+    audience: Audience.optional(),
+    orgId: z.number(),
+    promiseId: z.number(),
+    caseId: z.number(),
+    ownerUserId: z.number(),
+    teamId: z.number().nullable(),
+  }),
+  // A new in-app notification for the people in its audience (issue 11).
+  z.object({
+    type: z.literal('notification'),
+    audience: Audience.optional(),
+    orgId: z.number(),
+    userId: z.number(),
+  }),
 ]);
 export type LiveEvent = z.infer<typeof LiveEvent>;
 

@@ -43,6 +43,8 @@ import { securityHeaders } from './platform/http/security-headers.js';
 import type { App } from './platform/http/types.js';
 import { sharedSecret } from './platform/index.js';
 import { searchRoutes } from './search/routes.js';
+import { promiseRoutes } from './promises/routes.js';
+import { notificationRoutes } from './notifications/routes.js';
 import { healthRoutes } from './health.js';
 
 export interface AppOptions {
@@ -168,6 +170,8 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   searchRoutes(app, p);
   liveRoutes(app, p);
   jobsRoutes(app, p);
+  promiseRoutes(app, p);
+  notificationRoutes(app, p);
 
   const webRoot = opts.webRoot === undefined ? DEFAULT_WEB_ROOT : opts.webRoot;
   if (webRoot && fs.existsSync(path.join(webRoot, 'index.html'))) serveWebApp(app, webRoot);

@@ -25,6 +25,8 @@ import { AdminPage } from './features/admin/AdminPage.js';
 import { HelpHome } from './features/public/HelpHome.js';
 import { ContactPage } from './features/public/ContactPage.js';
 import { StatusPage } from './features/public/StatusPage.js';
+import { PromisesPage } from './features/promises/PromisesPage.js';
+import { TeamPromisesPage } from './features/promises/TeamPromisesPage.js';
 
 export interface RouterContext {
   queryClient: QueryClient;
@@ -101,6 +103,8 @@ const searchRoute = createRoute({
 });
 const adminRoute = createRoute({ getParentRoute: () => appRoute, path: '/admin', component: AdminPage });
 const accountRoute = createRoute({ getParentRoute: () => appRoute, path: '/account', component: AccountPage });
+const promisesRoute = createRoute({ getParentRoute: () => appRoute, path: '/promises', component: PromisesPage });
+const teamPromisesRoute = createRoute({ getParentRoute: () => appRoute, path: '/promises/team', component: TeamPromisesPage });
 
 const routeTree = rootRoute.addChildren([
   loginRoute,
@@ -117,6 +121,8 @@ const routeTree = rootRoute.addChildren([
     searchRoute,
     adminRoute,
     accountRoute,
+    promisesRoute,
+    teamPromisesRoute,
   ]),
 ]);
 

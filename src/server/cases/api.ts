@@ -12,5 +12,6 @@ export {
   type EntryInput,
 } from './lifecycle.js';
 export { requireCase } from './policy.js';
-export { caseSummaries, conversation, findCaseByNumber, findCaseByToken, firstEntryTexts, type SummaryRow } from './queries.js';
+export { isOpen } from './transitions.js';
+export { caseSummaries, conversation, findCaseById, findCaseByNumber, findCaseByToken, firstEntryTexts, type SummaryRow } from './queries.js';
 export { formatRef, parseRef, toCaseSummary } from './views.js';

@@ -67,6 +67,16 @@ export const findCaseByNumber = (db: Kysely<Database>, orgId: number, number: nu
     .$if(lock, (qb) => qb.forUpdate())
     .executeTakeFirst();
 
+/** A case by its id within the organization (another domain holding an id), optionally locked. */
+export const findCaseById = (db: Kysely<Database>, orgId: number, id: number, lock = false) =>
+  db
+    .selectFrom('cases')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('id', '=', id)
+    .$if(lock, (qb) => qb.forUpdate())
+    .executeTakeFirst();
+
 export const findCaseByToken = (db: Kysely<Database>, token: string, lock = false) =>
   db
     .selectFrom('cases')

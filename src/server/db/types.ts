@@ -436,3 +436,79 @@ export interface Database {
   search_words: SearchWordsTable;
   search_docs: SearchDocsTable;
 }
+
+// Promises (0007_promises) and in-app notifications (0011_notifications), issue 11.
+export type PromiseHow = 'call' | 'email' | 'letter' | 'in_person';
+export type PromiseState = 'open' | 'kept' | 'broken' | 'kept_late';
+export type PromiseEventKind = 'made' | 'renegotiated' | 'reminded' | 'broken' | 'escalated' | 'kept' | 'kept_late';
+
+export interface PromisesTable {
+  id: Generated<number>;
+  org_id: number;
+  case_id: number;
+  patron_id: number | null;
+  to_user_id: number | null;
+  owner_user_id: number;
+  team_id: number | null;
+  what: string;
+  how: PromiseHow;
+  window_start: number | null;
+  due_at: number;
+  /** 1 or 0. */
+  permission_asked: number;
+  patron_answer: string | null;
+  state: PromiseState;
+  version: number;
+  reminded_at: number | null;
+  broken_at: number | null;
+  escalated_at: number | null;
+  kept_at: number | null;
+  kept_entry_id: number | null;
+  kept_by: number | null;
+  made_by: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface PromiseEventsTable {
+  id: Generated<number>;
+  org_id: number;
+  promise_id: number;
+  kind: PromiseEventKind;
+  by_user_id: number | null;
+  old_due_at: number | null;
+  new_due_at: number | null;
+  entry_id: number | null;
+  note: string | null;
+  at: number;
+}
+
+export interface TeamPromiseSettingsTable {
+  team_id: number;
+  org_id: number;
+  reminder_lead_ms: number;
+  escalate_after_ms: number;
+  updated_at: number;
+}
+
+export interface NotificationsTable {
+  id: Generated<number>;
+  org_id: number;
+  user_id: number;
+  kind: string;
+  title: string;
+  body: string;
+  link: string | null;
+  dedupe_key: string | null;
+  created_at: number;
+  read_at: number | null;
+}
+
+export type PromiseRow = Selectable<PromisesTable>;
+
+export interface Database {
+  promises: PromisesTable;
+  promise_events: PromiseEventsTable;
+  team_promise_settings: TeamPromiseSettingsTable;
+  notifications: NotificationsTable;
+}

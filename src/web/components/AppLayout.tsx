@@ -11,6 +11,7 @@ import { useSession } from '../api/queries.js';
 import { useShortcuts } from '../lib/shortcuts.js';
 import { useLiveUpdates } from '../features/live/useLiveUpdates.js';
 import { QuickLogModal } from '../features/quicklog/QuickLogModal.js';
+import { NotificationBell } from '../features/notifications/NotificationBell.js';
 import { ShortcutsDialog } from './ShortcutsDialog.js';
 import { SideNav } from './SideNav.js';
 
@@ -99,6 +100,7 @@ export function AppLayout() {
                 +
               </span>
             </ActionIcon>
+            <NotificationBell />
             <Menu position="bottom-end" withinPortal>
               <Menu.Target>
                 <UnstyledButton aria-label={`Account menu for ${session.user.name}`} px="xs" py={6}>

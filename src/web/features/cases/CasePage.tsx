@@ -10,6 +10,7 @@ import { keys } from '../../api/queries.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { useShortcuts } from '../../lib/shortcuts.js';
 import { CaseSidePanel } from './CaseSidePanel.js';
+import { CasePromises } from '../promises/CasePromises.js';
 import { Composer, emptyDraft, type ComposerMode, type Draft } from './Composer.js';
 import { Timeline } from './Timeline.js';
 import { usePresence } from './usePresence.js';
@@ -94,7 +95,10 @@ function CaseView({ detail }: { detail: CaseDetail }) {
           </Stack>
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 4 }}>
-          <CaseSidePanel detail={detail} update={(b) => update.mutate(b)} pending={update.isPending} />
+          <Stack gap="md">
+            <CasePromises detail={detail} />
+            <CaseSidePanel detail={detail} update={(b) => update.mutate(b)} pending={update.isPending} />
+          </Stack>
         </Grid.Col>
       </Grid>
     </Stack>

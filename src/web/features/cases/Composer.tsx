@@ -17,6 +17,7 @@ import {
 import { call } from '../../api/client.js';
 import { keys } from '../../api/queries.js';
 import { FormErrors, useFormErrors } from '../../components/FormErrors.js';
+import { PromiseButton } from '../promises/PromiseComposer.js';
 
 /** What staff write here (a patron's own message comes in by the status page or email). */
 export type ComposerMode = Exclude<EntryCreateBodyInput['kind'], 'patron_message'>;
@@ -79,6 +80,7 @@ export function Composer({ detail, draft, onDraft, textareaRef }: Props) {
             <Title order={2} size="h4" id="composer-heading">
               Respond
             </Title>
+            <PromiseButton detail={detail} />
             <SegmentedControl
               aria-label="Compose as"
               value={mode}

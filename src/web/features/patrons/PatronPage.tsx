@@ -20,6 +20,7 @@ import { Term } from '../../components/Term.js';
 import { When } from '../../components/When.js';
 import { CaseList } from '../cases/CaseList.js';
 import { PatronNotes } from './PatronNotes.js';
+import { PatronPromises } from '../promises/PatronPromises.js';
 
 const HISTORY_PAGE = 20;
 const itemsOf = (p: QueuePage) => p.items;
@@ -97,6 +98,7 @@ function PatronView({ patron }: { patron: PatronDetail }) {
               )}
             </Paper>
             <PatronNotes patron={patron} />
+            <PatronPromises patronId={patron.id} />
           </Stack>
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 7 }}>

@@ -1,0 +1,228 @@
+// SQL for promises: each list reads one partial index range in due order; the kept rate counts
+// over an index range of the period; the due-work reads and locks one promise by its id.
+import { sql, type Insertable, type Kysely, type Updateable } from 'kysely';
+import type { Database, PromiseEventsTable, PromisesTable } from '../db/types.js';
+
+/**
+ * Written literally, exactly as in migration 0007's partial indexes: SQLite uses a partial
+ * index only when the query repeats its WHERE term.
+ */
+const PENDING = sql<boolean>`p.state in ('open', 'broken')`;
+const SETTLED = sql<boolean>`p.state in ('kept', 'kept_late', 'broken')`;
+
+export const insertPromise = (tx: Kysely<Database>, row: Insertable<PromisesTable>) =>
+  tx.insertInto('promises').values(row).returningAll().executeTakeFirstOrThrow();
+
+export const updatePromise = (tx: Kysely<Database>, id: number, set: Updateable<PromisesTable>) =>
+  tx.updateTable('promises').set(set).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+
+export async function insertEvent(tx: Kysely<Database>, row: Insertable<PromiseEventsTable>): Promise<void> {
+  await tx.insertInto('promise_events').values(row).execute();
+}
+
+/** One promise, locked for a read-then-write on PostgreSQL (`lock`). */
+export const findPromise = (db: Kysely<Database>, id: number, lock = false) =>
+  db
+    .selectFrom('promises')
+    .selectAll()
+    .where('id', '=', id)
+    .$if(lock, (qb) => qb.forUpdate())
+    .executeTakeFirst();
+
+/** The columns a list row needs: the promise with its case, patron, owner and colleague named. */
+function withNames(db: Kysely<Database>) {
+  return db
+    .selectFrom('promises as p')
+    .innerJoin('cases as c', 'c.id', 'p.case_id')
+    .innerJoin('users as o', 'o.id', 'p.owner_user_id')
+    .leftJoin('patrons as pa', 'pa.id', 'p.patron_id')
+    .leftJoin('users as tu', 'tu.id', 'p.to_user_id')
+    .select([
+      'p.id',
+      'p.org_id',
+      'p.case_id',
+      'p.patron_id',
+      'p.to_user_id',
+      'p.owner_user_id',
+      'p.team_id',
+      'p.what',
+      'p.how',
+      'p.window_start',
+      'p.due_at',
+      'p.permission_asked',
+      'p.patron_answer',
+      'p.state',
+      'p.version',
+      'p.reminded_at',
+      'p.broken_at',
+      'p.escalated_at',
+      'p.kept_at',
+      'p.kept_entry_id',
+      'p.created_at',
+      'c.number as case_number',
+      'c.subject as case_subject',
+      'o.name as owner_name',
+      'pa.name as patron_name',
+      'tu.name as to_user_name',
+    ]);
+}
+export type PromiseListRow = Awaited<ReturnType<typeof promisesByIds>>[number];
+
+export const promisesByIds = (db: Kysely<Database>, ids: number[]) =>
+  ids.length ? withNames(db).where('p.id', 'in', ids).execute() : Promise.resolve([]);
+
+/** An owner's promises still to keep (open or broken, not yet kept late), soonest due first. */
+export const ownerPendingQuery = (db: Kysely<Database>, ownerId: number, limit: number) =>
+  withNames(db).where('p.owner_user_id', '=', ownerId).where(PENDING).orderBy('p.due_at').orderBy('p.id').limit(limit);
+export const ownerPending = (db: Kysely<Database>, ownerId: number, limit: number) => ownerPendingQuery(db, ownerId, limit).execute();
+
+/** An owner's promises kept since `since` (kept or kept late). */
+export const ownerKeptSinceQuery = (db: Kysely<Database>, ownerId: number, since: number, limit: number) =>
+  withNames(db).where('p.owner_user_id', '=', ownerId).where('p.kept_at', '>=', since).orderBy('p.kept_at', 'desc').limit(limit);
+export const ownerKeptSince = (db: Kysely<Database>, ownerId: number, since: number, limit: number) =>
+  ownerKeptSinceQuery(db, ownerId, since, limit).execute();
+
+/** A team's promises still to keep, soonest due first, after a (due_at, id) keyset. */
+export const teamPending = (db: Kysely<Database>, teamId: number, after: [number, number] | null, limit: number) =>
+  teamPendingQuery(db, teamId, after, limit).execute();
+export const teamPendingQuery = (db: Kysely<Database>, teamId: number, after: [number, number] | null, limit: number) =>
+  withNames(db)
+    .where('p.team_id', '=', teamId)
+    .where(PENDING)
+    .$if(after !== null, (qb) =>
+      qb.where((eb) => eb.or([eb('p.due_at', '>', after![0]), eb.and([eb('p.due_at', '=', after![0]), eb('p.id', '>', after![1])])])),
+    )
+    .orderBy('p.due_at')
+    .orderBy('p.id')
+    .limit(limit)
+    ;
+
+export const onCase = (db: Kysely<Database>, caseId: number, limit: number) =>
+  withNames(db).where('p.case_id', '=', caseId).orderBy('p.id', 'desc').limit(limit).execute();
+
+export const onPatron = (db: Kysely<Database>, orgId: number, patronId: number, before: number | null, limit: number) =>
+  withNames(db)
+    .where('p.patron_id', '=', patronId)
+    .where('p.org_id', '=', orgId)
+    .$if(before !== null, (qb) => qb.where('p.id', '<', before!))
+    .orderBy('p.id', 'desc')
+    .limit(limit)
+    .execute();
+
+export const eventsOf = (db: Kysely<Database>, promiseIds: number[]) =>
+  promiseIds.length
+    ? db
+        .selectFrom('promise_events as e')
+        .leftJoin('users as u', 'u.id', 'e.by_user_id')
+        .select(['e.promise_id', 'e.kind', 'e.at', 'e.by_user_id', 'u.name as by_name', 'e.old_due_at', 'e.new_due_at', 'e.entry_id', 'e.note'])
+        .where('e.promise_id', 'in', promiseIds)
+        .orderBy('e.promise_id')
+        .orderBy('e.id')
+        .execute()
+    : Promise.resolve([]);
+
+/** Promises on a case still open (not kept, not yet due). */
+export async function openOnCase(tx: Kysely<Database>, caseId: number): Promise<number> {
+  const rows = await tx.selectFrom('promises').select('id').where('case_id', '=', caseId).where('state', '=', 'open').limit(1).execute();
+  return rows.length;
+}
+
+/** Settled promises falling due in [from, to), by state, for one scope. */
+export async function keptCounts(
+  db: Kysely<Database>,
+  scope: { org: number } | { team: number } | { owner: number },
+  from: number,
+  to: number,
+) {
+  let qb = db.selectFrom('promises as p').select(['p.state', (eb) => eb.fn.countAll<number>().as('n')]);
+  if ('org' in scope) qb = qb.where('p.org_id', '=', scope.org);
+  else if ('team' in scope) qb = qb.where('p.team_id', '=', scope.team);
+  else qb = qb.where('p.owner_user_id', '=', scope.owner);
+  const rows = await qb.where('p.due_at', '>=', from).where('p.due_at', '<', to).where(SETTLED).groupBy('p.state').execute();
+  const n = (s: string) => Number(rows.find((r) => r.state === s)?.n ?? 0);
+  return { kept: n('kept'), keptLate: n('kept_late'), broken: n('broken') };
+}
+
+/** A message to the patron on the case (an outbound reply or a logged call). */
+export const outboundEntry = (db: Kysely<Database>, caseId: number, entryId: number) =>
+  db
+    .selectFrom('case_entries')
+    .select(['id', 'kind', 'channel', 'created_at'])
+    .where('case_id', '=', caseId)
+    .where('id', '=', entryId)
+    .executeTakeFirst();
+
+export const teamSettings = (db: Kysely<Database>, teamId: number) =>
+  db.selectFrom('team_promise_settings').selectAll().where('team_id', '=', teamId).executeTakeFirst();
+
+export async function saveTeamSettings(
+  tx: Kysely<Database>,
+  row: { team_id: number; org_id: number; reminder_lead_ms: number; escalate_after_ms: number; updated_at: number },
+): Promise<void> {
+  await tx
+    .insertInto('team_promise_settings')
+    .values(row)
+    .onConflict((oc) =>
+      oc.column('team_id').doUpdateSet({
+        reminder_lead_ms: row.reminder_lead_ms,
+        escalate_after_ms: row.escalate_after_ms,
+        updated_at: row.updated_at,
+      }),
+    )
+    .execute();
+}
+
+/** Who hears of an overdue promise: the team's active supervisors, else the organization's admins. */
+export async function escalationRecipients(db: Kysely<Database>, orgId: number, teamId: number | null) {
+  const supervisors = teamId
+    ? await db
+        .selectFrom('users')
+        .select(['id', 'name', 'email'])
+        .where('org_id', '=', orgId)
+        .where('team_id', '=', teamId)
+        .where('role', '=', 'supervisor')
+        .where('deactivated_at', 'is', null)
+        .orderBy('id')
+        .limit(50)
+        .execute()
+    : [];
+  if (supervisors.length) return supervisors;
+  return db
+    .selectFrom('users')
+    .select(['id', 'name', 'email'])
+    .where('org_id', '=', orgId)
+    .where('role', '=', 'admin')
+    .where('deactivated_at', 'is', null)
+    .orderBy('id')
+    .limit(50)
+    .execute();
+}
+
+export const userContact = (db: Kysely<Database>, id: number) =>
+  db.selectFrom('users').select(['id', 'org_id', 'name', 'email', 'role', 'team_id', 'deactivated_at']).where('id', '=', id).executeTakeFirst();
+
+export const patronInOrg = (db: Kysely<Database>, orgId: number, id: number) =>
+  db.selectFrom('patrons').select(['id', 'name']).where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
+
+/** What a reminder or escalation says, in one statement: the case, the organization, the patron, the owner. */
+export const dueContext = (db: Kysely<Database>, promiseId: number) => dueContextQuery(db, promiseId).executeTakeFirstOrThrow();
+export const dueContextQuery = (db: Kysely<Database>, promiseId: number) =>
+  db
+    .selectFrom('promises as p')
+    .innerJoin('cases as c', 'c.id', 'p.case_id')
+    .innerJoin('organizations as o', 'o.id', 'p.org_id')
+    .innerJoin('users as u', 'u.id', 'p.owner_user_id')
+    .leftJoin('patrons as pa', 'pa.id', 'p.patron_id')
+    .select([
+      'c.number as case_number',
+      'c.subject as case_subject',
+      'o.case_prefix',
+      'o.locale',
+      'o.time_zone',
+      'pa.name as patron_name',
+      'u.id as owner_id',
+      'u.name as owner_name',
+      'u.email as owner_email',
+      'u.deactivated_at as owner_gone_at',
+    ])
+    .where('p.id', '=', promiseId);
