@@ -8,6 +8,7 @@ import { DEMO_LOGINS, DEMO_PASSWORD, seedDemo } from './demo/seed.js';
 import { createMailRuntime } from './mail/api.js';
 import { housekeeping } from './platform/housekeeping.js';
 import { createPlatform } from './platform/index.js';
+import { staffingJobTypes } from './staffing/watch.js';
 import { JobRunner } from './platform/jobs/index.js';
 
 async function start(config: Config) {
@@ -32,7 +33,7 @@ async function start(config: Config) {
   await app.listen({ port: config.port, host: config.host });
   const mail = createMailRuntime(platform, { installRelay: config.relay, log: app.log });
   // Every instance runs jobs; the table's leases decide which instance runs each one.
-  const jobs = new JobRunner({ db, clock: platform.clock, types: [housekeeping, ...mail.jobTypes], log: app.log });
+  const jobs = new JobRunner({ db, clock: platform.clock, types: [housekeeping, ...mail.jobTypes, ...staffingJobTypes(platform)], log: app.log });
   await jobs.start();
 
   const where = db.dialect === 'postgres' ? 'PostgreSQL' : config.database.sqliteFile;
