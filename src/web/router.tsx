@@ -25,6 +25,8 @@ import { AdminPage } from './features/admin/AdminPage.js';
 import { HelpHome } from './features/public/HelpHome.js';
 import { ContactPage } from './features/public/ContactPage.js';
 import { StatusPage } from './features/public/StatusPage.js';
+import { PublicBookPage } from './features/staffing/PublicBookPage.js';
+import { StaffingPage } from './features/staffing/StaffingPage.js';
 
 export interface RouterContext {
   queryClient: QueryClient;
@@ -58,6 +60,7 @@ const contactRoute = createRoute({
   path: '/help/$org/contact',
   component: ContactPage,
 });
+const bookRoute = createRoute({ getParentRoute: () => rootRoute, path: '/help/$org/book', component: PublicBookPage });
 const statusRoute = createRoute({ getParentRoute: () => rootRoute, path: '/status/$token', component: StatusPage });
 
 const appRoute = createRoute({
@@ -100,6 +103,7 @@ const searchRoute = createRoute({
   component: SearchPage,
 });
 const adminRoute = createRoute({ getParentRoute: () => appRoute, path: '/admin', component: AdminPage });
+const staffingRoute = createRoute({ getParentRoute: () => appRoute, path: '/staffing', component: StaffingPage });
 const accountRoute = createRoute({ getParentRoute: () => appRoute, path: '/account', component: AccountPage });
 
 const routeTree = rootRoute.addChildren([
@@ -108,6 +112,7 @@ const routeTree = rootRoute.addChildren([
   helpRedirectRoute,
   helpHomeRoute,
   contactRoute,
+  bookRoute,
   statusRoute,
   appRoute.addChildren([
     indexRoute,
@@ -116,6 +121,7 @@ const routeTree = rootRoute.addChildren([
     patronRoute,
     searchRoute,
     adminRoute,
+    staffingRoute,
     accountRoute,
   ]),
 ]);
