@@ -138,7 +138,7 @@ function localHour(fmt: Intl.DateTimeFormat, at: number): { day: number; hour: n
  * Counts the cases already there, once, in batches by id (a million cases: a few hundred
  * reads of 5,000 and one map of at most teams × channels × hours of history).
  */
-async function backfillArrivals(db: Kysely<any>): Promise<void> {
+export async function backfillArrivals(db: Kysely<any>): Promise<void> {
   const orgs = await db.selectFrom('organizations').select(['id', 'time_zone']).execute();
   for (const org of orgs as Array<{ id: number; time_zone: string }>) {
     const fmt = new Intl.DateTimeFormat('en-US', {
