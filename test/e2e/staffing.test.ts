@@ -76,5 +76,16 @@ describeOnDesk('service modes and the staffing planner', (on) => {
     await sup.reload();
     await sup.getByRole('tab', { name: 'Slots' }).click();
     await expect.poll(async () => (await sup.getByText(/^1 of 2$|^2 of 2$/).count()) > 0, { timeout: 10_000 }).toBe(true);
+
+    // The planner on a phone: the week table scrolls inside its frame, the page does not; the
+    // tabs are reached by keyboard (arrow keys move between them).
+    await sup.setViewportSize({ width: 390, height: 844 });
+    await sup.reload();
+    await sup.getByRole('heading', { name: 'One hour: people against waiting' }).waitFor();
+    expect(await sup.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    await sup.getByRole('tab', { name: 'Week plan' }).focus();
+    await sup.keyboard.press('ArrowRight');
+    await sup.keyboard.press('Enter');
+    await sup.getByRole('heading', { name: /answer now, or take the time\?/ }).waitFor();
   });
 });
