@@ -12,6 +12,7 @@ import { benchJobs, jobsTable } from './jobs.js';
 import { benchSearch, searchTables, type Dataset } from './search.js';
 import { benchStaffing, staffingTable } from './staffing.js';
 import { benchPromises, promisesTable } from './promises.js';
+import { benchForecastTable, benchStaffing, staffingTable } from './staffing.js';
 import type { BenchOptions, Dialect } from './options.js';
 
 const { values: args } = parseArgs({
@@ -65,9 +66,15 @@ const SECTIONS: Record<string, (o: BenchOptions) => Promise<string>> = {
     ),
   // The planner's arithmetic (issue 12): no database, so it runs once, on the first dialect.
   staffing: async (o) =>
-    o.dialect === 'sqlite' || !dialects.includes('sqlite')
-      ? `**Staffing planner arithmetic**\n\n${staffingTable(benchStaffing())}`
-      : '',
+    (o.dialect === 'sqlite' || !dialects.includes('sqlite')
+      ? `**Staffing planner arithmetic**\n\n${staffingTable(benchStaffing())}\n\n`
+      : '') +
+    // The forecast read from the pre-aggregated arrivals of the generated data (issue 12).
+    `**Staffing forecast, ${o.dialect}**\n\n${staffingTable(
+      await benchForecastTable(
+        o.dialect === 'sqlite' ? { sqliteFile: path.join(o.dataDir, 'servewell.db') } : o.databaseUrl ? { databaseUrl: o.databaseUrl } : {},
+      ),
+    )}`,
 };
 
 const only = args.only ? String(args.only).split(',') : Object.keys(SECTIONS);

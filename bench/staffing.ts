@@ -8,6 +8,10 @@ import { pathToFileURL } from 'node:url';
 import { erlangA } from '../src/server/staffing/erlang.js';
 import { smallestStaff, weekPlan, type IntervalDemand } from '../src/server/staffing/plan.js';
 import { forecastWeek, type HourlyCount } from '../src/server/staffing/forecast.js';
+import fs from 'node:fs';
+import { migrateToLatest, openDb, type Db } from '../src/server/db/index.js';
+import { dayToIso, isoToDay, localTime, mondayOf } from '../src/server/staffing/calendar.js';
+import { arrivalCounts } from '../src/server/staffing/queries.js';
 
 export interface StaffingRow {
   name: string;
@@ -83,7 +87,18 @@ export function yearOfCounts(cases: number): HourlyCount[] {
       rows.push({ weekStart, weekday: Math.floor(i / 24), hour: i % 24, count });
     });
   }
-  rows.reduce((a, b) => (b.count > a.count ? b : a)).count += cases - total; // exactly `cases` in all
+  // Exactly `cases` in all: the rounding difference spread one by one (never below zero).
+  let diff = cases - total;
+  for (let i = 0; diff !== 0; i = (i + 1) % rows.length) {
+    const row = rows[i]!;
+    if (diff > 0) {
+      row.count++;
+      diff--;
+    } else if (row.count > 0) {
+      row.count--;
+      diff++;
+    }
+  }
   return rows;
 }
 
@@ -183,6 +198,87 @@ export function benchStaffing(options: { repetitions?: number } = {}): StaffingR
   return rows;
 }
 
+async function measureAsync(name: string, samples: number, run: () => Promise<unknown>, bar?: number): Promise<StaffingRow> {
+  for (let i = 0; i < Math.max(5, samples / 10); i++) await run();
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    await run();
+    wall.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
+  }
+  const at = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))]!;
+  return { name, p50: at(wall, 0.5), p95: at(wall, 0.95), cpuP50: at(cpu, 0.5), ...(bar === undefined ? {} : { bar }) };
+}
+
+/**
+ * The planner's forecast as the server computes it: a year (52 weeks) of one team's and
+ * channel's arrivals read from the pre-aggregated `arrival_counts` (one index range, at most
+ * 52 × 168 rows whatever the number of cases), the weighted forecast, and the smallest staff
+ * for each of the week's 168 hours. On the generated data (`npm run gen`: team 1, Box office,
+ * phone) when given; otherwise on a database of its own holding the aggregate of `cases` cases.
+ */
+export async function benchForecastTable(
+  options: { sqliteFile?: string; databaseUrl?: string; cases?: number; repetitions?: number } = {},
+): Promise<StaffingRow[]> {
+  const reps = options.repetitions ?? 50;
+  let db: Db;
+  let label: string;
+  const teamId = 1;
+  if (options.databaseUrl) {
+    db = openDb({ databaseUrl: options.databaseUrl, poolSize: 2 });
+    label = 'generated data, PostgreSQL';
+  } else if (options.sqliteFile && fs.existsSync(options.sqliteFile)) {
+    db = openDb({ sqliteFile: options.sqliteFile });
+    label = 'generated data, SQLite';
+  } else {
+    const cases = options.cases ?? 100_000;
+    db = openDb({ sqliteFile: ':memory:' });
+    await migrateToLatest(db);
+    const k = db.kysely;
+    await k.insertInto('organizations').values({ id: 1, slug: 'bench', name: 'Bench', locale: 'en-US', time_zone: 'America/Chicago', currency: 'USD', case_prefix: 'SW', case_seq: 1000, default_team_id: null, created_at: 0 }).execute();
+    await k.insertInto('teams').values({ id: 1, org_id: 1, name: 'Box office', created_at: 0 }).execute();
+    const rows = yearOfCounts(cases).map((c) => ({ org_id: 1, team_id: teamId, channel: 'phone' as const, day: isoToDay(c.weekStart) + c.weekday, hour: c.hour, count: c.count }));
+    for (let i = 0; i < rows.length; i += 500) await k.insertInto('arrival_counts').values(rows.slice(i, i + 500)).execute();
+    label = `own SQLite, the aggregate of ${cases.toLocaleString('en-US')} cases`;
+  }
+  try {
+    const k = db.kysely;
+    const latest = await k.selectFrom('arrival_counts').select((eb) => eb.fn.max('day').as('day')).where('team_id', '=', teamId).where('channel', '=', 'phone').executeTakeFirst();
+    const lastDay = Number(latest?.day ?? localTime('America/Chicago', Date.now()).day);
+    const monday = mondayOf(lastDay) + 7;
+    const total = await k.selectFrom('arrival_counts').select((eb) => eb.fn.sum<number>('count').as('n')).where('team_id', '=', teamId).where('channel', '=', 'phone').where('day', '>=', monday - 364).execute();
+    const year = async () => {
+      const rows = await arrivalCounts(k, teamId, 'phone', monday - 52 * 7, monday - 1);
+      const counts: HourlyCount[] = rows.map((r) => {
+        const m = mondayOf(r.day);
+        return { weekStart: dayToIso(m), weekday: r.day - m, hour: r.hour, count: r.count };
+      });
+      const f = forecastWeek({ weekStart: dayToIso(monday), counts, weeks: 52 });
+      for (const day of f.arrivals) {
+        for (const perHour of day) {
+          if (perHour > 0) smallestStaff({ arrivalsPerHour: perHour, handleSeconds: 240, patienceSeconds: 180, targetSeconds: 20, serviceLevelTarget: 0.8, maxAgents: 200 });
+        }
+      }
+      return f;
+    };
+    const casesInYear = Number(total[0]?.n ?? 0);
+    return [
+      await measureAsync(
+        `Forecast from a year of arrivals in arrival_counts + staff per hour (${label}; ${casesInYear.toLocaleString('en-US')} phone arrivals of the team in that year)`,
+        reps,
+        year,
+        200,
+      ),
+    ];
+  } finally {
+    await db.close();
+  }
+}
+
 export function staffingTable(rows: StaffingRow[]): string {
   const f = (x: number) => (x < 0.1 ? x.toFixed(4) : x.toFixed(2));
   return [
@@ -205,5 +301,6 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
       .map((l) => l.toFixed(2))
       .join(' ')}\n`,
   );
-  console.log(staffingTable(benchStaffing()));
+  const cases = Number(process.argv.find((a) => a.startsWith('--cases='))?.slice(8) ?? 100_000);
+  console.log(staffingTable([...benchStaffing(), ...(await benchForecastTable({ cases }))]));
 }

@@ -15,6 +15,7 @@ import { hashPassword, randomToken } from '../src/server/platform/passwords.js';
 import { contactText, docKey, type DocKind } from '../src/server/platform/search/index.js';
 import { scopesOf, wordsKind } from '../src/server/platform/search/changes.js';
 import { docText } from '../src/server/platform/search/text.js';
+import { localTime } from '../src/server/staffing/calendar.js';
 import { BENCH_LOGIN, FIRST, LAST, PREFERRED, TOPICS, emailFor, filler, phoneFor, prng, zipf } from './corpus.js';
 
 const BENCH_ORG_SLUG = 'bench-theater';
@@ -106,7 +107,7 @@ const PG_TYPES: Record<string, string> = {
   created_at: 'bigint', updated_at: 'bigint', last_activity_at: 'bigint', first_response_at: 'bigint',
   first_response_ms: 'bigint', resolved_at: 'bigint', resolution_ms: 'bigint', closed_at: 'bigint',
   first_contact_at: 'bigint', last_contact_at: 'bigint', password_changed_at: 'bigint', locked_until: 'bigint',
-  deactivated_at: 'bigint',
+  deactivated_at: 'bigint', day: 'int', hour: 'int', count: 'int',
 };
 
 function postgresWriter(db: Db): Writer {
@@ -271,6 +272,9 @@ async function main() {
 
   // Cases, their timelines, tags, search documents; counters are summed as we go.
   const counters = new Map<string, number>();
+  // Arrivals per team, channel and local hour, as openCase counts them (staffing/arrivals.ts).
+  const arrivals = new Map<string, number>();
+  const localHours = new Map<number, string>();
   let entryId = 0;
   let messages = 0;
   for (let start = 1; start <= CASES; start += BATCH) {
@@ -323,6 +327,16 @@ async function main() {
       index.add('case', 1, id, subject, bodies.join('\n'));
       const key = `${team}|${assignee ?? 0}|${status}`;
       counters.set(key, (counters.get(key) ?? 0) + 1);
+      if (channel !== 'internal') {
+        const bucket = Math.floor(created / HOUR); // Chicago's offsets are whole hours
+        let local = localHours.get(bucket);
+        if (local === undefined) {
+          const lt = localTime('America/Chicago', created);
+          localHours.set(bucket, (local = `${lt.day}|${lt.hour}`));
+        }
+        const a = `${team}|${channel}|${local}`;
+        arrivals.set(a, (arrivals.get(a) ?? 0) + 1);
+      }
     }
     await w.begin();
     await w.insert('cases', ['id', 'org_id', 'number', 'patron_id', 'channel', 'subject', 'status', 'priority', 'team_id', 'assignee_id', 'status_token', 'created_by', 'created_at', 'updated_at', 'last_activity_at', 'first_response_at', 'first_response_ms', 'resolved_at', 'resolution_ms', 'closed_at'], cases);
@@ -338,6 +352,13 @@ async function main() {
     const [team, assignee, status] = k.split('|');
     return [1, Number(team), Number(assignee), status, n];
   }));
+  const arrivalRows = [...arrivals].map(([k, n]) => {
+    const [team, channel, day, hour] = k.split('|');
+    return [1, Number(team), channel, Number(day), Number(hour), n];
+  });
+  for (let i = 0; i < arrivalRows.length; i += BATCH) {
+    await w.insert('arrival_counts', ['org_id', 'team_id', 'channel', 'day', 'hour', 'count'], arrivalRows.slice(i, i + BATCH));
+  }
   await w.commit();
   if (db.dialect === 'postgres') {
     // Identity columns continue after the explicit ids written above (read once committed:

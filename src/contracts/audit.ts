@@ -57,6 +57,9 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'job.retried': 'Retried a background job',
   'job.discarded': 'Discarded a background job',
   'team.promise_settings': 'Changed a team’s promise reminders',
+  'team.service_mode_set': 'Set a team’s service mode',
+  'team.hours_set': 'Set a team’s business hours',
+  'team.roster_set': 'Changed a team’s roster',
 };
 
 // Output and input types of the schemas above (contracts.test.ts keeps this list whole).

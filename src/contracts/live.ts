@@ -51,6 +51,16 @@ export const LiveEvent = z.discriminatedUnion('type', [
     orgId: z.number(),
     userId: z.number(),
   }),
+  // Arrivals now outrun the staff on shift of a team's channel (active), or no longer do.
+  z.object({
+    type: z.literal('staffing.warning'),
+    audience: Audience.optional(),
+    orgId: z.number(),
+    teamId: z.number(),
+    channel: z.string(),
+    active: z.boolean(),
+    at: z.number(),
+  }),
 ]);
 export type LiveEvent = z.infer<typeof LiveEvent>;
 

@@ -24,6 +24,7 @@ import { caseRoutes } from './cases/routes.js';
 import { DEFAULT_RATE_LIMITS, type RateLimits } from './config.js';
 import { helpcenterRoutes } from './helpcenter/routes.js';
 import { jobsRoutes } from './jobs/routes.js';
+import { slotRoutes, staffingRoutes } from './staffing/routes.js';
 import { liveRoutes } from './live/routes.js';
 import { patronRoutes } from './patrons/routes.js';
 import { PUBLIC } from './platform/actor.js';
@@ -172,6 +173,8 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   jobsRoutes(app, p);
   promiseRoutes(app, p);
   notificationRoutes(app, p);
+  staffingRoutes(app, p);
+  slotRoutes(app, p, { rateLimits });
 
   const webRoot = opts.webRoot === undefined ? DEFAULT_WEB_ROOT : opts.webRoot;
   if (webRoot && fs.existsSync(path.join(webRoot, 'index.html'))) serveWebApp(app, webRoot);

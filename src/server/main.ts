@@ -9,6 +9,7 @@ import { createMailRuntime } from './mail/api.js';
 import { housekeeping } from './platform/housekeeping.js';
 import { promiseJobTypes } from './promises/api.js';
 import { createPlatform } from './platform/index.js';
+import { staffingJobTypes } from './staffing/watch.js';
 import { JobRunner } from './platform/jobs/index.js';
 
 async function start(config: Config) {
@@ -33,7 +34,7 @@ async function start(config: Config) {
   await app.listen({ port: config.port, host: config.host });
   const mail = createMailRuntime(platform, { installRelay: config.relay, log: app.log });
   // Every instance runs jobs; the table's leases decide which instance runs each one.
-  const jobs = new JobRunner({ db, clock: platform.clock, types: [housekeeping, ...mail.jobTypes, ...promiseJobTypes(platform)], log: app.log });
+  const jobs = new JobRunner({ db, clock: platform.clock, types: [housekeeping, ...mail.jobTypes, ...promiseJobTypes(platform), ...staffingJobTypes(platform)], log: app.log });
   await jobs.start();
 
   const where = db.dialect === 'postgres' ? 'PostgreSQL' : config.database.sqliteFile;

@@ -27,6 +27,8 @@ import { ContactPage } from './features/public/ContactPage.js';
 import { StatusPage } from './features/public/StatusPage.js';
 import { PromisesPage } from './features/promises/PromisesPage.js';
 import { TeamPromisesPage } from './features/promises/TeamPromisesPage.js';
+import { PublicBookPage } from './features/staffing/PublicBookPage.js';
+import { StaffingPage } from './features/staffing/StaffingPage.js';
 
 export interface RouterContext {
   queryClient: QueryClient;
@@ -60,6 +62,7 @@ const contactRoute = createRoute({
   path: '/help/$org/contact',
   component: ContactPage,
 });
+const bookRoute = createRoute({ getParentRoute: () => rootRoute, path: '/help/$org/book', component: PublicBookPage });
 const statusRoute = createRoute({ getParentRoute: () => rootRoute, path: '/status/$token', component: StatusPage });
 
 const appRoute = createRoute({
@@ -102,6 +105,7 @@ const searchRoute = createRoute({
   component: SearchPage,
 });
 const adminRoute = createRoute({ getParentRoute: () => appRoute, path: '/admin', component: AdminPage });
+const staffingRoute = createRoute({ getParentRoute: () => appRoute, path: '/staffing', component: StaffingPage });
 const accountRoute = createRoute({ getParentRoute: () => appRoute, path: '/account', component: AccountPage });
 const promisesRoute = createRoute({ getParentRoute: () => appRoute, path: '/promises', component: PromisesPage });
 const teamPromisesRoute = createRoute({ getParentRoute: () => appRoute, path: '/promises/team', component: TeamPromisesPage });
@@ -112,6 +116,7 @@ const routeTree = rootRoute.addChildren([
   helpRedirectRoute,
   helpHomeRoute,
   contactRoute,
+  bookRoute,
   statusRoute,
   appRoute.addChildren([
     indexRoute,
@@ -120,6 +125,7 @@ const routeTree = rootRoute.addChildren([
     patronRoute,
     searchRoute,
     adminRoute,
+    staffingRoute,
     accountRoute,
     promisesRoute,
     teamPromisesRoute,

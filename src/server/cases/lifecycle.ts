@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely';
 import type { CaseChannel, CasePriority, CaseRow, CaseStatus, Database, EntryKind, Road } from '../db/types.js';
 import { findTeam, findUser, teamName, userName } from '../admin/api.js';
 import { touchPatron } from '../patrons/api.js';
+import { recordArrival } from '../staffing/api.js';
 import type { Actor } from '../platform/actor.js';
 import { audit } from '../platform/audit.js';
 import type { TxContext } from '../platform/context.js';
@@ -105,6 +106,7 @@ export async function openCase(ctx: TxContext, input: OpenCaseInput): Promise<Ca
     },
   ]);
   await q.addTags(ctx.tx, input.orgId, row.id, input.tags);
+  await recordArrival(ctx, { orgId: input.orgId, teamId: row.team_id, channel: input.channel, direction: input.direction, at: now });
   await q.adjustCounters(ctx.tx, input.orgId, [
     { teamId: row.team_id, assigneeId: row.assignee_id, status: row.status, n: 1 },
   ]);

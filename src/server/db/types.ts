@@ -511,4 +511,122 @@ export interface Database {
   promise_events: PromiseEventsTable;
   team_promise_settings: TeamPromiseSettingsTable;
   notifications: NotificationsTable;
+// ---- staffing (migration 0008) ----------------------------------------------------------
+
+export type ServiceMode = 'answer_now' | 'take_time';
+
+export interface ServiceModesTable {
+  id: Generated<number>;
+  org_id: number;
+  team_id: number;
+  channel: CaseChannel;
+  mode: ServiceMode;
+  target_seconds: number;
+  service_level_target: number;
+  /** 1: the target counts business hours only (emails within 4 working hours). */
+  working_hours: number;
+  handle_seconds: number;
+  patience_seconds: number | null;
+  updated_at: number;
+}
+
+export interface TeamHoursTable {
+  team_id: number;
+  org_id: number;
+  /** JSON: [{ weekday (0 = Monday), opens, closes }] in minutes of the local day. */
+  hours: string;
+  updated_at: number;
+}
+
+export interface TeamHolidaysTable {
+  id: Generated<number>;
+  org_id: number;
+  team_id: number;
+  /** Local days since 1970-01-01. */
+  day: number;
+  note: string;
+}
+
+export interface ArrivalCountsTable {
+  org_id: number;
+  team_id: number;
+  channel: CaseChannel;
+  day: number;
+  hour: number;
+  count: number;
+}
+
+export type ForecastEditKind = 'exclude' | 'set' | 'scale';
+
+export interface ForecastEditsTable {
+  id: Generated<number>;
+  org_id: number;
+  team_id: number;
+  channel: CaseChannel;
+  kind: ForecastEditKind;
+  day: number;
+  from_hour: number;
+  to_hour: number;
+  value: number | null;
+  note: string;
+  created_by: number | null;
+  created_at: number;
+}
+
+export interface RosterShiftsTable {
+  id: Generated<number>;
+  org_id: number;
+  team_id: number;
+  user_id: number;
+  weekday: number;
+  from_hour: number;
+  to_hour: number;
+}
+
+export interface StaffingWarningsTable {
+  team_id: number;
+  channel: CaseChannel;
+  org_id: number;
+  arrivals_per_hour: number;
+  required: number;
+  on_shift: number;
+  since: number;
+  checked_at: number;
+}
+
+export interface SlotsTable {
+  id: Generated<number>;
+  org_id: number;
+  team_id: number;
+  channel: CaseChannel;
+  starts_at: number;
+  length_minutes: number;
+  capacity: number;
+  booked: Generated<number>;
+  created_by: number | null;
+  created_at: number;
+}
+
+export interface BookingsTable {
+  id: Generated<number>;
+  org_id: number;
+  slot_id: number;
+  case_id: number;
+  booked_by: number | null;
+  note: string;
+  promise_id: number | null;
+  created_at: number;
+  cancelled_at: number | null;
+}
+
+export interface Database {
+  service_modes: ServiceModesTable;
+  team_hours: TeamHoursTable;
+  team_holidays: TeamHolidaysTable;
+  arrival_counts: ArrivalCountsTable;
+  forecast_edits: ForecastEditsTable;
+  roster_shifts: RosterShiftsTable;
+  staffing_warnings: StaffingWarningsTable;
+  slots: SlotsTable;
+  bookings: BookingsTable;
 }

@@ -41,6 +41,8 @@ describeEachDialect('the app', (h) => {
         'POST /api/public/orgs/:org/cases',
         'POST /api/public/status/:token/messages',
         'POST /api/setup',
+        'GET /api/public/orgs/:org/slots',
+        'POST /api/public/orgs/:org/bookings',
       ].sort(),
     );
   });

@@ -19,7 +19,8 @@ describe('the feature registry', () => {
   it('gives each role its side navigation, in order, Admin for admins only', () => {
     const labels = (role: Me['role']) => navFor(role).filter(isNavLink).map((n) => n.label);
     expect(labels('associate')).toEqual(['My cases', 'My team', 'Unassigned', 'All open', 'All cases', 'My promises', 'Team promises']);
-    expect(labels('admin')).toEqual(['My cases', 'My team', 'Unassigned', 'All open', 'All cases', 'My promises', 'Team promises', 'Admin']);
+    expect(labels('admin')).toEqual(['My cases', 'My team', 'Unassigned', 'All open', 'All cases', 'My promises', 'Team promises', 'Staffing planner', 'Admin']);
+    expect(labels('supervisor')).toEqual(['My cases', 'My team', 'Unassigned', 'All open', 'All cases', 'My promises', 'Team promises', 'Staffing planner']);
     expect(labels('volunteer')).not.toContain('Team promises');
     expect(navFor('volunteer').map((n) => n.id)).toContain('queue.views');
   });
@@ -41,5 +42,7 @@ describe('the feature registry', () => {
     expect(refetched(changed(me.id))).toEqual([keys.cases]);
     expect(refetched(changed(99))).toEqual(expect.arrayContaining([keys.cases, keys.case('SW-1005')]));
     expect(refetched({ type: 'presence', orgId: 1, caseId: 5, ref: 'SW-1005' })).toEqual([keys.presence('SW-1005')]);
+    // The staffing warning refetches only that team's warning banner.
+    expect(refetched({ type: 'staffing.warning', orgId: 1, teamId: 3, channel: 'phone', active: true, at: 0 })).toEqual([['staffing', 'warnings', 3]]);
   });
 });

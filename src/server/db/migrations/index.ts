@@ -9,6 +9,7 @@ import * as m0005 from './0005_search.js';
 import * as m0006 from './0006_mail.js';
 import * as m0007 from './0007_promises.js';
 import * as m0011 from './0011_notifications.js';
+import * as m0008 from './0008_staffing.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   '0006_mail': m0006,
   '0007_promises': m0007,
   '0011_notifications': m0011,
+  '0008_staffing': m0008,
 };

@@ -85,15 +85,17 @@ interface Props {
   empty: string;
   onOpen?: (c: CaseSummary) => void;
   minWidth?: number;
+  /** Columns another feature adds after these (staffing's time to target). */
+  extra?: Column<CaseSummary>[];
 }
 
-export function CaseList({ list, show = COLUMNS, label = 'Cases', empty, onOpen, minWidth }: Props) {
+export function CaseList({ list, show = COLUMNS, label = 'Cases', empty, onOpen, minWidth, extra = [] }: Props) {
   const { org } = useSession();
   const all = columns(org);
   return (
     <DataTable
       label={label}
-      columns={show.map((k) => all[k])}
+      columns={[...show.map((k) => all[k]), ...extra]}
       list={list}
       rowKey={(c) => c.id}
       empty={empty}

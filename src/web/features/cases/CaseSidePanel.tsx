@@ -34,6 +34,7 @@ import { When } from '../../components/When.js';
 import { duration } from '../../lib/format.js';
 import { PRIORITY_LABELS } from '../../lib/labels.js';
 import { AnchorLink } from '../../components/links.js';
+import { CaseBooking } from '../staffing/CaseBooking.js';
 
 interface Props {
   detail: CaseDetail;
@@ -189,6 +190,8 @@ export function CaseSidePanel({ detail, update, pending }: Props) {
           </Group>
         </Paper>
       )}
+
+      <CaseBooking caseRef={detail.ref} teamId={detail.team?.id ?? null} />
 
       <Modal opened={overriding} onClose={() => setOverriding(false)} title="Override the status rules">
         {/* Mounted only while open, so the choices follow the case's current status. */}

@@ -6,6 +6,7 @@ import { PublicLayout } from './PublicLayout.js';
 import { PublicNotFound } from './PublicNotFound.js';
 import { usePublicOrg } from './usePublicOrg.js';
 import { AnchorLink } from '../../components/links.js';
+import { BookCallbackLink } from '../staffing/BookCallbackLink.js';
 
 export function HelpHome() {
   const { org: slug } = useParams({ from: '/help/$org' });
@@ -27,6 +28,7 @@ export function HelpHome() {
           <AnchorLink to="/help/$org/contact" params={{ org: slug }} size="lg" fw={600} w="fit-content">
             Contact us
           </AnchorLink>
+          <BookCallbackLink slug={slug} />
         </Stack>
       )}
     </PublicLayout>

@@ -21,6 +21,7 @@ import { FormErrors, useFormErrors } from '../../components/FormErrors.js';
 import { NotFoundPage } from '../../components/NotFoundPage.js';
 import { formatters } from '../../lib/format.js';
 import { CaseList } from '../cases/CaseList.js';
+import { StaffingWarning, useTimeToTarget } from '../staffing/QueueStaffing.js';
 import { isQueue, toApiQuery, toSavedFilters, validateQueueSearch, type QueueSearch } from './filters.js';
 import { QueueFiltersBar } from './QueueFiltersBar.js';
 
@@ -52,6 +53,7 @@ function QueueView({ queue }: { queue: Queue }) {
     queryKey: [...keys.cases, 'count', query],
     queryFn: () => call(casesApi.count, { query }),
   });
+  const timeToTarget = useTimeToTarget(list.items);
   const open = useCallback((c: CaseSummary) => void navigate({ to: '/cases/$ref', params: { ref: c.ref } }), [navigate]);
 
   const setFilters = (patch: Partial<Record<keyof QueueSearch, string | undefined>>) =>
@@ -73,6 +75,7 @@ function QueueView({ queue }: { queue: Queue }) {
         <Title order={1}>{QUEUE_LABELS[queue]}</Title>
         <SaveViewButton queue={queue} search={search} />
       </Group>
+      {queue === 'team' && <StaffingWarning />}
       <QueueFiltersBar search={search} onChange={setFilters} />
       <Text size="sm" aria-live="polite" fw={500}>
         {countText}
@@ -83,6 +86,7 @@ function QueueView({ queue }: { queue: Queue }) {
         empty="No cases match these filters."
         onOpen={open}
         minWidth={960}
+        extra={[timeToTarget]}
       />
     </Stack>
   );
