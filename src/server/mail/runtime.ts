@@ -6,9 +6,10 @@ import type { Logger } from '../platform/jobs/listener.js';
 import type { SmtpRelaySettings } from '../platform/mailer/index.js';
 import { inJobTransaction } from '../platform/tx.js';
 import { deliverOutbox, releaseHeld, type DeliveryDeps } from './deliver.js';
-import { DELIVER, RELEASE, releaseKind } from './jobs.js';
+import { DELIVER, PARSE, RELEASE, releaseKind } from './jobs.js';
 import * as q from './queries.js';
 import { Relays } from './relays.js';
+import { threadInbound } from './thread.js';
 
 export interface MailRuntimeOptions {
   /** The install-wide relay (SMTP_RELAY_URL), for organizations without their own. */
@@ -31,6 +32,7 @@ export function createMailRuntime(p: Platform, opts: MailRuntimeOptions): MailRu
   const deps: DeliveryDeps = { p, relays, log: opts.log };
   const jobTypes: AnyJobType[] = [
     defineJob({ ...DELIVER, run: (payload, job) => deliverOutbox(deps, payload.outboxId, job) }) as AnyJobType,
+    defineJob({ ...PARSE, run: (payload, job) => threadInbound({ p }, payload.inboundId, job) }) as AnyJobType,
     defineJob({ ...RELEASE, run: (payload, job) => releaseHeld(deps, payload.orgId, job) }) as AnyJobType,
     defineRecurring({
       kind: 'mail.release-sweep',
