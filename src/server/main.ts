@@ -27,6 +27,7 @@ async function start(config: Config) {
     platform,
     secureCookies: config.secureCookies,
     trustProxy: config.trustProxy,
+    installRelay: config.relay,
     logger: { level: config.logLevel },
   });
   await app.listen({ port: config.port, host: config.host });

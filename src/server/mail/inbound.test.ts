@@ -248,4 +248,59 @@ describeEachDialect('inbound mail', (h, { dialect }) => {
     expect(await cases()).toHaveLength(1);
     expect(await outbox()).toEqual([]);
   });
+
+  it('stores attachments content-addressed once, lists them with sizes, and serves them only as files', async () => {
+    const pdf = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(3000, 7)]);
+    const html = '<html><script>alert(1)</script></html>';
+    const message = (n: number) =>
+      `From: Zoë Abbott <zoe@patron.example>\r\nTo: ${box}\r\nSubject: Receipts ${n}\r\nMessage-ID: <att${n}-${org.slug}@patron.example>\r\n` +
+      `MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="x"\r\n\r\n` +
+      `--x\r\nContent-Type: text/plain\r\n\r\nMy receipts.\r\n` +
+      `--x\r\nContent-Type: application/pdf; name="reçu 1.pdf"\r\nContent-Disposition: attachment; filename*=UTF-8''re%C3%A7u%201.pdf\r\nContent-Transfer-Encoding: base64\r\n\r\n${pdf.toString('base64').replace(/.{76}/g, '$&\r\n')}\r\n` +
+      `--x\r\nContent-Type: text/html; name="page.html"\r\nContent-Disposition: attachment; filename="page.html"\r\n\r\n${html}\r\n--x--\r\n`;
+    await send(message(1), [box]);
+    await send(message(2), [box]);
+    await runner.runDue();
+    const blobs = await h().db.kysely.selectFrom('mail_blobs').select(['sha256', 'size']).where('org_id', '=', org.orgId).execute();
+    expect(blobs).toHaveLength(2); // the same two files in two messages: stored once each
+    const associate = await org.as('associate');
+    const c = (await cases())[0]!;
+    const mail = (await associate.get(`/api/cases/${org.prefix}-${c.number}/mail`)).json();
+    const files = mail.inbound[0].attachments;
+    expect(files.map((f: { filename: string; size: number; contentType: string }) => [f.filename, f.size, f.contentType])).toEqual([
+      ['reçu 1.pdf', pdf.length, 'application/pdf'],
+      ['page.html', Buffer.byteLength(html), 'text/html'],
+    ]);
+    const res = await associate.get(files[0].url);
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('application/pdf');
+    expect(res.headers['content-disposition']).toBe(`attachment; filename="re_u 1.pdf"; filename*=UTF-8''re%C3%A7u%201.pdf`);
+    expect(Number(res.headers['content-length'])).toBe(pdf.length);
+    expect(res.rawPayload.equals(pdf)).toBe(true);
+    const page = await associate.get(files[1].url);
+    expect(page.headers['content-disposition']).toMatch(/^attachment;/);
+    expect(page.headers['x-content-type-options']).toBe('nosniff');
+    expect(page.headers['content-security-policy']).toContain('sandbox');
+    // Another organization's staff cannot fetch it.
+    const other = await makeOrg(h());
+    expect((await (await other.as('admin')).get(files[0].url)).statusCode).toBe(404);
+  });
+
+  it('shows a case’s mail: new text first, the quoted history apart, and each reply’s delivery state', async () => {
+    await send(mime({ to: box, subject: 'Coat check', body: 'Thanks, see you then.\r\n\r\nOn Mon, Box office wrote:\r\n> We open at 6.' }), [box]);
+    await runner.runDue();
+    const c = (await cases())[0]!;
+    const associate = await org.as('associate');
+    await associate.post(`/api/cases/${org.prefix}-${c.number}/entries`, { kind: 'reply', body: 'See you!' });
+    const mail = (await associate.get(`/api/cases/${org.prefix}-${c.number}/mail`)).json();
+    expect(mail.inbound[0]).toMatchObject({ from: { address: 'zoe@patron.example', name: 'Zoë Abbott' }, newText: 'Thanks, see you then.' });
+    expect(mail.inbound[0].quotedText).toContain('> We open at 6.');
+    expect(mail.outbound.map((o: { kind: string; state: string }) => [o.kind, o.state])).toEqual([
+      ['acknowledgement', 'sent'],
+      ['reply', 'queued'],
+    ]);
+    await runner.runDue();
+    const after = (await associate.get(`/api/cases/${org.prefix}-${c.number}/mail`)).json();
+    expect(after.outbound[1]).toMatchObject({ state: 'sent', stateText: 'Kept in the demo catch-all (not sent to a real address)' });
+  });
 });

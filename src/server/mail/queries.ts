@@ -487,3 +487,27 @@ export const caseAckFacts = (db: Kysely<Database>, caseId: number) =>
     .select(['c.id', 'c.team_id', 'c.status_token', 'c.number', 'm.acknowledge_off_at', 'p.email as patron_email', 'p.name as patron_name'])
     .where('c.id', '=', caseId)
     .executeTakeFirst();
+
+/** A case's received mail, oldest first (a case page). */
+export const inboundOfCase = (db: Kysely<Database>, caseId: number, limit: number) =>
+  db
+    .selectFrom('mail_inbound')
+    .select(['id', 'entry_id', 'message_id', 'from_address', 'from_name', 'subject', 'sent_at', 'received_at', 'automatic', 'unparseable', 'details', 'size'])
+    .where('case_id', '=', caseId)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+
+export const orgTeams = (db: Kysely<Database>, orgId: number) =>
+  db.selectFrom('teams').select(['id', 'name']).where('org_id', '=', orgId).orderBy('id').limit(200).execute();
+
+/** An inline image of the organization's mail, by hash (the newest part that carried it). */
+export const inlineImage = (db: Kysely<Database>, orgId: number, sha256: string) =>
+  db
+    .selectFrom('mail_attachments')
+    .select(['id', 'content_type', 'size'])
+    .where('org_id', '=', orgId)
+    .where('sha256', '=', sha256)
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
