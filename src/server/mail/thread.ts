@@ -65,7 +65,7 @@ export async function threadInbound(d: ThreadDeps, inboundId: number, job: Job):
     let kase = await findThread(ctx, row.org_id, org.case_prefix, parsed);
     const fromAddress = parsed.flags.bounce ? null : (parsed.from?.address ?? null);
     const patron = fromAddress
-      ? await patronForEmail(ctx, row.org_id, { name: parsed.from?.name || fromAddress, email: fromAddress })
+      ? await patronForEmail(ctx, row.org_id, { name: stripNul(parsed.from?.name || fromAddress).slice(0, 200), email: fromAddress })
       : null;
     if (patron) await emailWorks(ctx, patron);
     const body = bodyOf(parsed);
@@ -82,7 +82,7 @@ export async function threadInbound(d: ThreadDeps, inboundId: number, job: Job):
         orgId: row.org_id,
         channel: 'email',
         patronId: patron?.id ?? null,
-        subject: (parsed.subject.trim() || '(no subject)').slice(0, 300),
+        subject: stripNul(parsed.subject.trim() || '(no subject)').slice(0, 300),
         body,
         direction: 'in',
         status: 'new',
@@ -145,8 +145,8 @@ export async function threadInbound(d: ThreadDeps, inboundId: number, job: Job):
       case_id: kase?.id ?? null,
       entry_id: entryId,
       from_address: parsed.from?.address ?? null,
-      from_name: parsed.from?.name || null,
-      subject: parsed.subject.slice(0, 1000),
+      from_name: parsed.from?.name ? stripNul(parsed.from.name) : null,
+      subject: stripNul(parsed.subject).slice(0, 1000),
       sent_at: parsed.date,
       // What a reply to this message carries as References: its own and its ancestors'.
       thread_refs: JSON.stringify([...parsed.references, parsed.messageId].slice(-20)),
@@ -190,5 +190,8 @@ async function findThread(ctx: TxContext, orgId: number, prefix: string, m: Pars
 function bodyOf(m: ParsedMessage): string {
   if (m.unparseable && !m.text.trim()) return `(This message could not be read: ${m.unparseable} The original is kept.)`;
   const text = (m.textParts.newPart.trim() || m.text.trim() || (m.attachments.length ? '(attachments only)' : '(empty message)')).slice(0, MAX_BODY);
-  return text;
+  return stripNul(text);
 }
+
+/** PostgreSQL text cannot hold NUL; junk mail can. */
+const stripNul = (s: string) => s.replace(/\u0000/g, '');
