@@ -157,7 +157,7 @@ describeEachDialect('bad input at the SMTP door', (h) => {
   }
 
   it('stores malformed MIME and 8-bit junk headers, threads them, and keeps answering', async () => {
-    for (const [file, id] of [
+    for (const [file] of [
       ['malformed-mime.eml', 'malformed@example.com'],
       ['junk-8bit-headers.eml', 'junk-8bit@example.de'],
       ['empty-body.eml', 'empty-body@example.com'],

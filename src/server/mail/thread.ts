@@ -194,4 +194,4 @@ function bodyOf(m: ParsedMessage): string {
 }
 
 /** PostgreSQL text cannot hold NUL; junk mail can. */
-const stripNul = (s: string) => s.replace(/\u0000/g, '');
+const stripNul = (s: string) => s.replaceAll('\u0000', '');
