@@ -11,6 +11,7 @@ import { benchDesk } from './desk.js';
 import { benchJobs, jobsTable } from './jobs.js';
 import { benchSearch, searchTables, type Dataset } from './search.js';
 import { benchStaffing, staffingTable } from './staffing.js';
+import { benchMail, mailTable } from './mail.js';
 import type { BenchOptions, Dialect } from './options.js';
 
 const { values: args } = parseArgs({
@@ -54,6 +55,9 @@ const SECTIONS: Record<string, (o: BenchOptions) => Promise<string>> = {
     o.dialect === 'sqlite' || !dialects.includes('sqlite')
       ? `**Staffing planner arithmetic**\n\n${staffingTable(benchStaffing())}`
       : '',
+  // Email in and out (issue 10): SMTP intake with group commit beside the bare durable insert,
+  // threading, and the outbox drained to a loopback relay. Its own database (file or schema).
+  mail: async (o) => mailTable(await benchMail({ dialect: o.dialect, dataDir: o.dataDir, databaseUrl: o.databaseUrl })),
 };
 
 const only = args.only ? String(args.only).split(',') : Object.keys(SECTIONS);
