@@ -198,6 +198,13 @@ describeEachDialect('inbound mail', (h, { dialect }) => {
       to: [{ address: 'zoe@patron.example', name: 'Zoë Abbott' }],
       cc: [{ address: 'ann@patron.example', name: 'Ann Lee' }, { address: 'bo@patron.example', name: '' }],
     });
+    // Removed from the case: no longer copied, and a later Cc of them does not add them back.
+    const ref = `${org.prefix}-${all[0]!.number}`;
+    const bo = (await associate.get(`/api/cases/${ref}/mail`)).json().participants.find((x: { address: string }) => x.address === 'bo@patron.example');
+    expect((await associate.delete(`/api/cases/${ref}/participants/${bo.id}`)).statusCode).toBe(200);
+    await associate.post(`/api/cases/${ref}/entries`, { kind: 'reply', body: 'And a second note.' });
+    const second = (await outbox()).filter((o) => o.kind === 'reply')[1]!;
+    expect(JSON.parse(second.recipients).cc).toEqual([{ address: 'ann@patron.example', name: 'Ann Lee' }]);
   });
 
   it('stores an auto-reply on its case without reopening it or answering it', async () => {
