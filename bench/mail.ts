@@ -186,6 +186,7 @@ export async function benchMail(o: MailBenchOptions): Promise<MailBenchResult> {
     const acceptMs = last250 - t0;
     const cpu = process.cpuUsage(cpu0);
     const serverCpuMsPerMessage = (cpu.user + cpu.system) / 1000 / n;
+    log(`mail: ${door.stats.commits} durable commits for ${door.stats.messages} messages`);
     log(`mail: server CPU ${serverCpuMsPerMessage.toFixed(2)} ms per message accepted (threading included)`);
     log(`mail: client p50 ${pct(clientTimes, 50).toFixed(1)} ms p95 ${pct(clientTimes, 95).toFixed(1)} ms; store p50 ${pct(waits, 50).toFixed(1)}`);
     log(`mail: ${n} accepted in ${(acceptMs / 1000).toFixed(1)} s; waiting for threading…`);

@@ -12,6 +12,8 @@ import * as q from './queries.js';
 export interface InboundDoor {
   isKnownRecipient(address: string): Promise<boolean>;
   store(message: ReceivedMessage): Promise<void>;
+  /** Durable commits made and the messages they carried (the group commit at work). */
+  readonly stats: { commits: number; messages: number };
 }
 
 /** At most this many messages share one commit (each holds up to the size limit in memory). */
@@ -21,6 +23,7 @@ export function createInboundDoor(p: Platform): InboundDoor {
   type Waiting = { message: ReceivedMessage; resolve: () => void; reject: (err: unknown) => void };
   let queue: Waiting[] = [];
   let flushing = false;
+  const stats = { commits: 0, messages: 0 };
 
   async function flush(): Promise<void> {
     flushing = true;
@@ -32,6 +35,8 @@ export function createInboundDoor(p: Platform): InboundDoor {
           await inDurableTransaction(p, async (ctx) => {
             for (const w of batch) await storeReceived(ctx, w.message);
           });
+          stats.commits++;
+          stats.messages += batch.length;
           for (const w of batch) w.resolve();
         } catch (err) {
           if (batch.length === 1) {
@@ -50,6 +55,7 @@ export function createInboundDoor(p: Platform): InboundDoor {
   }
 
   return {
+    stats,
     async isKnownRecipient(address) {
       return (await q.addressOwner(p.db, address)) !== undefined;
     },

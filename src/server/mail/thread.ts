@@ -10,13 +10,16 @@ import type { Platform, TxContext } from '../platform/context.js';
 import type { Job } from '../platform/jobs/index.js';
 import { inJobTransaction } from '../platform/tx.js';
 import { acknowledgeNewCase } from './acknowledge.js';
-import { parseMessage, type ParsedMessage } from './parse.js';
+import type { ParsedMessage } from './parse.js';
+import { inlineParse, type ParseRequest } from './parse-pool.js';
 import * as q from './queries.js';
 import { databaseStore, type AttachmentStore } from './storage.js';
 
 export interface ThreadDeps {
   p: Platform;
   store?: AttachmentStore;
+  /** Where parsing runs (worker threads in the app); on this thread by default. */
+  parse?: (r: ParseRequest) => Promise<ParsedMessage>;
 }
 
 /** What the case page shows of an email besides the entry's text (mail_inbound.details). */
@@ -40,10 +43,7 @@ export async function threadInbound(d: ThreadDeps, inboundId: number, job: Job):
   const store = d.store ?? databaseStore;
   const row = await q.inboundForParse(p.db, inboundId);
   if (!row || row.state === 'threaded') return;
-  const parsed = await parseMessage(Buffer.from(row.raw), {
-    envelopeFrom: row.mail_from,
-    attachmentUrl: (a) => `/api/mail/blobs/${a.sha256}`,
-  });
+  const parsed = await (d.parse ?? inlineParse)({ raw: Buffer.from(row.raw), envelopeFrom: row.mail_from, attachmentPrefix: '/api/mail/blobs/' });
   const automatic: AutomaticKind | null = parsed.flags.bounce
     ? 'bounce'
     : parsed.flags.autoReply || parsed.flags.autoSubmitted
