@@ -7,9 +7,8 @@
 //     log, replayed directly on the driver) and the endpoint/SQL ratio;
 //   - queue requests per second at 20 concurrent clients (autocannon);
 //   - the server's peak resident memory.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import type autocannon from 'autocannon';
 import { Kysely, PostgresDialect, SqliteDialect, type CompiledQuery } from 'kysely';
@@ -28,88 +27,11 @@ import { LocalEventBus } from '../src/server/platform/events.js';
 import { SessionCache } from '../src/server/platform/sessions.js';
 import { PostgresSearch } from '../src/server/platform/search/postgres.js';
 import { SqliteSearch } from '../src/server/platform/search/sqlite.js';
-import { BENCH_LOGIN } from '../scripts/corpus.js';
+import { docKey } from '../src/server/platform/search/index.js';
 import type { BenchOptions } from './options.js';
+import { Http, rss, startServer, stat, type Stat } from './server.js';
 
 const SEARCHES = ['wheelchair seating', 'lost umbrella', 'hearing loop', 'drama camp', 'donation receipt', 'parking garage', 'group booking', 'gift certificate', 'service dog', 'refund cancelled'];
-
-interface Stat {
-  p50: number;
-  p95: number;
-}
-const stat = (xs: number[]): Stat => {
-  const s = [...xs].sort((a, b) => a - b);
-  const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
-  return { p50: at(0.5), p95: at(0.95) };
-};
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; base: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
-      // Default logging (every request at info), written to /dev/null: what a deployment pays.
-      env: { ...process.env, ...env, SEED_DEMO: 'false' },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-    const base = `http://127.0.0.1:${env.PORT}`;
-    child.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
-    const started = Date.now();
-    const poll = async () => {
-      try {
-        if ((await fetch(`${base}/healthz`)).ok) return resolve({ child, base });
-      } catch {
-        // not listening yet
-      }
-      if (Date.now() - started > 120_000) return reject(new Error('server did not start'));
-      setTimeout(poll, 250);
-    };
-    void poll();
-  });
-}
-
-function rss(pid: number) {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (k: string) => Number(new RegExp(`${k}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
-  return { now: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
-}
-
-class Http {
-  cookie = '';
-  csrf = '';
-  constructor(readonly base: string) {}
-  async req(method: string, url: string, body?: unknown) {
-    const res = await fetch(this.base + url, {
-      method,
-      headers: {
-        cookie: this.cookie,
-        ...(body ? { 'content-type': 'application/json' } : {}),
-        ...(method !== 'GET' ? { 'x-csrf-token': this.csrf } : {}),
-      },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    for (const c of res.headers.getSetCookie()) {
-      const [pair] = c.split(';');
-      const [name] = pair!.split('=');
-      this.cookie = [...this.cookie.split('; ').filter((x) => x && !x.startsWith(`${name}=`)), pair].join('; ');
-    }
-    const text = await res.text();
-    if (res.status >= 400) throw new Error(`${method} ${url}: ${res.status} ${text.slice(0, 200)}`);
-    const timing = Number(/dur=([\d.]+)/.exec(res.headers.get('server-timing') ?? '')?.[1]);
-    return { json: JSON.parse(text) as Record<string, unknown>, serverMs: timing };
-  }
-  async signIn() {
-    this.csrf = ((await this.req('GET', '/api/csrf')).json.token as string) ?? '';
-    await this.req('POST', '/api/auth/login', BENCH_LOGIN);
-  }
-}
 
 /**
  * Runs a service once with a logging Kysely to learn the exact statements it issues, then
@@ -121,6 +43,21 @@ interface Replayer {
   capture<T>(fn: (p: Platform) => Promise<T>, undo?: (p: Platform, result: T) => Promise<unknown>): Promise<CompiledQuery[]>;
   run(qs: CompiledQuery[], write: boolean): Promise<number>;
   close(): Promise<void>;
+}
+
+/**
+ * A deferred SQLite transaction that reads and then writes fails with SQLITE_BUSY at once (no
+ * busy wait) when the server beside it committed in between: try again.
+ */
+async function retryBusy<T>(work: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (e) {
+      if ((e as { code?: string }).code !== 'SQLITE_BUSY' || attempt >= 50) throw e;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
 }
 
 /** The id a replayed `insert into "cases" … returning` produced, to follow in later statements. */
@@ -145,8 +82,11 @@ function replayer(dialect: 'sqlite' | 'postgres', file: string, url: string | un
     raw.pragma('foreign_keys = ON');
     raw.pragma('cache_size = -65536');
     raw.pragma('synchronous = NORMAL');
+    // The server beside it writes too (its job runner): wait for its write lock, as it does.
+    raw.pragma('busy_timeout = 5000');
     const app = new SQLite(file);
     app.pragma('foreign_keys = ON');
+    app.pragma('busy_timeout = 5000');
     kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: app }), log });
     p = { db: kysely, dialect, clock: systemClock, events: new LocalEventBus(), search: new SqliteSearch(), sessions: new SessionCache(), publicUrl: 'http://bench' };
     const prepared = new Map<string, SQLite.Statement>();
@@ -182,11 +122,14 @@ function replayer(dialect: 'sqlite' | 'postgres', file: string, url: string | un
   return {
     async capture(fn, undo) {
       captured = [];
-      const result = await fn(p);
+      const result = await retryBusy(() => {
+        captured = [];
+        return fn(p);
+      });
       const statements = captured.filter((q) => !control(q));
       capturedCaseId = (result as { id?: number } | undefined)?.id;
       if (undo) {
-        undoLast = () => undo(p, result);
+        undoLast = () => retryBusy(() => undo(p, result));
         await undoLast();
       }
       return statements;
@@ -198,7 +141,8 @@ function replayer(dialect: 'sqlite' | 'postgres', file: string, url: string | un
       for (const q of qs) {
         let params = q.parameters as unknown[];
         if (newId !== undefined && capturedCaseId !== undefined) {
-          params = params.map((v) => (v === capturedCaseId ? newId : v));
+          // The id itself, and the case's search document key (docKey: id·4).
+          params = params.map((v) => (v === capturedCaseId ? newId : v === docKey('case', capturedCaseId!) ? docKey('case', newId!) : v));
         }
         const rows = await execute(q, params);
         if (write && CASE_INSERT.test(q.sql)) newId = (rows[0] as { id: number } | undefined)?.id;
@@ -235,9 +179,7 @@ async function benchDialect(o: BenchOptions) {
   if (dialect === 'sqlite' && !fs.existsSync(file)) throw new Error(`${file} missing: run npm run gen first`);
   if (dialect === 'postgres' && !url) throw new Error('BENCH_DATABASE_URL is not set');
 
-  const port = await freePort();
-  const env: Record<string, string> = { PORT: String(port), DATA_DIR: dataDir, ...(dialect === 'postgres' ? { DATABASE_URL: url! } : {}) };
-  const { child, base } = await startServer(env);
+  const { child, base, stop } = await startServer(dialect === 'postgres' ? { dialect, databaseUrl: url! } : { dialect, dataDir });
   const http = new Http(base);
   const sql = replayer(dialect, file, url);
   const rows: Row[] = [];
@@ -329,8 +271,7 @@ async function benchDialect(o: BenchOptions) {
     return { rows, load: rounds[1]!, spread: [rounds[0]!.rps, rounds[2]!.rps] as const, memory };
   } finally {
     await sql.close();
-    child.removeAllListeners('exit');
-    child.kill('SIGTERM');
+    stop();
   }
 }
 
@@ -388,4 +329,3 @@ export async function benchDesk(o: BenchOptions): Promise<string> {
 }
 
 /** A free TCP port on loopback (servers the benchmarks start). */
-export { freePort, startServer, rss, Http, stat, type Stat };

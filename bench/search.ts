@@ -7,9 +7,7 @@
 // search (and of the patron picker for names), beside the bare SQL time of the same statements
 // replayed on the driver; then each class's p95 growth from the small dataset to the large one.
 // It reports; it never fails on a figure.
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
@@ -20,7 +18,6 @@ import { SearchQuery } from '../src/contracts/search.js';
 import type { Database } from '../src/server/db/types.js';
 import { lookupPatrons } from '../src/server/patrons/service.js';
 import { systemClock } from '../src/server/platform/clock.js';
-import type { Actor } from '../src/server/platform/actor.js';
 import type { Platform } from '../src/server/platform/context.js';
 import { LocalEventBus } from '../src/server/platform/events.js';
 import { PostgresSearch } from '../src/server/platform/search/postgres.js';
@@ -28,7 +25,8 @@ import { SqliteSearch } from '../src/server/platform/search/sqlite.js';
 import { fold } from '../src/server/platform/search/text.js';
 import { SessionCache } from '../src/server/platform/sessions.js';
 import { search } from '../src/server/search/service.js';
-import { BENCH_LOGIN, prng } from '../scripts/corpus.js';
+import { prng } from '../scripts/corpus.js';
+import { Http, startServer, stat, type Stat } from './server.js';
 
 export interface Dataset {
   /** "1M", "100k": how the tables name it. */
@@ -45,12 +43,6 @@ export interface SearchBenchOptions {
   repeat: number;
 }
 
-interface Stat {
-  p50: number;
-  p95: number;
-  max: number;
-  n: number;
-}
 export interface ClassRow {
   dataset: string;
   dialect: string;
@@ -65,11 +57,6 @@ export interface SearchBenchReport {
   rows: ClassRow[];
 }
 
-const stat = (xs: number[]): Stat => {
-  const s = [...xs].sort((a, b) => a - b);
-  const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? NaN;
-  return { p50: at(0.5), p95: at(0.95), max: s.at(-1) ?? NaN, n: s.length };
-};
 
 // ---- The query set, from the corpus itself ----
 
@@ -179,78 +166,6 @@ const PICKER_CLASSES = ['name prefixes (1–4 letters)', 'accented names'];
 
 // ---- Server and SQL ----
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-function startServer(d: Dataset): Promise<{ child: ChildProcess; base: string }> {
-  return freePort().then(
-    (port) =>
-      new Promise((resolve, reject) => {
-        const env: Record<string, string | undefined> = { ...process.env, PORT: String(port), SEED_DEMO: 'false' };
-        if (d.dialect === 'postgres') env.DATABASE_URL = d.location;
-        else {
-          env.DATA_DIR = d.location;
-          delete env.DATABASE_URL;
-        }
-        const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
-        const base = `http://127.0.0.1:${port}`;
-        child.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
-        const started = Date.now();
-        const poll = async () => {
-          try {
-            if ((await fetch(`${base}/healthz`)).ok) return resolve({ child, base });
-          } catch {
-            // not listening yet
-          }
-          if (Date.now() - started > 180_000) return reject(new Error('server did not start'));
-          setTimeout(poll, 250);
-        };
-        void poll();
-      }),
-  );
-}
-
-async function signIn(base: string) {
-  let cookie = '';
-  const keep = (res: Response) => {
-    for (const c of res.headers.getSetCookie()) {
-      const [pair] = c.split(';');
-      const [name] = pair!.split('=');
-      cookie = [...cookie.split('; ').filter((x) => x && !x.startsWith(`${name}=`)), pair].join('; ');
-    }
-  };
-  const csrfRes = await fetch(`${base}/api/csrf`);
-  keep(csrfRes);
-  const { token } = (await csrfRes.json()) as { token: string };
-  const login = await fetch(`${base}/api/auth/login`, {
-    method: 'POST',
-    headers: { cookie, 'content-type': 'application/json', 'x-csrf-token': token },
-    body: JSON.stringify(BENCH_LOGIN),
-  });
-  if (!login.ok) throw new Error(`sign-in failed: ${login.status}`);
-  keep(login);
-  const me = (await (await fetch(`${base}/api/session`, { headers: { cookie } })).json()) as {
-    user: { id: number; teamId: number; name: string; email: string; role: 'associate' };
-    org: { id: number; casePrefix: string };
-  };
-  const actor: Actor = { userId: me.user.id, orgId: me.org.id, role: me.user.role, name: me.user.name, email: me.user.email, teamId: me.user.teamId, casePrefix: me.org.casePrefix };
-  return {
-    actor,
-    async get(url: string): Promise<number> {
-      const res = await fetch(base + url, { headers: { cookie } });
-      await res.text();
-      if (res.status !== 200) throw new Error(`${url}: ${res.status}`);
-      return Number(/dur=([\d.]+)/.exec(res.headers.get('server-timing') ?? '')?.[1]);
-    },
-  };
-}
-
 /** Captures a service call's statements through Kysely's log and replays them on the bare driver. */
 function sqlReplayer(d: Dataset) {
   let captured: CompiledQuery[] = [];
@@ -264,6 +179,7 @@ function sqlReplayer(d: Dataset) {
     const file = path.join(d.location, 'servewell.db');
     const raw = new SQLite(file, { readonly: true });
     raw.pragma('cache_size = -65536');
+    raw.pragma('busy_timeout = 5000');
     const app = new SQLite(file, { readonly: true });
     kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: app }), log });
     const statements = new Map<string, SQLite.Statement>();
@@ -314,11 +230,12 @@ function sqlReplayer(d: Dataset) {
 }
 
 async function benchDataset(d: Dataset, queries: Record<string, string[]>, repeat: number): Promise<ClassRow[]> {
-  const { child, base } = await startServer(d);
+  const { base, stop } = await startServer(d.dialect === 'postgres' ? { dialect: 'postgres', databaseUrl: d.location } : { dialect: 'sqlite', dataDir: d.location });
   const replay = sqlReplayer(d);
   const rows: ClassRow[] = [];
   try {
-    const http = await signIn(base);
+    const http = new Http(base);
+    const actor = await http.signIn();
     for (const [cls, qs] of Object.entries(queries)) {
       const endpoints: Array<ClassRow['endpoint']> = PICKER_CLASSES.includes(cls) ? ['search', 'patron lookup'] : ['search'];
       for (const endpoint of endpoints) {
@@ -328,7 +245,7 @@ async function benchDataset(d: Dataset, queries: Record<string, string[]>, repea
         for (const q of qs) {
           const url = endpoint === 'search' ? `/api/search?q=${encodeURIComponent(q)}` : `/api/patrons/lookup?q=${encodeURIComponent(q)}&limit=8`;
           const statements = await replay.capture((p) =>
-            endpoint === 'search' ? search(p, http.actor, SearchQuery.parse({ q })) : lookupPatrons(p, http.actor, q, 8),
+            endpoint === 'search' ? search(p, actor, SearchQuery.parse({ q })) : lookupPatrons(p, actor, q, 8),
           );
           runs.push({ url, statements });
         }
@@ -353,8 +270,7 @@ async function benchDataset(d: Dataset, queries: Record<string, string[]>, repea
     }
   } finally {
     await replay.close();
-    child.removeAllListeners('exit');
-    child.kill('SIGTERM');
+    stop();
   }
   return rows;
 }
