@@ -11,6 +11,7 @@ import { benchDesk } from './desk.js';
 import { benchJobs, jobsTable } from './jobs.js';
 import { benchSearch, searchTables, type Dataset } from './search.js';
 import { benchStaffing, staffingTable } from './staffing.js';
+import { benchMail, mailTable } from './mail.js';
 import { benchPromises, promisesTable } from './promises.js';
 import { benchForecastTable, benchStaffing, staffingTable } from './staffing.js';
 import type { BenchOptions, Dialect } from './options.js';
@@ -75,6 +76,9 @@ const SECTIONS: Record<string, (o: BenchOptions) => Promise<string>> = {
         o.dialect === 'sqlite' ? { sqliteFile: path.join(o.dataDir, 'servewell.db') } : o.databaseUrl ? { databaseUrl: o.databaseUrl } : {},
       ),
     )}`,
+  // Email in and out (issue 10): SMTP intake with group commit beside the bare durable insert,
+  // threading, and the outbox drained to a loopback relay. Its own database (file or schema).
+  mail: async (o) => mailTable(await benchMail({ dialect: o.dialect, dataDir: o.dataDir, databaseUrl: o.databaseUrl })),
 };
 
 const only = args.only ? String(args.only).split(',') : Object.keys(SECTIONS);

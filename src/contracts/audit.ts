@@ -27,6 +27,7 @@ const KIND_OF_PREFIX: Record<string, AuditKind> = {
   patron: 'patron',
   organization: 'organization',
   setup: 'organization',
+  mail: 'organization',
   job: 'job',
 };
 export const auditKindOf = (action: string): AuditKind => KIND_OF_PREFIX[action.split('.')[0]!] ?? 'other';
@@ -38,6 +39,10 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'login.locked': 'Account locked after failed sign-ins',
   'login.refused_locked': 'Sign-in refused: account locked',
   'password.changed': 'Changed their password',
+  'mail.address_added': 'Added a team email address',
+  'mail.address_removed': 'Removed a team email address',
+  'mail.team_writing': 'Changed how a team writes email',
+  'mail.relay_changed': 'Changed the outbound mail relay',
   'setup.completed': 'Set up Servewell',
   'organization.updated': 'Changed the organization’s settings',
   'team.created': 'Created a team',

@@ -26,6 +26,8 @@ import { helpcenterRoutes } from './helpcenter/routes.js';
 import { jobsRoutes } from './jobs/routes.js';
 import { slotRoutes, staffingRoutes } from './staffing/routes.js';
 import { liveRoutes } from './live/routes.js';
+import { mailRoutes } from './mail/routes.js';
+import type { SmtpRelaySettings } from './platform/mailer/index.js';
 import { patronRoutes } from './patrons/routes.js';
 import { PUBLIC } from './platform/actor.js';
 import type { Platform } from './platform/context.js';
@@ -57,6 +59,8 @@ export interface AppOptions {
   trustProxy?: false | number | string[];
   /** Folder of the built web app; null to serve the API only. */
   webRoot?: string | null;
+  /** The install-wide relay (SMTP_RELAY_URL), shown on the admin's mail screen. */
+  installRelay?: SmtpRelaySettings | null;
 }
 
 /** One access-log line per response, instead of Fastify's two lines per request. */
@@ -175,6 +179,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   notificationRoutes(app, p);
   staffingRoutes(app, p);
   slotRoutes(app, p, { rateLimits });
+  mailRoutes(app, p, { installRelay: opts.installRelay ?? null });
 
   const webRoot = opts.webRoot === undefined ? DEFAULT_WEB_ROOT : opts.webRoot;
   if (webRoot && fs.existsSync(path.join(webRoot, 'index.html'))) serveWebApp(app, webRoot);

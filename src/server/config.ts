@@ -103,6 +103,23 @@ const EnvSchema = z.object({
     .optional(),
   PUBLIC_URL: z.url().optional(),
   SMTP_PORT: port.default(2525),
+  /** Where the SMTP listener binds; the HTTP host by default. `SMTP_LISTEN=false` turns it off. */
+  SMTP_HOST: z.string().min(1).optional(),
+  SMTP_LISTEN: bool.optional(),
+  /** Our name in the SMTP greeting and Received fields. */
+  SMTP_HOSTNAME: z.string().min(1).optional(),
+  /** Largest message accepted, in bytes (25 MiB by default). */
+  SMTP_MAX_BYTES: z.coerce.number().int().min(1024).max(200 * 1024 * 1024).optional(),
+  /** A certificate and key (PEM files) enable STARTTLS. */
+  SMTP_TLS_CERT: z.string().min(1).optional(),
+  SMTP_TLS_KEY: z.string().min(1).optional(),
+  /** `user:password[,user:password]`: AUTH required (e.g. for the organization's own relay). */
+  SMTP_AUTH: z
+    .string()
+    .regex(/^[^:,]+:[^,]+(,[^:,]+:[^,]+)*$/, 'must be user:password[,user:password…]')
+    .optional(),
+  /** Only these networks may connect (comma-separated CIDR ranges or addresses). */
+  SMTP_ALLOWED_NETWORKS: z.string().min(1).optional(),
   /** The install-wide relay for outbound mail; organizations may set their own. */
   SMTP_RELAY_URL: relayUrl.optional(),
   SEED_DEMO: bool.optional(),
@@ -112,6 +129,16 @@ const EnvSchema = z.object({
 });
 
 export class ConfigError extends Error {}
+
+export interface SmtpListenConfig {
+  port: number;
+  host: string;
+  hostname: string | undefined;
+  maxMessageBytes: number | undefined;
+  tls: { certPath: string; keyPath: string } | null;
+  auth: { username: string; password: string }[] | null;
+  allowedNetworks: string[] | null;
+}
 
 export interface RateLimit {
   max: number;
@@ -133,6 +160,8 @@ export interface Config {
   dataDir: string;
   publicUrl: string;
   smtpPort: number;
+  /** The inbound SMTP listener; null when switched off. */
+  smtp: SmtpListenConfig | null;
   /** Outbound mail for organizations without a relay of their own; null: such mail is held. */
   relay: RelayConfig | null;
   /** undefined = seed only when the database is empty. */
@@ -167,6 +196,23 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     dataDir,
     publicUrl,
     smtpPort: e.SMTP_PORT,
+    smtp:
+      e.SMTP_LISTEN === false
+        ? null
+        : {
+            port: e.SMTP_PORT,
+            host: e.SMTP_HOST ?? e.HOST,
+            hostname: e.SMTP_HOSTNAME,
+            maxMessageBytes: e.SMTP_MAX_BYTES,
+            tls: e.SMTP_TLS_CERT && e.SMTP_TLS_KEY ? { certPath: e.SMTP_TLS_CERT, keyPath: e.SMTP_TLS_KEY } : null,
+            auth: e.SMTP_AUTH
+              ? e.SMTP_AUTH.split(',').map((pair) => {
+                  const i = pair.indexOf(':');
+                  return { username: pair.slice(0, i), password: pair.slice(i + 1) };
+                })
+              : null,
+            allowedNetworks: e.SMTP_ALLOWED_NETWORKS ? e.SMTP_ALLOWED_NETWORKS.split(',').map((n) => n.trim()).filter(Boolean) : null,
+          },
     relay: e.SMTP_RELAY_URL ?? null,
     seedDemo: e.SEED_DEMO,
     logLevel: e.LOG_LEVEL,

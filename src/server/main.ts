@@ -5,7 +5,7 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { anyUser, existingEmails } from './admin/api.js';
 import { migrateToLatest, openDb } from './db/index.js';
 import { DEMO_LOGINS, DEMO_PASSWORD, seedDemo } from './demo/seed.js';
-import { createMailRuntime } from './mail/api.js';
+import { createInboundDoor, createMailListener, createMailRuntime, type MailListener } from './mail/api.js';
 import { housekeeping } from './platform/housekeeping.js';
 import { promiseJobTypes } from './promises/api.js';
 import { createPlatform } from './platform/index.js';
@@ -29,6 +29,7 @@ async function start(config: Config) {
     platform,
     secureCookies: config.secureCookies,
     trustProxy: config.trustProxy,
+    installRelay: config.relay,
     logger: { level: config.logLevel },
   });
   await app.listen({ port: config.port, host: config.host });
@@ -36,6 +37,22 @@ async function start(config: Config) {
   // Every instance runs jobs; the table's leases decide which instance runs each one.
   const jobs = new JobRunner({ db, clock: platform.clock, types: [housekeeping, ...mail.jobTypes, ...promiseJobTypes(platform), ...staffingJobTypes(platform)], log: app.log });
   await jobs.start();
+  // Inbound mail beside HTTP: the 250 only once the message is committed (mail/inbound.ts).
+  let smtp: MailListener | null = null;
+  if (config.smtp) {
+    const door = createInboundDoor(platform);
+    smtp = createMailListener({
+      ...door,
+      ...(config.smtp.hostname ? { hostname: config.smtp.hostname } : {}),
+      ...(config.smtp.maxMessageBytes ? { maxMessageBytes: config.smtp.maxMessageBytes } : {}),
+      tls: config.smtp.tls,
+      auth: config.smtp.auth ? { users: config.smtp.auth } : null,
+      allowedNetworks: config.smtp.allowedNetworks,
+      log: app.log,
+    });
+    const bound = await smtp.listen(config.smtp.port, config.smtp.host);
+    console.log(`Mail: SMTP listener on ${bound.host}:${bound.port}${config.smtp.tls ? ' (STARTTLS)' : ''}`);
+  }
 
   const where = db.dialect === 'postgres' ? 'PostgreSQL' : config.database.sqliteFile;
   console.log(`\nServewell is serving ${config.publicUrl} (database: ${where})`);
@@ -56,7 +73,7 @@ async function start(config: Config) {
       process.exit(1);
     }, 15_000).unref();
     // Claim nothing more, finish or hand back the jobs in hand, while requests drain.
-    await Promise.all([jobs.stop({ timeoutMs: 10_000 }), app.close()]);
+    await Promise.all([jobs.stop({ timeoutMs: 10_000 }), app.close(), smtp?.close()]);
     await mail.close();
     await platform.events.close();
     await db.close();

@@ -344,6 +344,9 @@ export interface MailInboundTable {
   unparseable: string | null;
   details: string | null;
   parsed_at: number | null;
+  team_id: number | null;
+  secure_at: number | null;
+  auth_user: string | null;
 }
 
 export interface MailBlobsTable {

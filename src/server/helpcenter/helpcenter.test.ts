@@ -34,6 +34,25 @@ describeEachDialect('the public web form and status page', (h, { raceIt }) => {
     expect(second.patron!.id).toBe(d.patron!.id);
   });
 
+  it('acknowledges a web-form case by email with its reference and private status link, and mails replies', async () => {
+    const org = await makeOrg(h());
+    const patron = new Client(h().app, '203.0.113.9');
+    const { reference, statusUrl } = (await patron.post(`/api/public/orgs/${org.slug}/cases`, form)).json();
+    const outbox = () => h().db.kysely.selectFrom('mail_outbox').select(['kind', 'envelope_to', 'raw']).where('org_id', '=', org.orgId).orderBy('id').execute();
+    const [ack] = await outbox();
+    expect(ack!.kind).toBe('acknowledgement');
+    expect(JSON.parse(ack!.envelope_to)).toEqual(['carla.chen@example.org']);
+    const text = Buffer.from(ack!.raw).toString();
+    expect(text).toContain(`[${reference}]`);
+    expect(text).toContain(statusUrl);
+    // The reply to a web-form case goes to the patron's email.
+    const associate = await org.as('associate');
+    expect((await associate.post(`/api/cases/${reference}/entries`, { kind: 'reply', body: 'Yes, row A has space.' })).statusCode).toBe(201);
+    const [, reply] = await outbox();
+    expect(reply!.kind).toBe('reply');
+    expect(JSON.parse(reply!.envelope_to)).toEqual(['carla.chen@example.org']);
+  });
+
   it('keeps the status API out of caches and out of Referer headers', async () => {
     const org = await makeOrg(h());
     const patron = new Client(h().app);

@@ -4,6 +4,7 @@ import type { PublicOrgView, StatusView, WebFormBody } from '../../contracts/hel
 import type { OrganizationRow } from '../db/types.js';
 import { findOrg, findOrgBySlug, firstOrg } from '../admin/api.js';
 import { conversation, findCaseByToken, formatRef, openCase, recordPatronMessage } from '../cases/api.js';
+import { acknowledgeNewCase } from '../mail/api.js';
 import { patronForEmail } from '../patrons/api.js';
 import type { Platform } from '../platform/context.js';
 import { notFound } from '../platform/errors.js';
@@ -45,6 +46,8 @@ export async function submitWebForm(p: Platform, slug: string, input: WebFormBod
       tags: [],
       createdBy: null,
     });
+    // "We have your message", with the reference and this status link (unless the team turned it off).
+    await acknowledgeNewCase(ctx, org.id, row.id);
     return {
       kind: 'created',
       reference: formatRef(org.case_prefix, row.number),

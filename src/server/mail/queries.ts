@@ -3,7 +3,11 @@
 import { sql, type Insertable, type Kysely, type Updateable } from 'kysely';
 import type {
   AttemptOutcome,
+  CaseParticipantsTable,
   Database,
+  MailAttachmentsTable,
+  MailBlobsTable,
+  MailInboundTable,
   MailAttemptsTable,
   MailOutboxTable,
   MailSettingsTable,
@@ -313,3 +317,197 @@ export async function saveTeamMail(
     .onConflict((oc) => oc.column('team_id').doUpdateSet(set))
     .execute();
 }
+
+// ---- inbound: stored before the 250, threaded by the parse job --------------------------------
+
+/** Stores one received message; undefined when its Message-ID is stored already (a retry). */
+export const insertInboundUnlessKnown = (tx: Kysely<Database>, row: Insertable<MailInboundTable>) =>
+  tx
+    .insertInto('mail_inbound')
+    .values(row)
+    .onConflict((oc) => oc.columns(['org_id', 'message_id']).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+
+export const inboundForParse = (db: Kysely<Database>, id: number) =>
+  db
+    .selectFrom('mail_inbound')
+    .select(['id', 'org_id', 'team_id', 'state', 'raw', 'mail_from', 'rcpt_to', 'message_id', 'message_id_derived_at', 'received_at'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+
+export const inboundState = (db: Kysely<Database>, id: number, lock: boolean) =>
+  db
+    .selectFrom('mail_inbound')
+    .select(['id', 'state'])
+    .where('id', '=', id)
+    .$if(lock, (qb) => qb.forUpdate())
+    .executeTakeFirst();
+
+export async function updateInbound(tx: Kysely<Database>, id: number, set: Updateable<MailInboundTable>): Promise<void> {
+  await tx.updateTable('mail_inbound').set(set).where('id', '=', id).execute();
+}
+
+/**
+ * The case numbers of messages with these ids, received or sent (thread by In-Reply-To and
+ * References). Both lookups use the (org_id, message_id) unique indexes.
+ */
+export async function casesOfMessageIds(db: Kysely<Database>, orgId: number, ids: string[]) {
+  if (!ids.length) return [];
+  const inbound = await db
+    .selectFrom('mail_inbound as m')
+    .innerJoin('cases as c', 'c.id', 'm.case_id')
+    .select(['m.message_id', 'c.number'])
+    .where('m.org_id', '=', orgId)
+    .where('m.message_id', 'in', ids)
+    .execute();
+  const outbound = await db
+    .selectFrom('mail_outbox as o')
+    .innerJoin('cases as c', 'c.id', 'o.case_id')
+    .select(['o.message_id', 'c.number'])
+    .where('o.org_id', '=', orgId)
+    .where('o.message_id', 'in', ids)
+    .execute();
+  return [...inbound, ...outbound];
+}
+
+/** The patron's message an inbound email became (the latest one of the case). */
+export const latestIncomingEntry = async (tx: Kysely<Database>, caseId: number) =>
+  (
+    await tx
+      .selectFrom('case_entries')
+      .select('id')
+      .where('case_id', '=', caseId)
+      .where('kind', '=', 'message_in')
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst()
+  )?.id ?? null;
+
+/** Keeps someone copied on a case; one removed stays removed (a later Cc does not undo it). */
+export async function addParticipants(tx: Kysely<Database>, rows: Insertable<CaseParticipantsTable>[]): Promise<void> {
+  if (rows.length) {
+    await tx
+      .insertInto('case_participants')
+      .values(rows)
+      .onConflict((oc) => oc.columns(['case_id', 'address']).doNothing())
+      .execute();
+  }
+}
+
+export const participantsOf = (db: Kysely<Database>, caseId: number) =>
+  db
+    .selectFrom('case_participants')
+    .select(['id', 'address', 'name', 'added_at', 'removed_at'])
+    .where('case_id', '=', caseId)
+    .orderBy('id')
+    .limit(100)
+    .execute();
+
+export async function removeParticipant(tx: Kysely<Database>, caseId: number, id: number, at: number, by: number): Promise<number> {
+  const r = await tx
+    .updateTable('case_participants')
+    .set({ removed_at: at, removed_by: by })
+    .where('case_id', '=', caseId)
+    .where('id', '=', id)
+    .where('removed_at', 'is', null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
+// ---- attachments: bytes content-addressed per organization ----------------------------------
+
+export async function putBlob(tx: Kysely<Database>, row: Insertable<MailBlobsTable>): Promise<void> {
+  await tx
+    .insertInto('mail_blobs')
+    .values(row)
+    .onConflict((oc) => oc.columns(['org_id', 'sha256']).doNothing())
+    .execute();
+}
+
+export const blobContent = (db: Kysely<Database>, orgId: number, sha256: string) =>
+  db.selectFrom('mail_blobs').select(['content', 'size']).where('org_id', '=', orgId).where('sha256', '=', sha256).executeTakeFirst();
+
+export async function insertAttachments(tx: Kysely<Database>, rows: Insertable<MailAttachmentsTable>[]): Promise<void> {
+  if (rows.length) await tx.insertInto('mail_attachments').values(rows).execute();
+}
+
+export const attachment = (db: Kysely<Database>, orgId: number, id: number) =>
+  db
+    .selectFrom('mail_attachments as a')
+    .innerJoin('mail_inbound as m', 'm.id', 'a.inbound_id')
+    .select(['a.id', 'a.sha256', 'a.filename', 'a.content_type', 'a.size', 'a.inline_at', 'm.case_id'])
+    .where('a.org_id', '=', orgId)
+    .where('a.id', '=', id)
+    .executeTakeFirst();
+
+export const attachmentsOf = (db: Kysely<Database>, inboundIds: number[]) =>
+  inboundIds.length
+    ? db
+        .selectFrom('mail_attachments')
+        .select(['id', 'inbound_id', 'filename', 'content_type', 'size', 'content_id', 'inline_at'])
+        .where('inbound_id', 'in', inboundIds)
+        .orderBy('inbound_id')
+        .orderBy('position')
+        .execute()
+    : Promise.resolve([]);
+
+/** The email behind some timeline entries (a case page shows sender, parts, attachments). */
+export const inboundOfEntries = (db: Kysely<Database>, orgId: number, entryIds: number[]) =>
+  entryIds.length
+    ? db
+        .selectFrom('mail_inbound')
+        .select(['id', 'entry_id', 'message_id', 'from_address', 'from_name', 'subject', 'sent_at', 'received_at', 'automatic', 'unparseable', 'details', 'size'])
+        .where('org_id', '=', orgId)
+        .where('entry_id', 'in', entryIds)
+        .orderBy('id')
+        .execute()
+    : Promise.resolve([]);
+
+export const inboundRaw = (db: Kysely<Database>, orgId: number, id: number) =>
+  db.selectFrom('mail_inbound').select(['id', 'case_id', 'raw', 'mail_from']).where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
+
+/** The organization's received mail, newest first, by keyset (the admin's view). */
+export const inboundPage = (db: Kysely<Database>, orgId: number, opts: { before?: number; limit: number }) =>
+  db
+    .selectFrom('mail_inbound')
+    .select(['id', 'message_id', 'mail_from', 'from_address', 'subject', 'received_at', 'state', 'case_id', 'automatic', 'unparseable', 'size'])
+    .where('org_id', '=', orgId)
+    .$if(opts.before !== undefined, (qb) => qb.where('id', '<', opts.before!))
+    .orderBy('id', 'desc')
+    .limit(opts.limit)
+    .execute();
+
+/** Whether the team acknowledges new cases (on unless switched off), and its status token. */
+export const caseAckFacts = (db: Kysely<Database>, caseId: number) =>
+  db
+    .selectFrom('cases as c')
+    .leftJoin('team_mail as m', 'm.team_id', 'c.team_id')
+    .leftJoin('patrons as p', 'p.id', 'c.patron_id')
+    .select(['c.id', 'c.team_id', 'c.status_token', 'c.number', 'm.acknowledge_off_at', 'p.email as patron_email', 'p.name as patron_name'])
+    .where('c.id', '=', caseId)
+    .executeTakeFirst();
+
+/** A case's received mail, oldest first (a case page). */
+export const inboundOfCase = (db: Kysely<Database>, caseId: number, limit: number) =>
+  db
+    .selectFrom('mail_inbound')
+    .select(['id', 'entry_id', 'message_id', 'from_address', 'from_name', 'subject', 'sent_at', 'received_at', 'automatic', 'unparseable', 'details', 'size'])
+    .where('case_id', '=', caseId)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+
+export const orgTeams = (db: Kysely<Database>, orgId: number) =>
+  db.selectFrom('teams').select(['id', 'name']).where('org_id', '=', orgId).orderBy('id').limit(200).execute();
+
+/** An inline image of the organization's mail, by hash (the newest part that carried it). */
+export const inlineImage = (db: Kysely<Database>, orgId: number, sha256: string) =>
+  db
+    .selectFrom('mail_attachments')
+    .select(['id', 'content_type', 'size'])
+    .where('org_id', '=', orgId)
+    .where('sha256', '=', sha256)
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();

@@ -6,14 +6,18 @@ import type { Logger } from '../platform/jobs/listener.js';
 import type { SmtpRelaySettings } from '../platform/mailer/index.js';
 import { inJobTransaction } from '../platform/tx.js';
 import { deliverOutbox, releaseHeld, type DeliveryDeps } from './deliver.js';
-import { DELIVER, RELEASE, releaseKind } from './jobs.js';
+import { DELIVER, PARSE, RELEASE, releaseKind } from './jobs.js';
 import * as q from './queries.js';
 import { Relays } from './relays.js';
+import { threadInbound } from './thread.js';
+import { createParsePool } from './parse-pool.js';
 
 export interface MailRuntimeOptions {
   /** The install-wide relay (SMTP_RELAY_URL), for organizations without their own. */
   installRelay?: SmtpRelaySettings | null;
   log: Logger;
+  /** Parse inbound mail in worker threads (default); false: on the main thread. */
+  parseWorkers?: boolean;
 }
 
 export interface MailRuntime {
@@ -29,8 +33,10 @@ const SWEEP_EVERY_MS = 10 * 60_000;
 export function createMailRuntime(p: Platform, opts: MailRuntimeOptions): MailRuntime {
   const relays = new Relays(opts.installRelay ?? null);
   const deps: DeliveryDeps = { p, relays, log: opts.log };
+  const pool = opts.parseWorkers === false ? null : createParsePool();
   const jobTypes: AnyJobType[] = [
     defineJob({ ...DELIVER, run: (payload, job) => deliverOutbox(deps, payload.outboxId, job) }) as AnyJobType,
+    defineJob({ ...PARSE, run: (payload, job) => threadInbound({ p, ...(pool ? { parse: pool.parse } : {}) }, payload.inboundId, job) }) as AnyJobType,
     defineJob({ ...RELEASE, run: (payload, job) => releaseHeld(deps, payload.orgId, job) }) as AnyJobType,
     defineRecurring({
       kind: 'mail.release-sweep',
@@ -45,5 +51,12 @@ export function createMailRuntime(p: Platform, opts: MailRuntimeOptions): MailRu
       },
     }) as AnyJobType,
   ];
-  return { relays, jobTypes, close: () => relays.close() };
+  return {
+    relays,
+    jobTypes,
+    close: async () => {
+      await relays.close();
+      await pool?.close();
+    },
+  };
 }

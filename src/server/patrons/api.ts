@@ -6,6 +6,7 @@ export {
   touchPatron,
   patronsInOrder,
   markEmailFailing,
+  markContactFailing,
   emailWorks,
   type NewPatron,
 } from './service.js';

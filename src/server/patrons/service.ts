@@ -96,6 +96,14 @@ export async function markEmailFailing(ctx: TxContext, orgId: number, email: str
   return q.setEmailFailing(ctx.tx, orgId, email, { at: ctx.clock.now(), reason });
 }
 
+/**
+ * A contact point that mail cannot reach (a bounce). Today: the failing flag on the patron's
+ * email; the multi contact points of issue 14 swap this one function. Returns the patrons.
+ */
+export async function markContactFailing(ctx: TxContext, orgId: number, address: string, reason = 'Mail to this address bounced.'): Promise<number[]> {
+  return markEmailFailing(ctx, orgId, address.trim().toLowerCase(), reason);
+}
+
 /** Mail came from this address: whatever bounced before, it works now. */
 export async function emailWorks(ctx: TxContext, patron: PatronRow): Promise<void> {
   if (patron.email && patron.email_failing_at !== null) await q.setEmailFailing(ctx.tx, patron.org_id, patron.email, null);

@@ -7,6 +7,7 @@ import type { BusEvent } from './events.js';
 import type { Job } from './jobs/define.js';
 import { jobEnqueuer } from './jobs/enqueue.js';
 import { wakeRunners } from './jobs/runner.js';
+import { setSynchronous } from './queries.js';
 
 /** Builds a transaction's context and, once committed, delivers what it collected. */
 function contextFor(p: Platform, tx: Kysely<Database>) {
@@ -61,6 +62,31 @@ export async function inJobTransaction<T>(p: Platform, job: Job, work: (ctx: TxC
     const { ctx, committed } = contextFor(p, tx);
     done = committed;
     return work(ctx);
+  });
+  await done?.();
+  return result;
+}
+
+/**
+ * A transaction whose commit is on disk when this resolves, even across a power loss: what an
+ * SMTP 250 promises the sender. PostgreSQL's commit is that already; SQLite runs this one commit
+ * with synchronous=FULL on its one connection, held throughout (the setting cannot change
+ * inside a transaction), then goes back to NORMAL.
+ */
+export async function inDurableTransaction<T>(p: Platform, work: (ctx: TxContext) => Promise<T>): Promise<T> {
+  if (p.dialect !== 'sqlite') return inTransaction(p, work);
+  let done: (() => Promise<void>) | undefined;
+  const result = await p.db.connection().execute(async (conn) => {
+    await setSynchronous(conn, 'FULL');
+    try {
+      return await conn.transaction().execute((tx) => {
+        const { ctx, committed } = contextFor(p, tx);
+        done = committed;
+        return work(ctx);
+      });
+    } finally {
+      await setSynchronous(conn, 'NORMAL');
+    }
   });
   await done?.();
   return result;

@@ -4,6 +4,7 @@ import { useDocumentTitle } from '@mantine/hooks';
 import { useSession } from '../../api/queries.js';
 import { AuditTab } from './AuditTab.js';
 import { JobsTab } from './JobsTab.js';
+import { MailTab } from '../mail/MailTab.js';
 import { OrganizationTab } from './OrganizationTab.js';
 import { TeamsTab } from './TeamsTab.js';
 import { UsersTab } from './UsersTab.js';
@@ -31,6 +32,7 @@ export function AdminPage() {
           <Tabs.Tab value="organization">Organization</Tabs.Tab>
           <Tabs.Tab value="audit">Audit log</Tabs.Tab>
           <Tabs.Tab value="jobs">Jobs</Tabs.Tab>
+          <Tabs.Tab value="mail">Email</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="users" pt="md">
           <UsersTab />
@@ -46,6 +48,9 @@ export function AdminPage() {
         </Tabs.Panel>
         <Tabs.Panel value="jobs" pt="md">
           <JobsTab />
+        </Tabs.Panel>
+        <Tabs.Panel value="mail" pt="md">
+          <MailTab />
         </Tabs.Panel>
       </Tabs>
     </Stack>

@@ -20,6 +20,8 @@ import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { When } from '../../components/When.js';
 import type { Place } from '../../lib/format.js';
 import { PRIORITY_LABELS } from '../../lib/labels.js';
+import type { InboundMail, OutboundMail } from '../../../contracts/mail.js';
+import { CaseMailSummary, InboundExtras, OutboundExtras, useCaseMail } from '../mail/CaseMail.js';
 
 export function Timeline({ detail }: { detail: CaseDetail }) {
   const { org } = useSession();
@@ -34,6 +36,9 @@ export function Timeline({ detail }: { detail: CaseDetail }) {
   const seen = new Set(detail.entries.map((e) => e.id));
   const entries = [...(earlier?.entries.filter((e) => !seen.has(e.id)) ?? []), ...detail.entries];
   const hasEarlier = earlier ? earlier.earlierEntries : detail.earlierEntries;
+  const mail = useCaseMail(detail.ref);
+  const inboundOf = new Map(mail.data?.inbound.filter((m) => m.entryId !== null).map((m) => [m.entryId!, m]));
+  const outboundOf = new Map(mail.data?.outbound.filter((m) => m.entryId !== null).map((m) => [m.entryId!, m]));
 
   return (
     <Stack gap="sm">
@@ -51,9 +56,10 @@ export function Timeline({ detail }: { detail: CaseDetail }) {
       <ErrorAlert error={more.error} title="Could not load earlier entries" />
       <Stack gap="sm" component="ol" style={{ listStyle: 'none', padding: 0, margin: 0 }}>
         {entries.map((e) => (
-          <li key={e.id}>{e.kind === 'event' ? <EventLine entry={e} place={org} /> : <Message entry={e} place={org} />}</li>
+          <li key={e.id}>{e.kind === 'event' ? <EventLine entry={e} place={org} /> : <Message entry={e} place={org} inbound={inboundOf.get(e.id)} outbound={outboundOf.get(e.id)} />}</li>
         ))}
       </Stack>
+      {mail.data && <CaseMailSummary ref_={detail.ref} mail={mail.data} place={org} />}
     </Stack>
   );
 }
@@ -64,7 +70,7 @@ const KIND = {
   note: { label: 'Internal note', className: 'entry-note' },
 } as const;
 
-function Message({ entry, place }: { entry: EntryView; place: Place }) {
+function Message({ entry, place, inbound, outbound }: { entry: EntryView; place: Place; inbound?: InboundMail | undefined; outbound?: OutboundMail | undefined }) {
   const kind = KIND[entry.kind as keyof typeof KIND];
   return (
     <Paper p="sm" radius="md" className={kind.className} aria-label={`${kind.label} from ${entry.author?.name ?? 'unknown'}`}>
@@ -94,6 +100,8 @@ function Message({ entry, place }: { entry: EntryView; place: Place }) {
       <Text size="sm" className="pre-wrap">
         {entry.body}
       </Text>
+      {inbound && <InboundExtras mail={inbound} place={place} />}
+      {outbound && <OutboundExtras mail={outbound} />}
     </Paper>
   );
 }

@@ -36,6 +36,10 @@ export function StatusPage() {
     queryKey: key,
     queryFn: () => call(helpcenterApi.status, { params: { token } }),
     retry: false,
+    // A reply from the desk shows up on its own: a short poll while the page is in view
+    // (patrons hold no session, so the staff's live stream is not theirs).
+    refetchInterval: (q) => (q.state.status === 'error' ? false : 15_000),
+    refetchIntervalInBackground: false,
   });
   useDocumentTitle(query.data ? `${query.data.reference}: ${query.data.subject}` : 'Your case');
   if (query.isError) {

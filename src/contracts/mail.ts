@@ -1,0 +1,234 @@
+// The email channel's API: what a case shows of its mail (messages received with their parts
+// and attachments, replies with their delivery state, people copied), attachment downloads,
+// and the admin's team addresses and relay settings with a "send a test message".
+import { z } from 'zod';
+import { Id, Ok } from './common.js';
+import { endpoint } from './endpoint.js';
+
+const tags = ['mail'] as const;
+
+export const MailAddress = z.object({ address: z.string(), name: z.string() });
+export type MailAddress = z.output<typeof MailAddress>;
+export type MailAddressInput = z.input<typeof MailAddress>;
+
+export const MailAttachment = z.object({
+  id: z.number(),
+  filename: z.string(),
+  contentType: z.string(),
+  size: z.number(),
+  /** Shown inside the message's HTML (an inline image), not listed as a file. */
+  inline: z.boolean(),
+  url: z.string(),
+});
+export type MailAttachment = z.output<typeof MailAttachment>;
+export type MailAttachmentInput = z.input<typeof MailAttachment>;
+
+export const InboundMail = z.object({
+  id: z.number(),
+  entryId: z.number().nullable(),
+  messageId: z.string(),
+  from: MailAddress.nullable(),
+  to: z.array(MailAddress),
+  cc: z.array(MailAddress),
+  subject: z.string().nullable(),
+  sentAt: z.number().nullable(),
+  receivedAt: z.number(),
+  /** auto_reply | bounce | bulk: stored, never answered automatically. */
+  automatic: z.enum(['auto_reply', 'bounce', 'bulk']).nullable(),
+  unparseable: z.string().nullable(),
+  /** What the sender wrote this time, then the quoted history (folded on screen). */
+  newText: z.string(),
+  signature: z.string().nullable(),
+  quotedText: z.string().nullable(),
+  /** Sanitized HTML, safe to show in a sandboxed frame; null without an HTML part. */
+  html: z.object({ newPart: z.string(), quoted: z.string().nullable() }).nullable(),
+  blockedRemoteImages: z.number(),
+  size: z.number(),
+  attachments: z.array(MailAttachment),
+});
+export type InboundMail = z.output<typeof InboundMail>;
+export type InboundMailInput = z.input<typeof InboundMail>;
+
+export const OUTBOX_STATES = ['queued', 'sending', 'retrying', 'held', 'sent', 'failed'] as const;
+export const OutboundMail = z.object({
+  id: z.number(),
+  entryId: z.number().nullable(),
+  kind: z.enum(['reply', 'acknowledgement', 'notification', 'test']),
+  messageId: z.string(),
+  to: z.array(MailAddress),
+  cc: z.array(MailAddress),
+  subject: z.string(),
+  state: z.enum(OUTBOX_STATES),
+  /** In words, for the case: "Sent", "Not sent: no relay configured", "Retrying at …". */
+  stateText: z.string(),
+  attempts: z.number(),
+  lastError: z.string().nullable(),
+  nextAttemptAt: z.number().nullable(),
+  relay: z.string().nullable(),
+  sentAt: z.number().nullable(),
+  createdAt: z.number(),
+});
+export type OutboundMail = z.output<typeof OutboundMail>;
+export type OutboundMailInput = z.input<typeof OutboundMail>;
+
+export const Participant = z.object({ id: z.number(), address: z.string(), name: z.string(), removedAt: z.number().nullable() });
+export type Participant = z.output<typeof Participant>;
+export type ParticipantInput = z.input<typeof Participant>;
+
+export const CaseMail = z.object({
+  inbound: z.array(InboundMail),
+  outbound: z.array(OutboundMail),
+  participants: z.array(Participant),
+});
+export type CaseMail = z.output<typeof CaseMail>;
+export type CaseMailInput = z.input<typeof CaseMail>;
+
+export const CaseRefParams = z.object({ ref: z.string().min(1).max(30) });
+export type CaseRefParams = z.output<typeof CaseRefParams>;
+export type CaseRefParamsInput = z.input<typeof CaseRefParams>;
+
+export const ParticipantParams = z.object({ ref: z.string().min(1).max(30), id: Id });
+export type ParticipantParams = z.output<typeof ParticipantParams>;
+export type ParticipantParamsInput = z.input<typeof ParticipantParams>;
+
+export const IdParams = z.object({ id: Id });
+export type IdParams = z.output<typeof IdParams>;
+export type IdParamsInput = z.input<typeof IdParams>;
+
+export const BlobParams = z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/, 'is not a content hash') });
+export type BlobParams = z.output<typeof BlobParams>;
+export type BlobParamsInput = z.input<typeof BlobParams>;
+
+/** A file download: the bytes, with its type and Content-Disposition. */
+export const FileBytes = z.string().meta({ format: 'binary' });
+export type FileBytes = z.output<typeof FileBytes>;
+export type FileBytesInput = z.input<typeof FileBytes>;
+
+// ---- admin: addresses, how teams write, the relay ----------------------------------------------
+
+export const TeamAddress = z.object({ id: z.number(), teamId: z.number(), address: z.string() });
+export type TeamAddress = z.output<typeof TeamAddress>;
+export type TeamAddressInput = z.input<typeof TeamAddress>;
+
+export const TeamWriting = z.object({
+  teamId: z.number(),
+  teamName: z.string(),
+  fromAddress: z.string().nullable(),
+  signature: z.string().nullable(),
+  acknowledge: z.boolean(),
+});
+export type TeamWriting = z.output<typeof TeamWriting>;
+export type TeamWritingInput = z.input<typeof TeamWriting>;
+
+export const RELAY_SECURITY = ['starttls', 'tls', 'none'] as const;
+export const RelayView = z.object({
+  mode: z.enum(['default', 'smtp', 'catch_all']),
+  host: z.string().nullable(),
+  port: z.number().nullable(),
+  security: z.enum(RELAY_SECURITY).nullable(),
+  username: z.string().nullable(),
+  hasPassword: z.boolean(),
+  allowSelfSigned: z.boolean(),
+  /** The relay set for the whole install (SMTP_RELAY_URL), used in mode "default". */
+  installRelay: z.string().nullable(),
+  /** Where mail goes now, in words: "smtp://relay:587", "the built-in catch-all", or null: held. */
+  effective: z.string().nullable(),
+});
+export type RelayView = z.output<typeof RelayView>;
+export type RelayViewInput = z.input<typeof RelayView>;
+
+export const MailSettingsView = z.object({
+  addresses: z.array(TeamAddress),
+  teams: z.array(TeamWriting),
+  relay: RelayView,
+});
+export type MailSettingsView = z.output<typeof MailSettingsView>;
+export type MailSettingsViewInput = z.input<typeof MailSettingsView>;
+
+const Email = z.string().trim().max(254).pipe(z.email('is not an email address'));
+
+export const AddressBody = z.object({ teamId: Id, address: Email });
+export type AddressBody = z.output<typeof AddressBody>;
+export type AddressBodyInput = z.input<typeof AddressBody>;
+
+export const TeamWritingBody = z.object({
+  fromAddress: Email.nullable(),
+  signature: z.string().max(2000).nullable(),
+  acknowledge: z.boolean(),
+});
+export type TeamWritingBody = z.output<typeof TeamWritingBody>;
+export type TeamWritingBodyInput = z.input<typeof TeamWritingBody>;
+
+export const TeamParams = z.object({ teamId: Id });
+export type TeamParams = z.output<typeof TeamParams>;
+export type TeamParamsInput = z.input<typeof TeamParams>;
+
+export const RelayBody = z.discriminatedUnion('mode', [
+  z.object({ mode: z.literal('default') }),
+  z.object({ mode: z.literal('catch_all') }),
+  z.object({
+    mode: z.literal('smtp'),
+    host: z.string().trim().min(1).max(253),
+    port: z.number().int().min(1).max(65535),
+    security: z.enum(RELAY_SECURITY),
+    username: z.string().max(200).nullable(),
+    /** Left out: keep the stored one. */
+    password: z.string().max(500).nullable().optional(),
+    allowSelfSigned: z.boolean(),
+  }),
+]);
+export type RelayBody = z.output<typeof RelayBody>;
+export type RelayBodyInput = z.input<typeof RelayBody>;
+
+export const TestMailBody = z.object({ to: Email });
+export type TestMailBody = z.output<typeof TestMailBody>;
+export type TestMailBodyInput = z.input<typeof TestMailBody>;
+
+export const mailApi = {
+  caseMail: endpoint({ method: 'GET', path: '/api/cases/:ref/mail', tags, params: CaseRefParams, replies: { 200: CaseMail } }),
+  removeParticipant: endpoint({
+    method: 'DELETE',
+    path: '/api/cases/:ref/participants/:id',
+    tags,
+    summary: 'Stop copying someone on the case’s replies',
+    params: ParticipantParams,
+    replies: { 200: Ok },
+  }),
+  attachment: endpoint({
+    method: 'GET',
+    path: '/api/mail/attachments/:id',
+    tags,
+    summary: 'Download an attachment (always as a file, never shown inline)',
+    params: IdParams,
+    replies: { 200: FileBytes },
+  }),
+  inlineImage: endpoint({
+    method: 'GET',
+    path: '/api/mail/blobs/:sha256',
+    tags,
+    summary: 'An image a message shows inline (cid:), by its content hash',
+    params: BlobParams,
+    replies: { 200: FileBytes },
+  }),
+  settings: endpoint({ method: 'GET', path: '/api/admin/mail', tags, replies: { 200: MailSettingsView } }),
+  addAddress: endpoint({ method: 'POST', path: '/api/admin/mail/addresses', tags, body: AddressBody, replies: { 201: TeamAddress } }),
+  removeAddress: endpoint({ method: 'DELETE', path: '/api/admin/mail/addresses/:id', tags, params: IdParams, replies: { 200: Ok } }),
+  setTeamWriting: endpoint({
+    method: 'PUT',
+    path: '/api/admin/mail/teams/:teamId',
+    tags,
+    params: TeamParams,
+    body: TeamWritingBody,
+    replies: { 200: TeamWriting },
+  }),
+  setRelay: endpoint({ method: 'PUT', path: '/api/admin/mail/relay', tags, body: RelayBody, replies: { 200: RelayView } }),
+  sendTest: endpoint({
+    method: 'POST',
+    path: '/api/admin/mail/test',
+    tags,
+    summary: 'Send a test message through the relay (delivered by the outbox like any mail)',
+    body: TestMailBody,
+    replies: { 202: OutboundMail },
+  }),
+  outboxItem: endpoint({ method: 'GET', path: '/api/admin/mail/outbox/:id', tags, params: IdParams, replies: { 200: OutboundMail } }),
+};
