@@ -54,6 +54,7 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'case.status_link_rotated': 'Replaced a case’s status link',
   'patron.note_deleted': 'Deleted a note on a patron',
   'patron.personal_note_deleted': 'Deleted a personal note on a patron',
+  'patron.value_deleted': 'Deleted a relationship value record',
   'job.retried': 'Retried a background job',
   'job.discarded': 'Discarded a background job',
 };

@@ -1,6 +1,7 @@
 // Patrons: lookup as you type, the profile, its edits and notes.
 import { z } from 'zod';
-import { Count, Email, Id, OptionalEmail, optionalText, someChange, text } from './common.js';
+import { Count, Email, Id, OptionalEmail, RefId, optionalText, someChange, text } from './common.js';
+import { Channel } from './cases.js';
 import { endpoint } from './endpoint.js';
 
 export const PatronNoteKind = z.enum(['general', 'personal']);
@@ -25,8 +26,82 @@ export const PatronSummary = z
   .meta({ id: 'PatronSummary' });
 export type PatronSummary = z.infer<typeof PatronSummary>;
 
+export const ContactKind = z.enum(['email', 'phone']);
+export const ContactChannel = z.enum(['email', 'phone', 'sms', 'post', 'any']);
+export const NeedStatus = z.enum(['open', 'in_progress', 'met', 'closed']);
+export const ValueKind = z.enum(['membership', 'donation', 'ticket', 'other']);
+
+/** An email (lower-cased) or a phone number (E.164), labelled ("home", "work"). */
+export const ContactPointView = z.object({
+  id: z.number(),
+  kind: ContactKind,
+  value: z.string(),
+  label: z.string().nullable(),
+  preferred: z.boolean(),
+  failing: z.boolean(),
+  failingReason: z.string().nullable(),
+});
+
+const UserRef = z.object({ id: z.number(), name: z.string() });
+
+export const NeedEventView = z.object({
+  status: NeedStatus,
+  note: z.string().nullable(),
+  by: UserRef.nullable(),
+  at: z.number(),
+});
+export const NeedView = z.object({
+  id: z.number(),
+  title: z.string(),
+  status: NeedStatus,
+  createdAt: z.number(),
+  updatedAt: z.number(),
+  /** Every status it went through, oldest first. */
+  history: z.array(NeedEventView),
+});
+
+export const ValueRecordView = z.object({
+  id: z.number(),
+  occurredOn: z.string(),
+  kind: ValueKind,
+  amountMinor: z.number(),
+  currency: z.string(),
+  source: z.string(),
+});
+/** The relationship at a glance: totals per kind and currency, and the latest record. */
+export const RelationshipSummary = z.object({
+  records: z.number(),
+  totals: z.array(z.object({ kind: ValueKind, currency: z.string(), count: z.number(), amountMinor: z.number() })),
+  lastOn: z.string().nullable(),
+});
+
+/** A contact the patron made: one of their cases, on the channel it came by. */
+export const RecentContact = z.object({
+  caseId: z.number(),
+  ref: z.string(),
+  subject: z.string(),
+  channel: Channel,
+  at: z.number(),
+});
+
 export const PatronDetail = PatronSummary.extend({
   language: z.string().nullable(),
+  pronouns: z.string().nullable(),
+  accessibility: z.string().nullable(),
+  communication: z.object({
+    channel: ContactChannel.nullable(),
+    bestTime: z.string().nullable(),
+    doNotContact: z.boolean(),
+  }),
+  askedFor: UserRef.nullable(),
+  contacts: z.array(ContactPointView),
+  needs: z.array(NeedView),
+  /** Relationship value; null for volunteers, who do not see it. */
+  value: z.object({ summary: RelationshipSummary, records: z.array(ValueRecordView) }).nullable(),
+  /** The three latest contacts, newest first (the whole history is the case list). */
+  recentContacts: z.array(RecentContact),
+  /** A later case after a resolved one. */
+  cameBack: z.boolean(),
   firstContactAt: z.number().nullable(),
   createdAt: z.number(),
   /** Personal notes are left out for volunteers. */
@@ -40,27 +115,107 @@ export const PatronLookupQuery = z.object({
 });
 export const PatronLookupResult = z.object({ items: z.array(PatronSummary) });
 
+export const ContactPointBody = z.object({
+  kind: ContactKind,
+  value: text(254),
+  label: optionalText(40),
+  preferred: z.boolean().default(false),
+});
+export const ContactPointUpdateBody = someChange(
+  z.object({
+    label: z.string().trim().max(40).nullable().optional(),
+    /** Make this the preferred one of its kind. */
+    preferred: z.literal(true).optional(),
+    /** Mark as failing (mail bounced, number dead) or working again. */
+    failing: z.boolean().optional(),
+  }),
+);
+
 export const PatronCreateBody = z.object({
   name: text(120),
   preferredName: optionalText(120),
   email: OptionalEmail,
   phone: optionalText(40),
   language: optionalText(35),
+  pronouns: optionalText(40),
+  accessibility: optionalText(1000),
+  /** More contact points (the email and phone above become the preferred ones). */
+  contacts: z.array(ContactPointBody).max(20).optional(),
 });
+const nullableText = (max: number) => z.string().trim().max(max).nullable().optional();
 export const PatronUpdateBody = someChange(
   z.object({
     name: text(120).optional(),
-    preferredName: z.string().trim().max(120).nullable().optional(),
+    preferredName: nullableText(120),
+    /** Sets the preferred email (null removes it). */
     email: Email.nullable().optional(),
-    phone: z.string().trim().max(40).nullable().optional(),
-    language: z.string().trim().max(35).nullable().optional(),
+    /** Sets the preferred phone (null removes it). */
+    phone: nullableText(40),
+    language: nullableText(35),
+    pronouns: nullableText(40),
+    accessibility: nullableText(1000),
+    contactChannel: ContactChannel.nullable().optional(),
+    bestTime: nullableText(120),
+    doNotContact: z.boolean().optional(),
+    askedForUserId: RefId.nullable().optional(),
   }),
 );
+
+export const NeedBody = z.object({ title: text(200), note: optionalText(1000) });
+export const NeedUpdateBody = someChange(
+  z.object({ title: text(200).optional(), status: NeedStatus.optional(), note: optionalText(1000) }),
+);
+export const ValueRecordBody = z.object({
+  occurredOn: z.iso.date('must be a date (YYYY-MM-DD)'),
+  kind: ValueKind,
+  amountMinor: z.number().int('must be a whole number of minor units (cents)').min(-1e12).max(1e12),
+  currency: z.string().regex(/^[A-Z]{3}$/, 'must be a three-letter currency code').optional(),
+  source: text(80).default('desk'),
+});
+export const ContactParams = z.object({ id: Id, contactId: Id });
+export const NeedParams = z.object({ id: Id, needId: Id });
+export const ValueParams = z.object({ id: Id, recordId: Id });
 
 export const PatronNoteBody = z.object({ kind: PatronNoteKind, body: text(5000) });
 export const PatronParams = z.object({ id: Id });
 
 export type PatronNoteKind = z.output<typeof PatronNoteKind>;
+export type ContactKind = z.output<typeof ContactKind>;
+export type ContactKindInput = z.input<typeof ContactKind>;
+export type ContactChannel = z.output<typeof ContactChannel>;
+export type ContactChannelInput = z.input<typeof ContactChannel>;
+export type NeedStatus = z.output<typeof NeedStatus>;
+export type NeedStatusInput = z.input<typeof NeedStatus>;
+export type ValueKind = z.output<typeof ValueKind>;
+export type ValueKindInput = z.input<typeof ValueKind>;
+export type ContactPointView = z.output<typeof ContactPointView>;
+export type ContactPointViewInput = z.input<typeof ContactPointView>;
+export type NeedEventView = z.output<typeof NeedEventView>;
+export type NeedEventViewInput = z.input<typeof NeedEventView>;
+export type NeedView = z.output<typeof NeedView>;
+export type NeedViewInput = z.input<typeof NeedView>;
+export type ValueRecordView = z.output<typeof ValueRecordView>;
+export type ValueRecordViewInput = z.input<typeof ValueRecordView>;
+export type RelationshipSummary = z.output<typeof RelationshipSummary>;
+export type RelationshipSummaryInput = z.input<typeof RelationshipSummary>;
+export type RecentContact = z.output<typeof RecentContact>;
+export type RecentContactInput = z.input<typeof RecentContact>;
+export type ContactPointBody = z.output<typeof ContactPointBody>;
+export type ContactPointBodyInput = z.input<typeof ContactPointBody>;
+export type ContactPointUpdateBody = z.output<typeof ContactPointUpdateBody>;
+export type ContactPointUpdateBodyInput = z.input<typeof ContactPointUpdateBody>;
+export type NeedBody = z.output<typeof NeedBody>;
+export type NeedBodyInput = z.input<typeof NeedBody>;
+export type NeedUpdateBody = z.output<typeof NeedUpdateBody>;
+export type NeedUpdateBodyInput = z.input<typeof NeedUpdateBody>;
+export type ValueRecordBody = z.output<typeof ValueRecordBody>;
+export type ValueRecordBodyInput = z.input<typeof ValueRecordBody>;
+export type ContactParams = z.output<typeof ContactParams>;
+export type ContactParamsInput = z.input<typeof ContactParams>;
+export type NeedParams = z.output<typeof NeedParams>;
+export type NeedParamsInput = z.input<typeof NeedParams>;
+export type ValueParams = z.output<typeof ValueParams>;
+export type ValueParamsInput = z.input<typeof ValueParams>;
 export type PatronNoteView = z.output<typeof PatronNoteView>;
 export type PatronLookupQuery = z.output<typeof PatronLookupQuery>;
 export type PatronLookupQueryInput = z.input<typeof PatronLookupQuery>;
@@ -107,6 +262,64 @@ export const patronsApi = {
     path: '/api/patrons/:id/notes/:noteId',
     tags: ['patrons'],
     params: PatronNoteParams,
+    replies: { 200: PatronDetail },
+  }),
+  addContact: endpoint({
+    method: 'POST',
+    path: '/api/patrons/:id/contacts',
+    tags: ['patrons'],
+    summary: 'Add an email or a phone (phones are stored in E.164)',
+    params: PatronParams,
+    body: ContactPointBody,
+    replies: { 201: PatronDetail },
+  }),
+  updateContact: endpoint({
+    method: 'PATCH',
+    path: '/api/patrons/:id/contacts/:contactId',
+    tags: ['patrons'],
+    params: ContactParams,
+    body: ContactPointUpdateBody,
+    replies: { 200: PatronDetail },
+  }),
+  deleteContact: endpoint({
+    method: 'DELETE',
+    path: '/api/patrons/:id/contacts/:contactId',
+    tags: ['patrons'],
+    params: ContactParams,
+    replies: { 200: PatronDetail },
+  }),
+  addNeed: endpoint({
+    method: 'POST',
+    path: '/api/patrons/:id/needs',
+    tags: ['patrons'],
+    summary: 'Record an ongoing need (it starts open)',
+    params: PatronParams,
+    body: NeedBody,
+    replies: { 201: PatronDetail },
+  }),
+  updateNeed: endpoint({
+    method: 'PATCH',
+    path: '/api/patrons/:id/needs/:needId',
+    tags: ['patrons'],
+    summary: 'Rename a need or move its status; every status is kept in its history',
+    params: NeedParams,
+    body: NeedUpdateBody,
+    replies: { 200: PatronDetail },
+  }),
+  addValue: endpoint({
+    method: 'POST',
+    path: '/api/patrons/:id/value',
+    tags: ['patrons'],
+    summary: 'Record a membership, donation or ticket purchase (not for volunteers)',
+    params: PatronParams,
+    body: ValueRecordBody,
+    replies: { 201: PatronDetail },
+  }),
+  deleteValue: endpoint({
+    method: 'DELETE',
+    path: '/api/patrons/:id/value/:recordId',
+    tags: ['patrons'],
+    params: ValueParams,
     replies: { 200: PatronDetail },
   }),
 };

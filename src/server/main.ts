@@ -7,6 +7,7 @@ import { migrateToLatest, openDb } from './db/index.js';
 import { DEMO_LOGINS, DEMO_PASSWORD, seedDemo } from './demo/seed.js';
 import { createMailRuntime } from './mail/api.js';
 import { housekeeping } from './platform/housekeeping.js';
+import { patronJobTypes } from './patrons/api.js';
 import { createPlatform } from './platform/index.js';
 import { JobRunner } from './platform/jobs/index.js';
 
@@ -32,7 +33,7 @@ async function start(config: Config) {
   await app.listen({ port: config.port, host: config.host });
   const mail = createMailRuntime(platform, { installRelay: config.relay, log: app.log });
   // Every instance runs jobs; the table's leases decide which instance runs each one.
-  const jobs = new JobRunner({ db, clock: platform.clock, types: [housekeeping, ...mail.jobTypes], log: app.log });
+  const jobs = new JobRunner({ db, clock: platform.clock, types: [housekeeping, ...mail.jobTypes, ...patronJobTypes(platform)], log: app.log });
   await jobs.start();
 
   const where = db.dialect === 'postgres' ? 'PostgreSQL' : config.database.sqliteFile;

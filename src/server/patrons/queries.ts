@@ -1,7 +1,16 @@
 // SQL for patrons and their notes.
 import type { Insertable, Kysely, Updateable } from 'kysely';
 import { prepared, type Params } from '../db/prepared.js';
-import type { Database, PatronNotesTable, PatronsTable } from '../db/types.js';
+import type {
+  ContactKind,
+  Database,
+  PatronContactsTable,
+  PatronNeedEventsTable,
+  PatronNeedsTable,
+  PatronNotesTable,
+  PatronValueRecordsTable,
+  PatronsTable,
+} from '../db/types.js';
 
 export const findPatronByEmail = (db: Kysely<Database>, orgId: number, email: string) =>
   db
@@ -13,6 +22,9 @@ export const findPatronByEmail = (db: Kysely<Database>, orgId: number, email: st
 
 export const findPatron = (db: Kysely<Database>, orgId: number, id: number) =>
   db.selectFrom('patrons').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
+
+export const findPatronById = (db: Kysely<Database>, id: number) =>
+  db.selectFrom('patrons').selectAll().where('id', '=', id).executeTakeFirst();
 
 export const insertPatron = (tx: Kysely<Database>, row: Insertable<PatronsTable>) =>
   tx.insertInto('patrons').values(row).returningAll().executeTakeFirstOrThrow();
@@ -118,3 +130,195 @@ export const personalNotesOf = (db: Kysely<Database>, patronIds: number[]) =>
         .limit(200)
         .execute()
     : Promise.resolve([]);
+
+// ---- patron memory (issue 14): contact points, needs, value records, recent cases ----------
+
+export const contactsOf = (db: Kysely<Database>, patronIds: number[]) =>
+  patronIds.length
+    ? db
+        .selectFrom('patron_contacts')
+        .selectAll()
+        .where('patron_id', 'in', patronIds)
+        .orderBy('patron_id')
+        .orderBy('kind')
+        .orderBy('preferred', 'desc')
+        .orderBy('id')
+        .limit(50 * patronIds.length)
+        .execute()
+    : Promise.resolve([]);
+
+export const findContact = (db: Kysely<Database>, orgId: number, patronId: number, id: number) =>
+  db
+    .selectFrom('patron_contacts')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('patron_id', '=', patronId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+
+export const insertContact = (tx: Kysely<Database>, row: Insertable<PatronContactsTable>) =>
+  tx.insertInto('patron_contacts').values(row).returningAll().executeTakeFirstOrThrow();
+
+export async function updateContact(tx: Kysely<Database>, id: number, set: Updateable<PatronContactsTable>): Promise<void> {
+  await tx.updateTable('patron_contacts').set(set).where('id', '=', id).execute();
+}
+
+export async function deleteContact(tx: Kysely<Database>, id: number): Promise<void> {
+  await tx.deleteFrom('patron_contacts').where('id', '=', id).execute();
+}
+
+/** Makes every contact of this kind not preferred (before one is made preferred). */
+export async function clearPreferred(tx: Kysely<Database>, patronId: number, kind: ContactKind): Promise<void> {
+  await tx.updateTable('patron_contacts').set({ preferred: 0 }).where('patron_id', '=', patronId).where('kind', '=', kind).execute();
+}
+
+/** Live patrons (not merged away, not erased) holding this contact point, earliest first. */
+export const patronsWithContact = (db: Kysely<Database>, orgId: number, kind: ContactKind, value: string) =>
+  db
+    .selectFrom('patron_contacts as c')
+    .innerJoin('patrons as p', 'p.id', 'c.patron_id')
+    .selectAll('p')
+    .where('c.org_id', '=', orgId)
+    .where('c.kind', '=', kind)
+    .where('c.value', '=', value)
+    .where('p.merged_into_id', 'is', null)
+    .where('p.erased_at', 'is', null)
+    .orderBy('p.id')
+    .limit(20)
+    .execute();
+
+/** Marks (or clears, with null) a contact point as failing wherever it is; the patrons' ids. */
+export async function setContactFailing(
+  tx: Kysely<Database>,
+  orgId: number,
+  kind: ContactKind,
+  value: string,
+  failing: { at: number; reason: string } | null,
+): Promise<number[]> {
+  const rows = await tx
+    .updateTable('patron_contacts')
+    .set({ failing_at: failing?.at ?? null, failing_reason: failing?.reason.slice(0, 500) ?? null })
+    .where('org_id', '=', orgId)
+    .where('kind', '=', kind)
+    .where('value', '=', value)
+    .returning('patron_id')
+    .execute();
+  return [...new Set(rows.map((r) => r.patron_id))];
+}
+
+export const needsOf = (db: Kysely<Database>, patronId: number) =>
+  db.selectFrom('patron_needs').selectAll().where('patron_id', '=', patronId).orderBy('id').limit(200).execute();
+
+export const needEventsOf = (db: Kysely<Database>, needIds: number[]) =>
+  needIds.length
+    ? db
+        .selectFrom('patron_need_events as e')
+        .leftJoin('users as u', 'u.id', 'e.by_user_id')
+        .select(['e.need_id', 'e.status', 'e.note', 'e.by_user_id', 'u.name as by_name', 'e.at'])
+        .where('e.need_id', 'in', needIds)
+        .orderBy('e.need_id')
+        .orderBy('e.id')
+        .limit(5000)
+        .execute()
+    : Promise.resolve([]);
+
+export const findNeed = (db: Kysely<Database>, orgId: number, patronId: number, id: number) =>
+  db
+    .selectFrom('patron_needs')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('patron_id', '=', patronId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+
+export const insertNeed = (tx: Kysely<Database>, row: Insertable<PatronNeedsTable>) =>
+  tx.insertInto('patron_needs').values(row).returningAll().executeTakeFirstOrThrow();
+
+export async function updateNeed(tx: Kysely<Database>, id: number, set: Updateable<PatronNeedsTable>): Promise<void> {
+  await tx.updateTable('patron_needs').set(set).where('id', '=', id).execute();
+}
+
+export async function insertNeedEvent(tx: Kysely<Database>, row: Insertable<PatronNeedEventsTable>): Promise<void> {
+  await tx.insertInto('patron_need_events').values(row).execute();
+}
+
+export const valueRecordsOf = (db: Kysely<Database>, patronId: number, limit: number) =>
+  db
+    .selectFrom('patron_value_records')
+    .selectAll()
+    .where('patron_id', '=', patronId)
+    .orderBy('occurred_on', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+
+export const valueTotalsOf = (db: Kysely<Database>, patronId: number) =>
+  db
+    .selectFrom('patron_value_records')
+    .select((eb) => [
+      'kind',
+      'currency',
+      eb.fn.countAll<number>().as('count'),
+      eb.fn.sum<number>('amount_minor').as('amount'),
+      eb.fn.max('occurred_on').as('last_on'),
+    ])
+    .where('patron_id', '=', patronId)
+    .groupBy(['kind', 'currency'])
+    .execute();
+
+export const findValueRecord = (db: Kysely<Database>, orgId: number, patronId: number, id: number) =>
+  db
+    .selectFrom('patron_value_records')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('patron_id', '=', patronId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+
+export const insertValueRecord = (tx: Kysely<Database>, row: Insertable<PatronValueRecordsTable>) =>
+  tx.insertInto('patron_value_records').values(row).returning('id').executeTakeFirstOrThrow();
+
+export async function deleteValueRecord(tx: Kysely<Database>, id: number): Promise<void> {
+  await tx.deleteFrom('patron_value_records').where('id', '=', id).execute();
+}
+
+/** A patron's latest cases by activity (index cases_patron), for "last contacts". */
+export const recentCasesOf = (db: Kysely<Database>, orgId: number, patronId: number, limit: number) =>
+  db
+    .selectFrom('cases')
+    .select(['id', 'number', 'subject', 'channel', 'last_activity_at'])
+    .where('org_id', '=', orgId)
+    .where('patron_id', '=', patronId)
+    .orderBy('last_activity_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+
+/** Whether a case of the patron began after one of theirs was resolved: they came back. */
+export async function cameBack(db: Kysely<Database>, patronId: number): Promise<boolean> {
+  const row = await db
+    .selectFrom('cases as later')
+    .select('later.id')
+    .where('later.patron_id', '=', patronId)
+    .where((eb) =>
+      eb(
+        'later.created_at',
+        '>',
+        eb
+          .selectFrom('cases as first')
+          .select((e) => e.fn.min('first.resolved_at').as('r'))
+          .where('first.patron_id', '=', patronId)
+          .where('first.resolved_at', 'is not', null),
+      ),
+    )
+    .limit(1)
+    .executeTakeFirst();
+  return !!row;
+}
+
+export const orgSettingsOf = async (db: Kysely<Database>, orgId: number) =>
+  (await db.selectFrom('organizations').select(['case_prefix', 'locale', 'currency']).where('id', '=', orgId).executeTakeFirstOrThrow());
+
+/** Patrons in id order after `after` (re-indexing in batches). */
+export const patronsAfter = (db: Kysely<Database>, after: number, limit: number) =>
+  db.selectFrom('patrons').selectAll().where('id', '>', after).orderBy('id').limit(limit).execute();

@@ -7,6 +7,7 @@ import * as m0003 from './0003_jobs.js';
 import * as m0004 from './0004_office.js';
 import * as m0005 from './0005_search.js';
 import * as m0006 from './0006_mail.js';
+import * as m0009 from './0009_patron_memory.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -15,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   '0004_office': m0004,
   '0005_search': m0005,
   '0006_mail': m0006,
+  '0009_patron_memory': m0009,
 };
