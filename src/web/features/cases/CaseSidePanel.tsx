@@ -34,6 +34,7 @@ import { When } from '../../components/When.js';
 import { duration } from '../../lib/format.js';
 import { PRIORITY_LABELS } from '../../lib/labels.js';
 import { AnchorLink } from '../../components/links.js';
+import { PatronGlance } from '../patrons/PatronGlance.js';
 
 interface Props {
   detail: CaseDetail;
@@ -124,9 +125,12 @@ export function CaseSidePanel({ detail, update, pending }: Props) {
           Patron
         </Title>
         {detail.patron ? (
-          <AnchorLink to="/patrons/$id" params={{ id: String(detail.patron.id) }} fw={500}>
-            {detail.patron.name}
-          </AnchorLink>
+          <>
+            <AnchorLink to="/patrons/$id" params={{ id: String(detail.patron.id) }} fw={500}>
+              {detail.patron.name}
+            </AnchorLink>
+            <PatronGlance id={detail.patron.id} />
+          </>
         ) : (
           <Text size="sm">No patron (internal request)</Text>
         )}
