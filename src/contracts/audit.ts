@@ -55,6 +55,7 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'patron.note_deleted': 'Deleted a note on a patron',
   'patron.personal_note_deleted': 'Deleted a personal note on a patron',
   'patron.value_deleted': 'Deleted a relationship value record',
+  'patron.marked_distinct': 'Marked two patrons as not the same person',
   'job.retried': 'Retried a background job',
   'job.discarded': 'Discarded a background job',
 };

@@ -1,6 +1,6 @@
 // Patrons: lookup as you type, the profile, its edits and notes.
 import { z } from 'zod';
-import { Count, Email, Id, OptionalEmail, RefId, optionalText, someChange, text } from './common.js';
+import { Count, Cursor, Email, Id, Ok, OptionalEmail, RefId, optionalText, someChange, text } from './common.js';
 import { Channel } from './cases.js';
 import { endpoint } from './endpoint.js';
 
@@ -173,6 +173,30 @@ export const ValueRecordBody = z.object({
   source: text(80).default('desk'),
 });
 export const ContactParams = z.object({ id: Id, contactId: Id });
+
+export const MatchLevel = z.enum(['likely', 'possible']);
+/** Another patron who may be this one: the score (0–100), its level and why. */
+export const DuplicateCandidate = z.object({
+  patron: PatronSummary,
+  score: z.number(),
+  level: MatchLevel,
+  reasons: z.array(z.string()),
+});
+export const DuplicateList = z.object({ items: z.array(DuplicateCandidate) });
+export const DuplicatePair = z.object({
+  a: PatronSummary,
+  b: PatronSummary,
+  score: z.number(),
+  level: MatchLevel,
+  reasons: z.array(z.string()),
+});
+export const DuplicateReviewQuery = z.object({
+  level: MatchLevel.default('possible'),
+  after: Cursor.optional(),
+  limit: Count(1, 100, 25),
+});
+export const DuplicateReviewPage = z.object({ items: z.array(DuplicatePair), nextCursor: z.string().nullable() });
+export const OtherPatronBody = z.object({ otherId: RefId });
 export const NeedParams = z.object({ id: Id, needId: Id });
 export const ValueParams = z.object({ id: Id, recordId: Id });
 
@@ -211,6 +235,20 @@ export type NeedUpdateBodyInput = z.input<typeof NeedUpdateBody>;
 export type ValueRecordBody = z.output<typeof ValueRecordBody>;
 export type ValueRecordBodyInput = z.input<typeof ValueRecordBody>;
 export type ContactParams = z.output<typeof ContactParams>;
+export type MatchLevel = z.output<typeof MatchLevel>;
+export type MatchLevelInput = z.input<typeof MatchLevel>;
+export type DuplicateCandidate = z.output<typeof DuplicateCandidate>;
+export type DuplicateCandidateInput = z.input<typeof DuplicateCandidate>;
+export type DuplicateList = z.output<typeof DuplicateList>;
+export type DuplicateListInput = z.input<typeof DuplicateList>;
+export type DuplicatePair = z.output<typeof DuplicatePair>;
+export type DuplicatePairInput = z.input<typeof DuplicatePair>;
+export type DuplicateReviewQuery = z.output<typeof DuplicateReviewQuery>;
+export type DuplicateReviewQueryInput = z.input<typeof DuplicateReviewQuery>;
+export type DuplicateReviewPage = z.output<typeof DuplicateReviewPage>;
+export type DuplicateReviewPageInput = z.input<typeof DuplicateReviewPage>;
+export type OtherPatronBody = z.output<typeof OtherPatronBody>;
+export type OtherPatronBodyInput = z.input<typeof OtherPatronBody>;
 export type ContactParamsInput = z.input<typeof ContactParams>;
 export type NeedParams = z.output<typeof NeedParams>;
 export type NeedParamsInput = z.input<typeof NeedParams>;
@@ -263,6 +301,40 @@ export const patronsApi = {
     tags: ['patrons'],
     params: PatronNoteParams,
     replies: { 200: PatronDetail },
+  }),
+  duplicates: endpoint({
+    method: 'GET',
+    path: '/api/patrons/:id/duplicates',
+    tags: ['patrons'],
+    summary: 'Patrons likely to be this one, with the score and why',
+    params: PatronParams,
+    replies: { 200: DuplicateList },
+  }),
+  reviewDuplicates: endpoint({
+    method: 'GET',
+    path: '/api/patrons/duplicates',
+    tags: ['patrons'],
+    summary: 'Every candidate pair of the organization, best first (possible ones only here)',
+    query: DuplicateReviewQuery,
+    replies: { 200: DuplicateReviewPage },
+  }),
+  notDuplicate: endpoint({
+    method: 'POST',
+    path: '/api/patrons/:id/not-duplicate',
+    tags: ['patrons'],
+    summary: 'Remember that two patrons are not the same person',
+    params: PatronParams,
+    body: OtherPatronBody,
+    replies: { 200: Ok },
+  }),
+  household: endpoint({
+    method: 'POST',
+    path: '/api/patrons/:id/household',
+    tags: ['patrons'],
+    summary: 'Put two patrons in one household (a couple sharing an email): never flagged as duplicates',
+    params: PatronParams,
+    body: OtherPatronBody,
+    replies: { 200: Ok },
   }),
   addContact: endpoint({
     method: 'POST',

@@ -2,16 +2,26 @@
 // their ongoing needs, relationship value (not for volunteers), personal notes (not for
 // volunteers), the last three contacts and whether they came back.
 import type { Kysely } from 'kysely';
-import type { NeedView, PatronDetail, RelationshipSummary } from '../../contracts/patrons.js';
+import type { NeedView, PatronDetail, PatronSummary, RelationshipSummary } from '../../contracts/patrons.js';
 import { findUserById } from '../admin/api.js';
 import { formatRef } from '../cases/api.js';
-import type { Database, PatronContactRow } from '../db/types.js';
+import type { Database, PatronContactRow, PatronRow } from '../db/types.js';
 import type { Actor } from '../platform/actor.js';
 import type { Platform } from '../platform/context.js';
 import { canSeePersonal, requirePatron } from './policy.js';
 import * as q from './queries.js';
 
 const VALUE_RECORDS_SHOWN = 50;
+
+export const toPatronSummary = (r: PatronRow): PatronSummary => ({
+  id: r.id,
+  name: r.name,
+  preferredName: r.preferred_name,
+  email: r.email,
+  phone: r.phone,
+  lastContactAt: r.last_contact_at,
+});
+
 
 export const toContactView = (c: PatronContactRow) => ({
   id: c.id,

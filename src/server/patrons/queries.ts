@@ -5,6 +5,8 @@ import type {
   ContactKind,
   Database,
   PatronContactsTable,
+  PatronDistinctTable,
+  PatronDuplicatesTable,
   PatronNeedEventsTable,
   PatronNeedsTable,
   PatronNotesTable,
@@ -322,3 +324,112 @@ export const orgSettingsOf = async (db: Kysely<Database>, orgId: number) =>
 /** Patrons in id order after `after` (re-indexing in batches). */
 export const patronsAfter = (db: Kysely<Database>, after: number, limit: number) =>
   db.selectFrom('patrons').selectAll().where('id', '>', after).orderBy('id').limit(limit).execute();
+
+// ---- duplicates ----------------------------------------------------------------------------
+
+/** Live patrons holding any of these contact points (index patron_contacts_value). */
+export async function patronIdsWithContacts(db: Kysely<Database>, orgId: number, contacts: Array<{ kind: ContactKind; value: string }>) {
+  if (!contacts.length) return [];
+  const rows = await db
+    .selectFrom('patron_contacts')
+    .select('patron_id')
+    .distinct()
+    .where('org_id', '=', orgId)
+    .where((eb) => eb.or(contacts.map((c) => eb.and([eb('kind', '=', c.kind), eb('value', '=', c.value)]))))
+    .limit(100)
+    .execute();
+  return rows.map((r) => r.patron_id);
+}
+
+/** Patrons whose folded name is this one (index patrons_org_name_key). */
+export async function patronIdsWithNameKey(db: Kysely<Database>, orgId: number, nameKey: string) {
+  const rows = await db
+    .selectFrom('patrons')
+    .select('id')
+    .where('org_id', '=', orgId)
+    .where('name_key', '=', nameKey)
+    .orderBy('id')
+    .limit(100)
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/** Rows of live patrons (not merged away, not erased). */
+export const livePatronsByIds = (db: Kysely<Database>, orgId: number, ids: number[]) =>
+  ids.length
+    ? db
+        .selectFrom('patrons')
+        .selectAll()
+        .where('org_id', '=', orgId)
+        .where('id', 'in', ids)
+        .where('merged_into_id', 'is', null)
+        .where('erased_at', 'is', null)
+        .execute()
+    : Promise.resolve([]);
+
+/** The patrons this one was said not to be. */
+export async function distinctFrom(db: Kysely<Database>, patronId: number): Promise<Set<number>> {
+  const [a, b] = await Promise.all([
+    db.selectFrom('patron_distinct').select('patron_b as other').where('patron_a', '=', patronId).execute(),
+    db.selectFrom('patron_distinct').select('patron_a as other').where('patron_b', '=', patronId).execute(),
+  ]);
+  return new Set([...a, ...b].map((r) => r.other));
+}
+
+export async function insertDistinct(tx: Kysely<Database>, row: Insertable<PatronDistinctTable>): Promise<void> {
+  await tx.insertInto('patron_distinct').values(row).onConflict((oc) => oc.columns(['patron_a', 'patron_b']).doNothing()).execute();
+}
+
+export async function deleteDuplicatesOf(tx: Kysely<Database>, patronId: number): Promise<void> {
+  await tx.deleteFrom('patron_duplicates').where('patron_a', '=', patronId).execute();
+  await tx.deleteFrom('patron_duplicates').where('patron_b', '=', patronId).execute();
+}
+
+export async function deleteDuplicatePair(tx: Kysely<Database>, a: number, b: number): Promise<void> {
+  await tx.deleteFrom('patron_duplicates').where('patron_a', '=', a).where('patron_b', '=', b).execute();
+}
+
+export async function insertDuplicates(tx: Kysely<Database>, rows: Array<Insertable<PatronDuplicatesTable>>): Promise<void> {
+  if (rows.length) await tx.insertInto('patron_duplicates').values(rows).execute();
+}
+
+/** A patron's candidate pairs at or above a score (the primary key and patron_duplicates_b). */
+export async function duplicatesOf(db: Kysely<Database>, patronId: number, minScore: number) {
+  const [a, b] = await Promise.all([
+    db.selectFrom('patron_duplicates').selectAll().where('patron_a', '=', patronId).where('score', '>=', minScore).execute(),
+    db.selectFrom('patron_duplicates').selectAll().where('patron_b', '=', patronId).where('score', '>=', minScore).execute(),
+  ]);
+  return [...a, ...b].sort((x, y) => y.score - x.score);
+}
+
+/** The organization's candidate pairs, best first, keyset-paged on (score, a, b) descending. */
+export const duplicatePage = (
+  db: Kysely<Database>,
+  orgId: number,
+  minScore: number,
+  after: { score: number; a: number; b: number } | null,
+  limit: number,
+) =>
+  db
+    .selectFrom('patron_duplicates')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('score', '>=', minScore)
+    .$if(after !== null, (qb) =>
+      qb.where((eb) =>
+        eb.or([
+          eb('score', '<', after!.score),
+          eb.and([eb('score', '=', after!.score), eb('patron_a', '<', after!.a)]),
+          eb.and([eb('score', '=', after!.score), eb('patron_a', '=', after!.a), eb('patron_b', '<', after!.b)]),
+        ]),
+      ),
+    )
+    .orderBy('score', 'desc')
+    .orderBy('patron_a', 'desc')
+    .orderBy('patron_b', 'desc')
+    .limit(limit)
+    .execute();
+
+export async function setHousehold(tx: Kysely<Database>, ids: number[], householdId: number | null): Promise<void> {
+  await tx.updateTable('patrons').set({ household_id: householdId }).where('id', 'in', ids).execute();
+}

@@ -5,6 +5,7 @@ import type { Platform } from '../platform/context.js';
 import { actorOf } from '../platform/http/access.js';
 import { route } from '../platform/http/route.js';
 import type { App } from '../platform/http/types.js';
+import * as duplicates from './duplicates.js';
 import * as memory from './memory.js';
 import { getPatron } from './profile.js';
 import * as service from './service.js';
@@ -40,5 +41,17 @@ export function patronRoutes(app: App, p: Platform): void {
   );
   route(app, patronsApi.deleteValue, { roles: STAFF_BUT_VOLUNTEERS }, async (req) =>
     memory.deleteValueRecord(p, actorOf(req), req.params.id, req.params.recordId),
+  );
+  route(app, patronsApi.duplicates, { roles: ANY_STAFF }, async (req) => ({
+    items: await duplicates.likelyDuplicates(p, actorOf(req), req.params.id),
+  }));
+  route(app, patronsApi.reviewDuplicates, { roles: STAFF_BUT_VOLUNTEERS }, async (req) =>
+    duplicates.reviewDuplicates(p, actorOf(req), req.query),
+  );
+  route(app, patronsApi.notDuplicate, { roles: STAFF_BUT_VOLUNTEERS }, async (req) =>
+    duplicates.markDistinct(p, actorOf(req), req.params.id, req.body.otherId),
+  );
+  route(app, patronsApi.household, { roles: STAFF_BUT_VOLUNTEERS }, async (req) =>
+    duplicates.joinHousehold(p, actorOf(req), req.params.id, req.body.otherId),
   );
 }

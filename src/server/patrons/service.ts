@@ -13,7 +13,8 @@ import { contactText, parseQuery, type SearchDoc } from '../platform/search/inde
 import { inTransaction } from '../platform/tx.js';
 import { countryOf, displayPhone, e164, nameKey, nationalPhone, normalizeEmail } from './normalize.js';
 import { canSeePersonal, requireLivePatron, requireNoteDeletion, requirePersonalAccess } from './policy.js';
-import { getPatron } from './profile.js';
+import { refreshDuplicates } from './duplicates.js';
+import { getPatron, toPatronSummary } from './profile.js';
 import * as q from './queries.js';
 
 const digits = (phone: string | null | undefined) => {
@@ -21,14 +22,7 @@ const digits = (phone: string | null | undefined) => {
   return d.length ? d : null;
 };
 
-export const toPatronSummary = (r: PatronRow): PatronSummary => ({
-  id: r.id,
-  name: r.name,
-  preferredName: r.preferred_name,
-  email: r.email,
-  phone: r.phone,
-  lastContactAt: r.last_contact_at,
-});
+export { toPatronSummary };
 
 /** The search documents of some patrons: names, and every contact point they hold. */
 export async function patronDocs(db: Kysely<Database>, rows: PatronRow[]): Promise<SearchDoc[]> {
@@ -53,9 +47,11 @@ export async function reindexPatron(ctx: TxContext, patronId: number): Promise<v
   if (!row) return;
   if (row.merged_into_id !== null || row.erased_at !== null) {
     await ctx.search.remove(ctx.tx, 'patron', patronId);
+    await refreshDuplicates(ctx, patronId);
     return;
   }
   for (const doc of await patronDocs(ctx.tx, [row])) await ctx.search.upsert(ctx.tx, doc);
+  await refreshDuplicates(ctx, patronId);
 }
 
 async function indexPersonalNotes(ctx: TxContext, orgId: number, patronId: number) {
