@@ -11,6 +11,7 @@ import { benchDesk } from './desk.js';
 import { benchJobs, jobsTable } from './jobs.js';
 import { benchSearch, searchTables, type Dataset } from './search.js';
 import { benchStaffing, staffingTable } from './staffing.js';
+import { benchPatrons } from './patrons.js';
 import type { BenchOptions, Dialect } from './options.js';
 
 const { values: args } = parseArgs({
@@ -49,6 +50,9 @@ const SECTIONS: Record<string, (o: BenchOptions) => Promise<string>> = {
     ];
     return searchTables(await benchSearch({ datasets, repeat: 5 }));
   },
+  // Patron memory (issue 14): matching precision and recall on the labelled set, then profile,
+  // candidates and review times beside their bare SQL.
+  patrons: benchPatrons,
   // The planner's arithmetic (issue 12): no database, so it runs once, on the first dialect.
   staffing: async (o) =>
     o.dialect === 'sqlite' || !dialects.includes('sqlite')
