@@ -56,6 +56,8 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'patron.personal_note_deleted': 'Deleted a personal note on a patron',
   'patron.value_deleted': 'Deleted a relationship value record',
   'patron.marked_distinct': 'Marked two patrons as not the same person',
+  'patron.merged': 'Merged two patrons',
+  'patron.merge_undone': 'Undid a merge of two patrons',
   'job.retried': 'Retried a background job',
   'job.discarded': 'Discarded a background job',
 };

@@ -197,6 +197,41 @@ export const DuplicateReviewQuery = z.object({
 });
 export const DuplicateReviewPage = z.object({ items: z.array(DuplicatePair), nextCursor: z.string().nullable() });
 export const OtherPatronBody = z.object({ otherId: RefId });
+
+/** The profile fields a merge compares; lists (contacts, needs, notes, value, cases) are additive. */
+export const MERGE_FIELDS = ['name', 'preferredName', 'pronouns', 'language', 'accessibility', 'contactChannel', 'bestTime', 'askedForUserId'] as const;
+export const MergeField = z.enum(MERGE_FIELDS);
+export const MergeFieldView = z.object({
+  field: MergeField,
+  survivor: z.string().nullable(),
+  merged: z.string().nullable(),
+  /** equal (or only one side has it: that one is kept), conflict (pick one). */
+  state: z.enum(['equal', 'conflict']),
+});
+export const MergePreviewQuery = z.object({ otherId: Id });
+export const MergePreview = z.object({
+  survivor: PatronSummary,
+  merged: PatronSummary,
+  fields: z.array(MergeFieldView),
+  /** Both kept: how many of each the merged patron brings. */
+  additive: z.object({ contacts: z.number(), needs: z.number(), notes: z.number(), values: z.number(), cases: z.number() }),
+});
+export const MergeBody = z.object({
+  otherId: RefId,
+  /** For a field in conflict, whose value to keep (default: this patron's). */
+  keep: z.partialRecord(MergeField, z.enum(['survivor', 'merged'])).default({}),
+});
+export const MergeResult = z.object({ mergeId: z.number(), patron: PatronDetail });
+export const MergeParams = z.object({ mergeId: Id });
+export const MergeView = z.object({
+  id: z.number(),
+  mergedId: z.number(),
+  mergedName: z.string(),
+  at: z.number(),
+  undoUntil: z.number(),
+  by: z.string().nullable(),
+});
+export const MergeList = z.object({ items: z.array(MergeView) });
 export const NeedParams = z.object({ id: Id, needId: Id });
 export const ValueParams = z.object({ id: Id, recordId: Id });
 
@@ -248,6 +283,24 @@ export type DuplicateReviewQueryInput = z.input<typeof DuplicateReviewQuery>;
 export type DuplicateReviewPage = z.output<typeof DuplicateReviewPage>;
 export type DuplicateReviewPageInput = z.input<typeof DuplicateReviewPage>;
 export type OtherPatronBody = z.output<typeof OtherPatronBody>;
+export type MergeField = z.output<typeof MergeField>;
+export type MergeFieldInput = z.input<typeof MergeField>;
+export type MergeFieldView = z.output<typeof MergeFieldView>;
+export type MergeFieldViewInput = z.input<typeof MergeFieldView>;
+export type MergePreviewQuery = z.output<typeof MergePreviewQuery>;
+export type MergePreviewQueryInput = z.input<typeof MergePreviewQuery>;
+export type MergePreview = z.output<typeof MergePreview>;
+export type MergePreviewInput = z.input<typeof MergePreview>;
+export type MergeBody = z.output<typeof MergeBody>;
+export type MergeBodyInput = z.input<typeof MergeBody>;
+export type MergeResult = z.output<typeof MergeResult>;
+export type MergeResultInput = z.input<typeof MergeResult>;
+export type MergeParams = z.output<typeof MergeParams>;
+export type MergeParamsInput = z.input<typeof MergeParams>;
+export type MergeView = z.output<typeof MergeView>;
+export type MergeViewInput = z.input<typeof MergeView>;
+export type MergeList = z.output<typeof MergeList>;
+export type MergeListInput = z.input<typeof MergeList>;
 export type OtherPatronBodyInput = z.input<typeof OtherPatronBody>;
 export type ContactParamsInput = z.input<typeof ContactParams>;
 export type NeedParams = z.output<typeof NeedParams>;
@@ -335,6 +388,40 @@ export const patronsApi = {
     params: PatronParams,
     body: OtherPatronBody,
     replies: { 200: Ok },
+  }),
+  mergePreview: endpoint({
+    method: 'GET',
+    path: '/api/patrons/:id/merge',
+    tags: ['patrons'],
+    summary: 'Side by side: each field equal or in conflict, and what the other patron adds',
+    params: PatronParams,
+    query: MergePreviewQuery,
+    replies: { 200: MergePreview },
+  }),
+  merge: endpoint({
+    method: 'POST',
+    path: '/api/patrons/:id/merge',
+    tags: ['patrons'],
+    summary: 'Merge another patron into this one: nothing is lost, and it can be undone for 30 days',
+    params: PatronParams,
+    body: MergeBody,
+    replies: { 200: MergeResult },
+  }),
+  merges: endpoint({
+    method: 'GET',
+    path: '/api/patrons/:id/merges',
+    tags: ['patrons'],
+    summary: 'Merges into this patron that can still be undone',
+    params: PatronParams,
+    replies: { 200: MergeList },
+  }),
+  undoMerge: endpoint({
+    method: 'POST',
+    path: '/api/patrons/merges/:mergeId/undo',
+    tags: ['patrons'],
+    summary: 'Undo a merge: both patrons as they were',
+    params: MergeParams,
+    replies: { 200: PatronDetail },
   }),
   addContact: endpoint({
     method: 'POST',

@@ -6,7 +6,10 @@ import type {
   Database,
   PatronContactsTable,
   PatronDistinctTable,
+  PatronContactRow,
   PatronDuplicatesTable,
+  PatronMergesTable,
+  PatronRow,
   PatronNeedEventsTable,
   PatronNeedsTable,
   PatronNotesTable,
@@ -433,3 +436,84 @@ export const duplicatePage = (
 export async function setHousehold(tx: Kysely<Database>, ids: number[], householdId: number | null): Promise<void> {
   await tx.updateTable('patrons').set({ household_id: householdId }).where('id', 'in', ids).execute();
 }
+
+// ---- merge and its undo --------------------------------------------------------------------
+
+/** Both patrons, row-locked on PostgreSQL (in id order, so two merges of a pair queue up). */
+export const lockPatrons = (tx: Kysely<Database>, orgId: number, ids: number[], lock: boolean) =>
+  tx
+    .selectFrom('patrons')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('id', 'in', ids)
+    .orderBy('id')
+    .$if(lock, (qb) => qb.forUpdate())
+    .execute();
+
+/** Ids of what a patron holds, per table: what a merge moves and its undo moves back. */
+export async function holdingsOf(tx: Kysely<Database>, patronId: number) {
+  const ids = async (table: 'patron_needs' | 'patron_notes' | 'patron_value_records' | 'cases') =>
+    (await tx.selectFrom(table).select('id').where('patron_id', '=', patronId).execute()).map((r) => r.id);
+  const [needs, notes, values, cases] = await Promise.all([ids('patron_needs'), ids('patron_notes'), ids('patron_value_records'), ids('cases')]);
+  const entries = (await tx.selectFrom('case_entries').select('id').where('author_patron_id', '=', patronId).where('author_patron_id', 'is not', null).execute()).map((r) => r.id);
+  const external = await tx.selectFrom('patron_external_ids').select(['source', 'external_id']).where('patron_id', '=', patronId).execute();
+  return { needs, notes, values, cases, entries, external };
+}
+export type Holdings = Awaited<ReturnType<typeof holdingsOf>>;
+
+/**
+ * Moves rows to another patron. Cases and their entries are the cases domain's tables, but
+ * which patron a case belongs to is the patron's identity, not the case's lifecycle (status,
+ * team, assignee go through cases/api), so a merge moves them here, with the rest.
+ */
+export async function moveHoldings(tx: Kysely<Database>, h: Holdings, to: number): Promise<void> {
+  if (h.needs.length) await tx.updateTable('patron_needs').set({ patron_id: to }).where('id', 'in', h.needs).execute();
+  if (h.notes.length) await tx.updateTable('patron_notes').set({ patron_id: to }).where('id', 'in', h.notes).execute();
+  if (h.values.length) await tx.updateTable('patron_value_records').set({ patron_id: to }).where('id', 'in', h.values).execute();
+  if (h.cases.length) await tx.updateTable('cases').set({ patron_id: to }).where('id', 'in', h.cases).execute();
+  if (h.entries.length) await tx.updateTable('case_entries').set({ author_patron_id: to }).where('id', 'in', h.entries).execute();
+  for (const e of h.external) {
+    await tx.updateTable('patron_external_ids').set({ patron_id: to }).where('source', '=', e.source).where('external_id', '=', e.external_id).execute();
+  }
+}
+
+export async function restoreContact(tx: Kysely<Database>, row: PatronContactRow): Promise<void> {
+  await tx.insertInto('patron_contacts').values(row).execute();
+}
+
+/** Puts a patron row back exactly as it was (every column but the id). */
+export async function restorePatronRow(tx: Kysely<Database>, row: PatronRow): Promise<void> {
+  const { id, ...rest } = row;
+  await tx.updateTable('patrons').set(rest).where('id', '=', id).execute();
+}
+
+export const insertMerge = (tx: Kysely<Database>, row: Insertable<PatronMergesTable>) =>
+  tx.insertInto('patron_merges').values(row).returning('id').executeTakeFirstOrThrow();
+
+export const findMerge = (db: Kysely<Database>, orgId: number, id: number, lock = false) =>
+  db
+    .selectFrom('patron_merges')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('id', '=', id)
+    .$if(lock, (qb) => qb.forUpdate())
+    .executeTakeFirst();
+
+export async function markMergeUndone(tx: Kysely<Database>, id: number, by: number, at: number): Promise<void> {
+  await tx.updateTable('patron_merges').set({ undone_at: at, undone_by: by }).where('id', '=', id).execute();
+}
+
+/** The merges into a patron that can still be undone, newest first. */
+export const undoableMergesInto = (db: Kysely<Database>, orgId: number, survivorId: number, now: number) =>
+  db
+    .selectFrom('patron_merges as m')
+    .innerJoin('patrons as p', 'p.id', 'm.merged_id')
+    .leftJoin('users as u', 'u.id', 'm.by_user_id')
+    .select(['m.id', 'm.merged_id', 'p.name as merged_name', 'm.at', 'm.undo_until', 'u.name as by_name'])
+    .where('m.org_id', '=', orgId)
+    .where('m.survivor_id', '=', survivorId)
+    .where('m.undone_at', 'is', null)
+    .where('m.undo_until', '>', now)
+    .orderBy('m.id', 'desc')
+    .limit(20)
+    .execute();

@@ -7,6 +7,7 @@ import { route } from '../platform/http/route.js';
 import type { App } from '../platform/http/types.js';
 import * as duplicates from './duplicates.js';
 import * as memory from './memory.js';
+import * as merge from './merge.js';
 import { getPatron } from './profile.js';
 import * as service from './service.js';
 
@@ -54,4 +55,10 @@ export function patronRoutes(app: App, p: Platform): void {
   route(app, patronsApi.household, { roles: STAFF_BUT_VOLUNTEERS }, async (req) =>
     duplicates.joinHousehold(p, actorOf(req), req.params.id, req.body.otherId),
   );
+  route(app, patronsApi.mergePreview, { roles: STAFF_BUT_VOLUNTEERS }, async (req) =>
+    merge.mergePreview(p, actorOf(req), req.params.id, req.query.otherId),
+  );
+  route(app, patronsApi.merge, { roles: STAFF_BUT_VOLUNTEERS }, async (req) => merge.mergePatrons(p, actorOf(req), req.params.id, req.body));
+  route(app, patronsApi.merges, { roles: STAFF_BUT_VOLUNTEERS }, async (req) => merge.undoableMerges(p, actorOf(req), req.params.id));
+  route(app, patronsApi.undoMerge, { roles: STAFF_BUT_VOLUNTEERS }, async (req) => merge.undoMerge(p, actorOf(req), req.params.mergeId));
 }

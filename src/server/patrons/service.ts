@@ -54,7 +54,7 @@ export async function reindexPatron(ctx: TxContext, patronId: number): Promise<v
   await refreshDuplicates(ctx, patronId);
 }
 
-async function indexPersonalNotes(ctx: TxContext, orgId: number, patronId: number) {
+export async function indexPersonalNotes(ctx: TxContext, orgId: number, patronId: number) {
   const notes = await q.personalNoteBodies(ctx.tx, patronId);
   if (!notes.length) return ctx.search.remove(ctx.tx, 'patronPersonal', patronId);
   await ctx.search.upsert(ctx.tx, { orgId, kind: 'patronPersonal', refId: patronId, title: '', body: notes.join('\n') });

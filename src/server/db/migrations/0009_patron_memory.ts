@@ -118,6 +118,14 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addPrimaryKeyConstraint('patron_distinct_pk', ['patron_a', 'patron_b'])
     .execute();
 
+  // A merge moves the messages a patron wrote with them: found by author.
+  await db.schema
+    .createIndex('case_entries_author_patron')
+    .on('case_entries')
+    .columns(['author_patron_id'])
+    .where(sql.ref('author_patron_id'), 'is not', null)
+    .execute();
+
   // A merge keeps what it moved, so it can be undone exactly for 30 days.
   await withId(db, db.schema.createTable('patron_merges'))
     .addColumn('org_id', 'integer', (c) => c.notNull().references('organizations.id'))
@@ -257,6 +265,7 @@ export async function down(db: Kysely<any>): Promise<void> {
     await db.schema.dropTable(t).execute();
   }
   await db.schema.dropIndex('patrons_org_name_key').execute();
+  await db.schema.dropIndex('case_entries_author_patron').execute();
   for (const c of [
     'asked_for_user_id',
     'erased_at',
