@@ -22,6 +22,7 @@ import { CaseList } from '../cases/CaseList.js';
 import { CONTACT_CHANNEL_LABELS } from './labels.js';
 import { ContactPoints, Needs, RelationshipValue } from './PatronMemory.js';
 import { PatronNotes } from './PatronNotes.js';
+import { LikelyDuplicates } from './PatronDuplicates.js';
 
 const HISTORY_PAGE = 20;
 const itemsOf = (p: QueuePage) => p.items;
@@ -109,6 +110,7 @@ function PatronView({ patron }: { patron: PatronDetail }) {
                 </dl>
               )}
             </Paper>
+            <LikelyDuplicates patron={patron} />
             <ContactPoints patron={patron} />
             <Needs patron={patron} />
             <PatronNotes patron={patron} />
