@@ -18,8 +18,9 @@ describe('the feature registry', () => {
 
   it('gives each role its side navigation, in order, Admin for admins only', () => {
     const labels = (role: Me['role']) => navFor(role).filter(isNavLink).map((n) => n.label);
-    expect(labels('associate')).toEqual(['My cases', 'My team', 'Unassigned', 'All open', 'All cases']);
-    expect(labels('admin')).toEqual(['My cases', 'My team', 'Unassigned', 'All open', 'All cases', 'Admin']);
+    expect(labels('associate')).toEqual(['My cases', 'My team', 'Unassigned', 'All open', 'All cases', 'Duplicate patrons']);
+    expect(labels('admin')).toEqual(['My cases', 'My team', 'Unassigned', 'All open', 'All cases', 'Duplicate patrons', 'Admin']);
+    expect(labels('volunteer')).not.toContain('Duplicate patrons');
     expect(navFor('volunteer').map((n) => n.id)).toContain('queue.views');
   });
 
