@@ -58,6 +58,7 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'patron.marked_distinct': 'Marked two patrons as not the same person',
   'patron.merged': 'Merged two patrons',
   'patron.merge_undone': 'Undid a merge of two patrons',
+  'patron.erased': 'Erased a patron on request',
   'job.retried': 'Retried a background job',
   'job.discarded': 'Discarded a background job',
 };

@@ -232,6 +232,8 @@ export const MergeView = z.object({
   by: z.string().nullable(),
 });
 export const MergeList = z.object({ items: z.array(MergeView) });
+/** Erasure cannot be undone: the request must say so. */
+export const EraseBody = z.object({ confirm: z.literal(true, 'must be true: erasure cannot be undone') });
 export const NeedParams = z.object({ id: Id, needId: Id });
 export const ValueParams = z.object({ id: Id, recordId: Id });
 
@@ -300,6 +302,8 @@ export type MergeParamsInput = z.input<typeof MergeParams>;
 export type MergeView = z.output<typeof MergeView>;
 export type MergeViewInput = z.input<typeof MergeView>;
 export type MergeList = z.output<typeof MergeList>;
+export type EraseBody = z.output<typeof EraseBody>;
+export type EraseBodyInput = z.input<typeof EraseBody>;
 export type MergeListInput = z.input<typeof MergeList>;
 export type OtherPatronBodyInput = z.input<typeof OtherPatronBody>;
 export type ContactParamsInput = z.input<typeof ContactParams>;
@@ -422,6 +426,15 @@ export const patronsApi = {
     summary: 'Undo a merge: both patrons as they were',
     params: MergeParams,
     replies: { 200: PatronDetail },
+  }),
+  erase: endpoint({
+    method: 'POST',
+    path: '/api/patrons/:id/erase',
+    tags: ['patrons'],
+    summary: 'Erase (anonymize) a patron on request; statistics stay (supervisors and admins)',
+    params: PatronParams,
+    body: EraseBody,
+    replies: { 200: Ok },
   }),
   addContact: endpoint({
     method: 'POST',

@@ -2,12 +2,14 @@
 import type { Insertable, Kysely, Updateable } from 'kysely';
 import { prepared, type Params } from '../db/prepared.js';
 import type {
+  CaseRow,
   ContactKind,
   Database,
   PatronContactsTable,
   PatronDistinctTable,
   PatronContactRow,
   PatronDuplicatesTable,
+  PatronErasedHashesTable,
   PatronMergesTable,
   PatronRow,
   PatronNeedEventsTable,
@@ -517,3 +519,29 @@ export const undoableMergesInto = (db: Kysely<Database>, orgId: number, survivor
     .orderBy('m.id', 'desc')
     .limit(20)
     .execute();
+
+// ---- erasure -------------------------------------------------------------------------------
+
+export async function insertErasedHashes(tx: Kysely<Database>, rows: Array<Insertable<PatronErasedHashesTable>>): Promise<void> {
+  if (rows.length) await tx.insertInto('patron_erased_hashes').values(rows).onConflict((oc) => oc.columns(['org_id', 'hash']).doNothing()).execute();
+}
+
+export const isErasedHash = async (db: Kysely<Database>, orgId: number, hash: string) =>
+  !!(await db.selectFrom('patron_erased_hashes').select('hash').where('org_id', '=', orgId).where('hash', '=', hash).executeTakeFirst());
+
+/** Removes what is personal and has no statistic in it: contact points, notes, needs, ids. */
+export async function deletePersonalRows(tx: Kysely<Database>, patronId: number): Promise<void> {
+  await tx.deleteFrom('patron_contacts').where('patron_id', '=', patronId).execute();
+  await tx.deleteFrom('patron_notes').where('patron_id', '=', patronId).execute();
+  await tx.deleteFrom('patron_needs').where('patron_id', '=', patronId).execute();
+  await tx.deleteFrom('patron_external_ids').where('patron_id', '=', patronId).execute();
+}
+
+/**
+ * Blanks what the patron wrote (their messages' text) and returns their cases, to re-index.
+ * The entries stay, with their times and channels, so every count and duration is unchanged.
+ */
+export async function blankPatronMessages(tx: Kysely<Database>, patronId: number, text: string): Promise<CaseRow[]> {
+  await tx.updateTable('case_entries').set({ body: text }).where('author_patron_id', '=', patronId).where('author_patron_id', 'is not', null).execute();
+  return tx.selectFrom('cases').selectAll().where('patron_id', '=', patronId).execute();
+}

@@ -1,11 +1,12 @@
 // HTTP for patrons: lookup as you type, profile, edits and notes.
 import { patronsApi } from '../../contracts/patrons.js';
-import { ANY_STAFF, STAFF_BUT_VOLUNTEERS } from '../platform/actor.js';
+import { ANY_STAFF, MANAGERS, STAFF_BUT_VOLUNTEERS } from '../platform/actor.js';
 import type { Platform } from '../platform/context.js';
 import { actorOf } from '../platform/http/access.js';
 import { route } from '../platform/http/route.js';
 import type { App } from '../platform/http/types.js';
 import * as duplicates from './duplicates.js';
+import * as erase from './erase.js';
 import * as memory from './memory.js';
 import * as merge from './merge.js';
 import { getPatron } from './profile.js';
@@ -61,4 +62,5 @@ export function patronRoutes(app: App, p: Platform): void {
   route(app, patronsApi.merge, { roles: STAFF_BUT_VOLUNTEERS }, async (req) => merge.mergePatrons(p, actorOf(req), req.params.id, req.body));
   route(app, patronsApi.merges, { roles: STAFF_BUT_VOLUNTEERS }, async (req) => merge.undoableMerges(p, actorOf(req), req.params.id));
   route(app, patronsApi.undoMerge, { roles: STAFF_BUT_VOLUNTEERS }, async (req) => merge.undoMerge(p, actorOf(req), req.params.mergeId));
+  route(app, patronsApi.erase, { roles: MANAGERS }, async (req) => erase.erasePatron(p, actorOf(req), req.params.id));
 }
