@@ -232,6 +232,24 @@ export const MergeView = z.object({
   by: z.string().nullable(),
 });
 export const MergeList = z.object({ items: z.array(MergeView) });
+/** Everything held on one patron, as one download (a privacy request). */
+export const PatronExport = z.object({
+  exportedAt: z.number(),
+  patron: PatronDetail,
+  allValueRecords: z.array(ValueRecordView),
+  cases: z.array(
+    z.object({
+      ref: z.string(),
+      subject: z.string(),
+      channel: Channel,
+      status: z.string(),
+      createdAt: z.number(),
+      messages: z.array(z.object({ kind: z.string(), body: z.string(), by: z.string().nullable(), at: z.number() })),
+    }),
+  ),
+  audit: z.array(z.object({ action: z.string(), at: z.number(), detail: z.string().nullable() })),
+});
+
 /** Erasure cannot be undone: the request must say so. */
 export const EraseBody = z.object({ confirm: z.literal(true, 'must be true: erasure cannot be undone') });
 export const NeedParams = z.object({ id: Id, needId: Id });
@@ -303,6 +321,8 @@ export type MergeView = z.output<typeof MergeView>;
 export type MergeViewInput = z.input<typeof MergeView>;
 export type MergeList = z.output<typeof MergeList>;
 export type EraseBody = z.output<typeof EraseBody>;
+export type PatronExport = z.output<typeof PatronExport>;
+export type PatronExportInput = z.input<typeof PatronExport>;
 export type EraseBodyInput = z.input<typeof EraseBody>;
 export type MergeListInput = z.input<typeof MergeList>;
 export type OtherPatronBodyInput = z.input<typeof OtherPatronBody>;
@@ -426,6 +446,14 @@ export const patronsApi = {
     summary: 'Undo a merge: both patrons as they were',
     params: MergeParams,
     replies: { 200: PatronDetail },
+  }),
+  exportOne: endpoint({
+    method: 'GET',
+    path: '/api/patrons/:id/export',
+    tags: ['patrons'],
+    summary: 'Everything held on one patron as one JSON download (supervisors and admins)',
+    params: PatronParams,
+    replies: { 200: PatronExport },
   }),
   erase: endpoint({
     method: 'POST',

@@ -5,6 +5,26 @@ import { describeEachDialect } from '../testing/harness.js';
 import { erasedHash } from './erase.js';
 
 describeEachDialect('patron erasure', (h) => {
+  it('exports everything held on one patron as one download, for supervisors and admins', async () => {
+    const org = await makeOrg(h());
+    const sup = await org.as('supervisor');
+    const p: PatronDetail = (await sup.post('/api/patrons', { name: 'Olga Petrova', email: 'olga@example.org' })).json();
+    await sup.post(`/api/patrons/${p.id}/notes`, { kind: 'personal', body: 'Daughter lives in Riga' });
+    await sup.post(`/api/patrons/${p.id}/value`, { occurredOn: '2026-05-05', kind: 'ticket', amountMinor: 3500 });
+    const added = (await sup.post(`/api/patrons/${p.id}/value`, { occurredOn: '2026-05-06', kind: 'ticket', amountMinor: 100 })).json() as PatronDetail;
+    await sup.delete(`/api/patrons/${p.id}/value/${added.value!.records[0]!.id}`);
+    const { ref } = await logCall(sup, { patron: undefined, patronId: p.id, subject: 'Box seats', body: 'Can I have box B?' });
+    expect((await (await org.as('associate')).get(`/api/patrons/${p.id}/export`)).statusCode).toBe(403);
+    const res = await sup.get(`/api/patrons/${p.id}/export`);
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-disposition']).toBe(`attachment; filename="patron-${p.id}.json"`);
+    const out = res.json();
+    expect(out.patron.notes.map((n: { body: string }) => n.body)).toContain('Daughter lives in Riga');
+    expect(out.allValueRecords.map((r: { amountMinor: number }) => r.amountMinor)).toEqual([3500]);
+    expect(out.cases).toMatchObject([{ ref, subject: 'Box seats', messages: [{ body: 'Can I have box B?' }] }]);
+    expect(out.audit.map((a: { action: string }) => a.action)).toContain('patron.value_deleted');
+  });
+
   it('erases every personal value from every route and search, and keeps the numbers', async () => {
     const org = await makeOrg(h());
     const sup = await org.as('supervisor');

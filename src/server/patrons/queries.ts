@@ -545,3 +545,39 @@ export async function blankPatronMessages(tx: Kysely<Database>, patronId: number
   await tx.updateTable('case_entries').set({ body: text }).where('author_patron_id', '=', patronId).where('author_patron_id', 'is not', null).execute();
   return tx.selectFrom('cases').selectAll().where('patron_id', '=', patronId).execute();
 }
+
+/** A patron's cases with their messages and notes, for a privacy export (bounded). */
+export async function casesForExport(db: Kysely<Database>, orgId: number, patronId: number) {
+  const cases = await db
+    .selectFrom('cases')
+    .select(['id', 'number', 'subject', 'channel', 'status', 'created_at'])
+    .where('org_id', '=', orgId)
+    .where('patron_id', '=', patronId)
+    .orderBy('created_at')
+    .limit(2000)
+    .execute();
+  const entries = cases.length
+    ? await db
+        .selectFrom('case_entries as e')
+        .leftJoin('users as u', 'u.id', 'e.author_user_id')
+        .select(['e.case_id', 'e.kind', 'e.body', 'u.name as by', 'e.created_at'])
+        .where('e.case_id', 'in', cases.map((c) => c.id))
+        .where('e.kind', 'in', ['message_in', 'message_out'])
+        .orderBy('e.case_id')
+        .orderBy('e.id')
+        .limit(50_000)
+        .execute()
+    : [];
+  return { cases, entries };
+}
+
+export const auditAbout = (db: Kysely<Database>, orgId: number, patronId: number) =>
+  db
+    .selectFrom('audit_log')
+    .select(['action', 'created_at', 'detail'])
+    .where('org_id', '=', orgId)
+    .where('target_type', '=', 'patron')
+    .where('target_id', '=', String(patronId))
+    .orderBy('id')
+    .limit(5000)
+    .execute();

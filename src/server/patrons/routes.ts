@@ -63,4 +63,9 @@ export function patronRoutes(app: App, p: Platform): void {
   route(app, patronsApi.merges, { roles: STAFF_BUT_VOLUNTEERS }, async (req) => merge.undoableMerges(p, actorOf(req), req.params.id));
   route(app, patronsApi.undoMerge, { roles: STAFF_BUT_VOLUNTEERS }, async (req) => merge.undoMerge(p, actorOf(req), req.params.mergeId));
   route(app, patronsApi.erase, { roles: MANAGERS }, async (req) => erase.erasePatron(p, actorOf(req), req.params.id));
+  route(app, patronsApi.exportOne, { roles: MANAGERS }, async (req, reply) => {
+    const out = await erase.exportPatron(p, actorOf(req), req.params.id);
+    void reply.header('content-disposition', `attachment; filename="patron-${out.patron.id}.json"`).header('cache-control', 'no-store');
+    return out;
+  });
 }
