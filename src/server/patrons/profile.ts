@@ -4,7 +4,6 @@
 import type { Kysely } from 'kysely';
 import type { NeedView, PatronDetail, PatronSummary, RelationshipSummary } from '../../contracts/patrons.js';
 import { findUserById } from '../admin/api.js';
-import { formatRef } from '../cases/api.js';
 import type { Database, PatronContactRow, PatronRow } from '../db/types.js';
 import type { Actor } from '../platform/actor.js';
 import type { Platform } from '../platform/context.js';
@@ -111,7 +110,8 @@ export async function getPatron(p: Pick<Platform, 'db'>, actor: Actor, id: numbe
       : null,
     recentContacts: recent.map((c) => ({
       caseId: c.id,
-      ref: formatRef(org.case_prefix, c.number),
+      // A case reference (cases' formatRef); not imported, as cases import patrons.
+      ref: `${org.case_prefix}-${c.number}`,
       subject: c.subject,
       channel: c.channel,
       at: c.last_activity_at,
