@@ -23,6 +23,7 @@ import { CONTACT_CHANNEL_LABELS } from './labels.js';
 import { ContactPoints, Needs, RelationshipValue } from './PatronMemory.js';
 import { PatronNotes } from './PatronNotes.js';
 import { LikelyDuplicates } from './PatronDuplicates.js';
+import { PatronPrivacy } from './PatronPrivacy.js';
 
 const HISTORY_PAGE = 20;
 const itemsOf = (p: QueuePage) => p.items;
@@ -115,6 +116,7 @@ function PatronView({ patron }: { patron: PatronDetail }) {
             <Needs patron={patron} />
             <PatronNotes patron={patron} />
             <RelationshipValue patron={patron} />
+            <PatronPrivacy patron={patron} />
           </Stack>
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 7 }}>
