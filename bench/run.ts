@@ -14,6 +14,7 @@ import { benchStaffing, staffingTable } from './staffing.js';
 import { benchMail, mailTable } from './mail.js';
 import { benchPromises, promisesTable } from './promises.js';
 import { benchForecastTable, benchStaffing, staffingTable } from './staffing.js';
+import { benchPatrons } from './patrons.js';
 import type { BenchOptions, Dialect } from './options.js';
 
 const { values: args } = parseArgs({
@@ -65,6 +66,9 @@ const SECTIONS: Record<string, (o: BenchOptions) => Promise<string>> = {
         iterations: o.iterations,
       }),
     ),
+  // Patron memory (issue 14): matching precision and recall on the labelled set, then profile,
+  // candidates and review times beside their bare SQL.
+  patrons: benchPatrons,
   // The planner's arithmetic (issue 12): no database, so it runs once, on the first dialect.
   staffing: async (o) =>
     (o.dialect === 'sqlite' || !dialects.includes('sqlite')

@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import type pg from 'pg';
 import { migrateToLatest, openDb, type Db } from '../src/server/db/index.js';
+import { e164, nameKey, nationalPhone } from '../src/server/patrons/normalize.js';
 import { hashPassword, randomToken } from '../src/server/platform/passwords.js';
 import { contactText, docKey, type DocKind } from '../src/server/platform/search/index.js';
 import { scopesOf, wordsKind } from '../src/server/platform/search/changes.js';
@@ -107,7 +108,7 @@ const PG_TYPES: Record<string, string> = {
   created_at: 'bigint', updated_at: 'bigint', last_activity_at: 'bigint', first_response_at: 'bigint',
   first_response_ms: 'bigint', resolved_at: 'bigint', resolution_ms: 'bigint', closed_at: 'bigint',
   first_contact_at: 'bigint', last_contact_at: 'bigint', password_changed_at: 'bigint', locked_until: 'bigint',
-  deactivated_at: 'bigint', day: 'int', hour: 'int', count: 'int',
+  deactivated_at: 'bigint', day: 'int', hour: 'int', count: 'int', preferred: 'int',
 };
 
 function postgresWriter(db: Db): Writer {
@@ -246,8 +247,10 @@ async function main() {
 
   // Patrons.
   const names: string[] = [''];
+  let contactId = 0;
   for (let start = 1; start <= PATRONS; start += BATCH) {
     const rows: Row[] = [];
+    const contacts: Row[] = [];
     for (let id = start; id < Math.min(start + BATCH, PATRONS + 1); id++) {
       const first = FIRST[zipf(r, FIRST.length)]!;
       let last = LAST[zipf(r, LAST.length)]!;
@@ -260,11 +263,16 @@ async function main() {
       const email = r() < 0.85 ? emailFor(r, first, last, id) : null;
       const phone = r() < 0.5 ? phoneFor(r, id) : null;
       const created = START + Math.floor(r() * (NOW - START));
-      rows.push([id, 1, name, preferred, email, phone, phone ? phone.replace(/\D/g, '') : null, null, null, null, created, created]);
-      index.add('patron', 1, id, [name, preferred].filter(Boolean).join(' '), contactText(email, phone));
+      // Contact points as the application writes them (issue 14): phones in E.164.
+      const e = phone ? e164(phone, 'US') : null;
+      if (email) contacts.push([++contactId, 1, id, 'email', email, 1, created]);
+      if (e) contacts.push([++contactId, 1, id, 'phone', e, 1, created]);
+      rows.push([id, 1, name, preferred, email, phone, phone ? phone.replace(/\D/g, '') : null, null, null, null, created, created, nameKey(name)]);
+      index.add('patron', 1, id, [name, preferred].filter(Boolean).join(' '), contactText(email, ...(e ? [e, nationalPhone(e)] : [])));
     }
     await w.begin();
-    await w.insert('patrons', ['id', 'org_id', 'name', 'preferred_name', 'email', 'phone', 'phone_digits', 'language', 'first_contact_at', 'last_contact_at', 'created_at', 'updated_at'], rows);
+    await w.insert('patrons', ['id', 'org_id', 'name', 'preferred_name', 'email', 'phone', 'phone_digits', 'language', 'first_contact_at', 'last_contact_at', 'created_at', 'updated_at', 'name_key'], rows);
+    await w.insert('patron_contacts', ['id', 'org_id', 'patron_id', 'kind', 'value', 'preferred', 'created_at'], contacts);
     await index.flush(w);
     await w.commit();
   }
@@ -363,7 +371,7 @@ async function main() {
   if (db.dialect === 'postgres') {
     // Identity columns continue after the explicit ids written above (read once committed:
     // this is another connection than the writer's).
-    for (const t of ['organizations', 'teams', 'users', 'patrons', 'cases', 'case_entries', 'search_terms']) {
+    for (const t of ['organizations', 'teams', 'users', 'patrons', 'patron_contacts', 'cases', 'case_entries', 'search_terms']) {
       await sql`select setval(pg_get_serial_sequence(${t}, 'id'), (select max(id) from ${sql.table(t)}))`.execute(db.kysely);
     }
   }

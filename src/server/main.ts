@@ -7,6 +7,7 @@ import { migrateToLatest, openDb } from './db/index.js';
 import { DEMO_LOGINS, DEMO_PASSWORD, seedDemo } from './demo/seed.js';
 import { createInboundDoor, createMailListener, createMailRuntime, type MailListener } from './mail/api.js';
 import { housekeeping } from './platform/housekeeping.js';
+import { patronJobTypes } from './patrons/api.js';
 import { promiseJobTypes } from './promises/api.js';
 import { createPlatform } from './platform/index.js';
 import { staffingJobTypes } from './staffing/watch.js';
@@ -35,7 +36,12 @@ async function start(config: Config) {
   await app.listen({ port: config.port, host: config.host });
   const mail = createMailRuntime(platform, { installRelay: config.relay, log: app.log });
   // Every instance runs jobs; the table's leases decide which instance runs each one.
-  const jobs = new JobRunner({ db, clock: platform.clock, types: [housekeeping, ...mail.jobTypes, ...promiseJobTypes(platform), ...staffingJobTypes(platform)], log: app.log });
+  const jobs = new JobRunner({
+    db,
+    clock: platform.clock,
+    types: [housekeeping, ...mail.jobTypes, ...promiseJobTypes(platform), ...staffingJobTypes(platform), ...patronJobTypes(platform)],
+    log: app.log,
+  });
   await jobs.start();
   // Inbound mail beside HTTP: the 250 only once the message is committed (mail/inbound.ts).
   let smtp: MailListener | null = null;

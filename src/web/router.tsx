@@ -20,6 +20,7 @@ import { QueuePage } from './features/queue/QueuePage.js';
 import { validateQueueSearch } from './features/queue/filters.js';
 import { CasePage } from './features/cases/CasePage.js';
 import { PatronPage } from './features/patrons/PatronPage.js';
+import { DuplicateReviewPage } from './features/patrons/PatronDuplicates.js';
 import { SearchPage, validateSearchSearch } from './features/search/SearchPage.js';
 import { AdminPage } from './features/admin/AdminPage.js';
 import { HelpHome } from './features/public/HelpHome.js';
@@ -98,6 +99,7 @@ const queueRoute = createRoute({
 
 const caseRoute = createRoute({ getParentRoute: () => appRoute, path: '/cases/$ref', component: CasePage });
 const patronRoute = createRoute({ getParentRoute: () => appRoute, path: '/patrons/$id', component: PatronPage });
+const duplicatesRoute = createRoute({ getParentRoute: () => appRoute, path: '/patrons/duplicates', component: DuplicateReviewPage });
 const searchRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/search',
@@ -123,6 +125,7 @@ const routeTree = rootRoute.addChildren([
     queueRoute,
     caseRoute,
     patronRoute,
+    duplicatesRoute,
     searchRoute,
     adminRoute,
     staffingRoute,

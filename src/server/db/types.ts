@@ -68,6 +68,18 @@ export interface PatronsTable {
   /** Set when mail to `email` bounced (migration 0006), with the reason. */
   email_failing_at: number | null;
   email_failing_reason: string | null;
+  /** Patron memory (migration 0009). */
+  pronouns: string | null;
+  accessibility: string | null;
+  contact_channel: ContactChannel | null;
+  contact_best_time: string | null;
+  do_not_contact_at: number | null;
+  name_key: string | null;
+  household_id: number | null;
+  merged_into_id: number | null;
+  merged_at: number | null;
+  erased_at: number | null;
+  asked_for_user_id: number | null;
 }
 
 export interface PatronNotesTable {
@@ -188,6 +200,18 @@ export interface Database {
   mail_attachments: MailAttachmentsTable;
   case_participants: CaseParticipantsTable;
   mail_imap: MailImapTable;
+  patron_contacts: PatronContactsTable;
+  patron_needs: PatronNeedsTable;
+  patron_need_events: PatronNeedEventsTable;
+  patron_value_records: PatronValueRecordsTable;
+  patron_duplicates: PatronDuplicatesTable;
+  patron_distinct: PatronDistinctTable;
+  patron_merges: PatronMergesTable;
+  patron_import_sources: PatronImportSourcesTable;
+  patron_external_ids: PatronExternalIdsTable;
+  patron_import_batches: PatronImportBatchesTable;
+  patron_import_changes: PatronImportChangesTable;
+  patron_erased_hashes: PatronErasedHashesTable;
 }
 
 export type OrganizationRow = Selectable<OrganizationsTable>;
@@ -469,6 +493,36 @@ export interface PromisesTable {
   kept_entry_id: number | null;
   kept_by: number | null;
   made_by: number | null;
+// ---- patron memory (migration 0009) -------------------------------------------------------
+
+export type ContactChannel = 'email' | 'phone' | 'sms' | 'post' | 'any';
+export type ContactKind = 'email' | 'phone';
+export type NeedStatus = 'open' | 'in_progress' | 'met' | 'closed';
+export type ValueKind = 'membership' | 'donation' | 'ticket' | 'other';
+
+export interface PatronContactsTable {
+  id: Generated<number>;
+  org_id: number;
+  patron_id: number;
+  kind: ContactKind;
+  /** A lower-cased email or an E.164 phone number. */
+  value: string;
+  label: string | null;
+  /** 1 for the preferred email / phone of its kind, else 0. */
+  preferred: number;
+  failing_at: number | null;
+  failing_reason: string | null;
+  created_at: number;
+}
+export type PatronContactRow = Selectable<PatronContactsTable>;
+
+export interface PatronNeedsTable {
+  id: Generated<number>;
+  org_id: number;
+  patron_id: number;
+  title: string;
+  status: NeedStatus;
+  created_by: number | null;
   created_at: number;
   updated_at: number;
 }
@@ -572,6 +626,26 @@ export interface ForecastEditsTable {
   to_hour: number;
   value: number | null;
   note: string;
+export interface PatronNeedEventsTable {
+  id: Generated<number>;
+  need_id: number;
+  status: NeedStatus;
+  note: string | null;
+  by_user_id: number | null;
+  at: number;
+}
+
+export interface PatronValueRecordsTable {
+  id: Generated<number>;
+  org_id: number;
+  patron_id: number;
+  occurred_on: string;
+  kind: ValueKind;
+  amount_minor: number;
+  currency: string;
+  source: string;
+  external_id: string | null;
+  import_batch_id: number | null;
   created_by: number | null;
   created_at: number;
 }
@@ -632,4 +706,72 @@ export interface Database {
   staffing_warnings: StaffingWarningsTable;
   slots: SlotsTable;
   bookings: BookingsTable;
+export interface PatronDuplicatesTable {
+  org_id: number;
+  patron_a: number;
+  patron_b: number;
+  score: number;
+  reasons: string;
+  computed_at: number;
+}
+
+export interface PatronDistinctTable {
+  org_id: number;
+  patron_a: number;
+  patron_b: number;
+  by_user_id: number | null;
+  at: number;
+}
+
+export interface PatronMergesTable {
+  id: Generated<number>;
+  org_id: number;
+  survivor_id: number;
+  merged_id: number;
+  by_user_id: number | null;
+  at: number;
+  undo_until: number;
+  undone_at: number | null;
+  undone_by: number | null;
+  snapshot: string;
+}
+
+export interface PatronImportSourcesTable {
+  id: Generated<number>;
+  org_id: number;
+  name: string;
+  mapping: string;
+  updated_at: number;
+}
+
+export interface PatronExternalIdsTable {
+  org_id: number;
+  source: string;
+  external_id: string;
+  patron_id: number;
+}
+
+export interface PatronImportBatchesTable {
+  id: Generated<number>;
+  org_id: number;
+  source: string;
+  by_user_id: number | null;
+  at: number;
+  counts: string;
+  undone_at: number | null;
+}
+
+export interface PatronImportChangesTable {
+  id: Generated<number>;
+  batch_id: number;
+  patron_id: number | null;
+  action: 'create' | 'update' | 'fill' | 'value';
+  before: string | null;
+  value_record_id: number | null;
+}
+
+export interface PatronErasedHashesTable {
+  org_id: number;
+  hash: string;
+  at: number;
 }

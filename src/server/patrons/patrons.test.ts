@@ -92,8 +92,11 @@ describeEachDialect('patrons', (h) => {
     const other = (await c.post('/api/patrons', { name: 'Tara T' })).json();
     const clash = await c.patch(`/api/patrons/${other.id}`, { email: 'uma@example.org' });
     expect(clash.statusCode).toBe(409);
-    const ok = await c.patch(`/api/patrons/${first.id}`, { preferredName: 'Umi', phone: '555 0100' });
-    expect(ok.json()).toMatchObject({ preferredName: 'Umi', phone: '555 0100', email: 'uma@example.org' });
+    const bad = await c.patch(`/api/patrons/${first.id}`, { preferredName: 'Umi', phone: '555 0100' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.field).toBe('phone');
+    const ok = await c.patch(`/api/patrons/${first.id}`, { preferredName: 'Umi', phone: '(312) 555-0100' });
+    expect(ok.json()).toMatchObject({ preferredName: 'Umi', phone: '(312) 555-0100', email: 'uma@example.org' });
     expect((await c.get('/api/patrons/lookup?q=umi')).json().items[0].id).toBe(first.id);
   });
 

@@ -21,6 +21,18 @@ export async function requirePatron(db: Kysely<Database>, actor: Actor, id: numb
  * volunteers delete only the general notes they wrote themselves (personal notes they never
  * see at all). Every deletion is audited.
  */
+/** A patron that can be changed: not merged into another, not erased (those are 404 here). */
+export async function requireLivePatron(db: Kysely<Database>, actor: Actor, id: number): Promise<PatronRow> {
+  const row = await requirePatron(db, actor, id);
+  if (row.merged_into_id !== null || row.erased_at !== null) throw notFound('Patron');
+  return row;
+}
+
+/** Relationship value (donations, memberships) is for staff, not volunteers. */
+export function requireValueAccess(actor: Actor): void {
+  if (!canSeePersonal(actor)) throw forbidden('Volunteers do not handle relationship value records.');
+}
+
 export function requireNoteDeletion(actor: Actor, note: { kind: 'general' | 'personal'; author_user_id: number | null }): void {
   if (actor.role !== 'volunteer') return;
   if (note.kind !== 'general' || note.author_user_id !== actor.userId) {

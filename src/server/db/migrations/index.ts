@@ -9,6 +9,7 @@ import * as m0005 from './0005_search.js';
 import * as m0006 from './0006_mail.js';
 import * as m0007 from './0007_promises.js';
 import * as m0008 from './0008_staffing.js';
+import * as m0009 from './0009_patron_memory.js';
 import * as m0010 from './0010_mail_inbound.js';
 import * as m0011 from './0011_notifications.js';
 
@@ -21,6 +22,7 @@ export const migrations: Record<string, Migration> = {
   '0006_mail': m0006,
   '0007_promises': m0007,
   '0008_staffing': m0008,
+  '0009_patron_memory': m0009,
   '0010_mail_inbound': m0010,
   '0011_notifications': m0011,
 };

@@ -35,6 +35,7 @@ import { duration } from '../../lib/format.js';
 import { PRIORITY_LABELS } from '../../lib/labels.js';
 import { AnchorLink } from '../../components/links.js';
 import { CaseBooking } from '../staffing/CaseBooking.js';
+import { PatronGlance } from '../patrons/PatronGlance.js';
 
 interface Props {
   detail: CaseDetail;
@@ -125,9 +126,12 @@ export function CaseSidePanel({ detail, update, pending }: Props) {
           Patron
         </Title>
         {detail.patron ? (
-          <AnchorLink to="/patrons/$id" params={{ id: String(detail.patron.id) }} fw={500}>
-            {detail.patron.name}
-          </AnchorLink>
+          <>
+            <AnchorLink to="/patrons/$id" params={{ id: String(detail.patron.id) }} fw={500}>
+              {detail.patron.name}
+            </AnchorLink>
+            <PatronGlance id={detail.patron.id} />
+          </>
         ) : (
           <Text size="sm">No patron (internal request)</Text>
         )}

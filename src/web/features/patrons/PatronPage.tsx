@@ -1,6 +1,6 @@
 // A patron: who they are, notes (personal ones marked, never for volunteers), their cases.
 import { useState } from 'react';
-import { Anchor, Button, Grid, Group, Loader, Paper, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Anchor, Button, Checkbox, Grid, Group, Loader, NativeSelect, Paper, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
 import { useParams } from '@tanstack/react-router';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -13,14 +13,18 @@ import {
 } from '../../../contracts/patrons.js';
 import { ApiError, call } from '../../api/client.js';
 import { useKeysetList } from '../../api/keyset.js';
-import { keys, useSession } from '../../api/queries.js';
+import { keys, useSession, useStaff } from '../../api/queries.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { FormErrors, useFormErrors } from '../../components/FormErrors.js';
 import { Term } from '../../components/Term.js';
 import { When } from '../../components/When.js';
 import { CaseList } from '../cases/CaseList.js';
+import { CONTACT_CHANNEL_LABELS } from './labels.js';
+import { ContactPoints, Needs, RelationshipValue } from './PatronMemory.js';
 import { PatronNotes } from './PatronNotes.js';
 import { PatronPromises } from '../promises/PatronPromises.js';
+import { LikelyDuplicates } from './PatronDuplicates.js';
+import { PatronPrivacy } from './PatronPrivacy.js';
 
 const HISTORY_PAGE = 20;
 const itemsOf = (p: QueuePage) => p.items;
@@ -87,7 +91,18 @@ function PatronView({ patron }: { patron: PatronDetail }) {
                   <Term label="Preferred name">{patron.preferredName ?? '—'}</Term>
                   <Term label="Email">{patron.email ? <Anchor href={`mailto:${patron.email}`}>{patron.email}</Anchor> : '—'}</Term>
                   <Term label="Phone">{patron.phone ?? '—'}</Term>
+                  <Term label="Pronouns">{patron.pronouns ?? '—'}</Term>
                   <Term label="Language">{patron.language ?? '—'}</Term>
+                  <Term label="Accessibility">{patron.accessibility ?? '—'}</Term>
+                  <Term label="Reach by">
+                    {patron.communication.doNotContact
+                      ? 'Do not contact'
+                      : [patron.communication.channel && CONTACT_CHANNEL_LABELS[patron.communication.channel], patron.communication.bestTime]
+                          .filter(Boolean)
+                          .join(', ') || '—'}
+                  </Term>
+                  <Term label="Asks for">{patron.askedFor?.name ?? '—'}</Term>
+                  <Term label="Came back">{patron.cameBack ? 'Yes, after a resolved case' : 'Not yet'}</Term>
                   <Term label="First contact">
                     {patron.firstContactAt ? <When ms={patron.firstContactAt} place={org} relative={false} /> : '—'}
                   </Term>
@@ -97,8 +112,13 @@ function PatronView({ patron }: { patron: PatronDetail }) {
                 </dl>
               )}
             </Paper>
+            <LikelyDuplicates patron={patron} />
+            <ContactPoints patron={patron} />
+            <Needs patron={patron} />
             <PatronNotes patron={patron} />
             <PatronPromises patronId={patron.id} />
+            <RelationshipValue patron={patron} />
+            <PatronPrivacy patron={patron} />
           </Stack>
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 7 }}>
@@ -123,24 +143,38 @@ function PatronView({ patron }: { patron: PatronDetail }) {
 const LABELS = {
   name: 'Name',
   preferredName: 'Preferred name',
-  email: 'Email',
-  phone: 'Phone',
+  pronouns: 'Pronouns',
+  email: 'Preferred email',
+  phone: 'Preferred phone',
   language: 'Language',
+  accessibility: 'Accessibility needs',
+  bestTime: 'Best time to reach',
+  contactChannel: 'Preferred channel',
+  askedForUserId: 'Asks for',
+  doNotContact: 'Do not contact',
 } as const;
-type Field = keyof typeof LABELS;
-const FIELDS = Object.keys(LABELS) as Field[];
-const TYPES: Partial<Record<Field, string>> = { email: 'email', phone: 'tel' };
-const MAX: Record<Field, number> = { name: 120, preferredName: 120, email: 254, phone: 40, language: 35 };
+type TextField = 'name' | 'preferredName' | 'pronouns' | 'email' | 'phone' | 'language' | 'accessibility' | 'bestTime';
+const TEXT_FIELDS: TextField[] = ['name', 'preferredName', 'pronouns', 'email', 'phone', 'language', 'accessibility', 'bestTime'];
+const TYPES: Partial<Record<TextField, string>> = { email: 'email', phone: 'tel' };
+const MAX: Record<TextField, number> = { name: 120, preferredName: 120, pronouns: 40, email: 254, phone: 40, language: 35, accessibility: 1000, bestTime: 120 };
 
 function ProfileForm({ patron, onDone }: { patron: PatronDetail; onDone: () => void }) {
   const queryClient = useQueryClient();
-  const [values, setValues] = useState<Record<Field, string>>({
+  const staff = useStaff();
+  const [values, setValues] = useState<Record<TextField, string>>({
     name: patron.name,
     preferredName: patron.preferredName ?? '',
+    pronouns: patron.pronouns ?? '',
     email: patron.email ?? '',
-    phone: patron.phone ?? '',
+    // The preferred phone as stored (E.164), so an unchanged form sends what is there.
+    phone: patron.contacts.find((c) => c.kind === 'phone' && c.preferred)?.value ?? '',
     language: patron.language ?? '',
+    accessibility: patron.accessibility ?? '',
+    bestTime: patron.communication.bestTime ?? '',
   });
+  const [channel, setChannel] = useState<string>(patron.communication.channel ?? '');
+  const [askedFor, setAskedFor] = useState<string>(patron.askedFor ? String(patron.askedFor.id) : '');
+  const [doNotContact, setDoNotContact] = useState(patron.communication.doNotContact);
   const form = useFormErrors(PatronUpdateBody, LABELS);
   const save = useMutation({
     mutationFn: (body: PatronUpdateBodyInput) => call(patronsApi.update, { params: { id: patron.id }, body }),
@@ -159,9 +193,15 @@ function ProfileForm({ patron, onDone }: { patron: PatronDetail; onDone: () => v
           name: values.name,
           // An emptied optional field means "remove it".
           preferredName: values.preferredName.trim() || null,
+          pronouns: values.pronouns.trim() || null,
           email: values.email.trim() || null,
           phone: values.phone.trim() || null,
           language: values.language.trim() || null,
+          accessibility: values.accessibility.trim() || null,
+          bestTime: values.bestTime.trim() || null,
+          contactChannel: (channel || null) as PatronUpdateBodyInput['contactChannel'],
+          askedForUserId: askedFor ? Number(askedFor) : null,
+          doNotContact,
         });
         if (body) save.mutate(body);
       }}
@@ -169,7 +209,7 @@ function ProfileForm({ patron, onDone }: { patron: PatronDetail; onDone: () => v
       <Stack gap="sm">
         <FormErrors form={form} title="The profile was not saved" />
         <SimpleGrid cols={1}>
-          {FIELDS.map((f) => (
+          {TEXT_FIELDS.map((f) => (
             <TextInput
               key={f}
               {...form.field(f)}
@@ -184,6 +224,26 @@ function ProfileForm({ patron, onDone }: { patron: PatronDetail; onDone: () => v
               }}
             />
           ))}
+          <NativeSelect
+            {...form.field('contactChannel')}
+            label={LABELS.contactChannel}
+            value={channel}
+            onChange={(e) => setChannel(e.currentTarget.value)}
+            data={[{ value: '', label: 'No preference' }, ...Object.entries(CONTACT_CHANNEL_LABELS).map(([value, label]) => ({ value, label }))]}
+          />
+          <NativeSelect
+            {...form.field('askedForUserId')}
+            label={LABELS.askedForUserId}
+            value={askedFor}
+            onChange={(e) => setAskedFor(e.currentTarget.value)}
+            data={[{ value: '', label: 'Nobody in particular' }, ...staff.map((u) => ({ value: String(u.id), label: u.name }))]}
+          />
+          <Checkbox
+            {...form.field('doNotContact')}
+            label="Do not contact (they asked us not to)"
+            checked={doNotContact}
+            onChange={(e) => setDoNotContact(e.currentTarget.checked)}
+          />
         </SimpleGrid>
         <Group>
           <Button type="submit" loading={save.isPending}>
