@@ -10,7 +10,6 @@ import { parseArgs } from 'node:util';
 import { benchDesk } from './desk.js';
 import { benchJobs, jobsTable } from './jobs.js';
 import { benchSearch, searchTables, type Dataset } from './search.js';
-import { benchStaffing, staffingTable } from './staffing.js';
 import { benchMail, mailTable } from './mail.js';
 import { benchPromises, promisesTable } from './promises.js';
 import { benchForecastTable, benchStaffing, staffingTable } from './staffing.js';

@@ -493,36 +493,6 @@ export interface PromisesTable {
   kept_entry_id: number | null;
   kept_by: number | null;
   made_by: number | null;
-// ---- patron memory (migration 0009) -------------------------------------------------------
-
-export type ContactChannel = 'email' | 'phone' | 'sms' | 'post' | 'any';
-export type ContactKind = 'email' | 'phone';
-export type NeedStatus = 'open' | 'in_progress' | 'met' | 'closed';
-export type ValueKind = 'membership' | 'donation' | 'ticket' | 'other';
-
-export interface PatronContactsTable {
-  id: Generated<number>;
-  org_id: number;
-  patron_id: number;
-  kind: ContactKind;
-  /** A lower-cased email or an E.164 phone number. */
-  value: string;
-  label: string | null;
-  /** 1 for the preferred email / phone of its kind, else 0. */
-  preferred: number;
-  failing_at: number | null;
-  failing_reason: string | null;
-  created_at: number;
-}
-export type PatronContactRow = Selectable<PatronContactsTable>;
-
-export interface PatronNeedsTable {
-  id: Generated<number>;
-  org_id: number;
-  patron_id: number;
-  title: string;
-  status: NeedStatus;
-  created_by: number | null;
   created_at: number;
   updated_at: number;
 }
@@ -568,6 +538,8 @@ export interface Database {
   promise_events: PromiseEventsTable;
   team_promise_settings: TeamPromiseSettingsTable;
   notifications: NotificationsTable;
+}
+
 // ---- staffing (migration 0008) ----------------------------------------------------------
 
 export type ServiceMode = 'answer_now' | 'take_time';
@@ -626,26 +598,6 @@ export interface ForecastEditsTable {
   to_hour: number;
   value: number | null;
   note: string;
-export interface PatronNeedEventsTable {
-  id: Generated<number>;
-  need_id: number;
-  status: NeedStatus;
-  note: string | null;
-  by_user_id: number | null;
-  at: number;
-}
-
-export interface PatronValueRecordsTable {
-  id: Generated<number>;
-  org_id: number;
-  patron_id: number;
-  occurred_on: string;
-  kind: ValueKind;
-  amount_minor: number;
-  currency: string;
-  source: string;
-  external_id: string | null;
-  import_batch_id: number | null;
   created_by: number | null;
   created_at: number;
 }
@@ -706,6 +658,66 @@ export interface Database {
   staffing_warnings: StaffingWarningsTable;
   slots: SlotsTable;
   bookings: BookingsTable;
+}
+
+// ---- patron memory (migration 0009) -------------------------------------------------------
+
+export type ContactChannel = 'email' | 'phone' | 'sms' | 'post' | 'any';
+export type ContactKind = 'email' | 'phone';
+export type NeedStatus = 'open' | 'in_progress' | 'met' | 'closed';
+export type ValueKind = 'membership' | 'donation' | 'ticket' | 'other';
+
+export interface PatronContactsTable {
+  id: Generated<number>;
+  org_id: number;
+  patron_id: number;
+  kind: ContactKind;
+  /** A lower-cased email or an E.164 phone number. */
+  value: string;
+  label: string | null;
+  /** 1 for the preferred email / phone of its kind, else 0. */
+  preferred: number;
+  failing_at: number | null;
+  failing_reason: string | null;
+  created_at: number;
+}
+export type PatronContactRow = Selectable<PatronContactsTable>;
+
+export interface PatronNeedsTable {
+  id: Generated<number>;
+  org_id: number;
+  patron_id: number;
+  title: string;
+  status: NeedStatus;
+  created_by: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface PatronNeedEventsTable {
+  id: Generated<number>;
+  need_id: number;
+  status: NeedStatus;
+  note: string | null;
+  by_user_id: number | null;
+  at: number;
+}
+
+export interface PatronValueRecordsTable {
+  id: Generated<number>;
+  org_id: number;
+  patron_id: number;
+  occurred_on: string;
+  kind: ValueKind;
+  amount_minor: number;
+  currency: string;
+  source: string;
+  external_id: string | null;
+  import_batch_id: number | null;
+  created_by: number | null;
+  created_at: number;
+}
+
 export interface PatronDuplicatesTable {
   org_id: number;
   patron_a: number;

@@ -7,7 +7,6 @@ export {
   patronsInOrder,
   markContactFailing,
   markEmailFailing,
-  markContactFailing,
   emailWorks,
   findPatronByAnyEmail as findPatronByEmail,
   type NewPatron,
