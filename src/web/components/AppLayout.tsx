@@ -27,7 +27,8 @@ export function AppLayout() {
 
   const bindings = useMemo(
     () => ({
-      '/': () => searchRef.current?.focus(),
+      // Selected, so typing replaces the last search.
+      '/': () => searchRef.current?.select(),
       n: () => log.open(),
       '?': () => help.open(),
     }),

@@ -85,9 +85,11 @@ interface Props {
   empty: string;
   onOpen?: (c: CaseSummary) => void;
   minWidth?: number;
+  /** See DataTable: the row to focus again when coming back to this list. */
+  rememberAs?: string;
 }
 
-export function CaseList({ list, show = COLUMNS, label = 'Cases', empty, onOpen, minWidth }: Props) {
+export function CaseList({ list, show = COLUMNS, label = 'Cases', empty, onOpen, minWidth, rememberAs }: Props) {
   const { org } = useSession();
   const all = columns(org);
   return (
@@ -101,6 +103,7 @@ export function CaseList({ list, show = COLUMNS, label = 'Cases', empty, onOpen,
       errorTitle="Could not load the cases"
       onOpen={onOpen}
       minWidth={minWidth}
+      rememberAs={rememberAs}
     />
   );
 }

@@ -9,6 +9,7 @@ import { ApiError, call } from '../../api/client.js';
 import { keys } from '../../api/queries.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { useShortcuts } from '../../lib/shortcuts.js';
+import { useArrivalFocus } from '../../lib/focus.js';
 import { CaseSidePanel } from './CaseSidePanel.js';
 import { Composer, emptyDraft, type ComposerMode, type Draft } from './Composer.js';
 import { Timeline } from './Timeline.js';
@@ -53,11 +54,12 @@ function CaseView({ detail }: { detail: CaseDetail }) {
   useShortcuts(bindings);
 
   const canResolve = detail.allowedStatuses.includes('resolved');
+  const headingRef = useArrivalFocus<HTMLHeadingElement>();
 
   return (
     <Stack gap="md">
       <Group justify="space-between" align="flex-start" wrap="nowrap">
-        <Title order={1} size="h2">
+        <Title order={1} size="h2" ref={headingRef} tabIndex={-1}>
           <Text span inherit ff="monospace" c="dimmed">
             {detail.ref}
           </Text>{' '}
@@ -94,7 +96,7 @@ function CaseView({ detail }: { detail: CaseDetail }) {
           </Stack>
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 4 }}>
-          <CaseSidePanel detail={detail} update={(b) => update.mutate(b)} pending={update.isPending} />
+          <CaseSidePanel detail={detail} update={(b) => update.mutateAsync(b)} pending={update.isPending} />
         </Grid.Col>
       </Grid>
     </Stack>

@@ -34,10 +34,12 @@ import { When } from '../../components/When.js';
 import { duration } from '../../lib/format.js';
 import { PRIORITY_LABELS } from '../../lib/labels.js';
 import { AnchorLink } from '../../components/links.js';
+import { KeyboardSelect } from '../../components/KeyboardSelect.js';
 
 interface Props {
   detail: CaseDetail;
-  update: (body: CaseUpdateBodyInput) => void;
+  /** Saves a change; settles when the server has answered. */
+  update: (body: CaseUpdateBodyInput) => Promise<unknown>;
   pending: boolean;
 }
 
@@ -61,12 +63,11 @@ export function CaseSidePanel({ detail, update, pending }: Props) {
         </Title>
         <Stack gap="sm">
           <Group align="flex-end" gap="xs" wrap="nowrap">
-            <NativeSelect
+            <KeyboardSelect
               label="Status"
               style={{ flex: 1 }}
               value={detail.status}
-              disabled={pending}
-              onChange={(e) => update({ status: e.currentTarget.value as Status })}
+              onCommit={(v) => update({ status: v as Status })}
               data={statuses.map((s) => ({ value: s, label: STATUS_LABELS[s] }))}
             />
             {manager && (
@@ -75,33 +76,28 @@ export function CaseSidePanel({ detail, update, pending }: Props) {
               </Button>
             )}
           </Group>
-          <NativeSelect
+          <KeyboardSelect
             label="Priority"
             value={detail.priority}
-            disabled={pending}
-            onChange={(e) => update({ priority: e.currentTarget.value as CaseDetail['priority'] })}
+            onCommit={(v) => update({ priority: v as CaseDetail['priority'] })}
             data={PRIORITIES.map((p) => ({ value: p, label: PRIORITY_LABELS[p] }))}
           />
-          <NativeSelect
+          <KeyboardSelect
             label="Team"
             value={detail.team ? String(detail.team.id) : ''}
-            disabled={pending}
-            onChange={(e) => update({ teamId: e.currentTarget.value ? Number(e.currentTarget.value) : null })}
+            onCommit={(v) => update({ teamId: v ? Number(v) : null })}
             data={[{ value: '', label: 'No team' }, ...teams.map((t) => ({ value: String(t.id), label: t.name }))]}
           />
           <Group align="flex-end" gap="xs" wrap="nowrap">
-            <NativeSelect
+            <KeyboardSelect
               label="Assignee"
               style={{ flex: 1 }}
               value={detail.assignee ? String(detail.assignee.id) : ''}
-              disabled={pending}
-              onChange={(e) =>
-                update({ assigneeId: e.currentTarget.value ? Number(e.currentTarget.value) : null })
-              }
+              onCommit={(v) => update({ assigneeId: v ? Number(v) : null })}
               data={[{ value: '', label: 'Unassigned' }, ...people.map((u) => ({ value: String(u.id), label: u.name }))]}
             />
             {detail.assignee?.id !== user.id && (
-              <Button variant="default" onClick={() => update({ assigneeId: user.id })} disabled={pending}>
+              <Button variant="default" onClick={() => void update({ assigneeId: user.id }).catch(() => undefined)} disabled={pending}>
                 Take it
               </Button>
             )}
@@ -112,7 +108,7 @@ export function CaseSidePanel({ detail, update, pending }: Props) {
             tags={detail.tags}
             onChange={(tags) => {
               const body = tagsForm.check({ tags });
-              if (body) update(body);
+              if (body) void update(body).catch(() => undefined);
               return body !== null;
             }}
           />

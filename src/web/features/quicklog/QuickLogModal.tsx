@@ -22,9 +22,27 @@ import { FormErrors, useFormErrors } from '../../components/FormErrors.js';
 import { PatronPicker, type PatronChoice } from './PatronPicker.js';
 
 export function QuickLogModal({ opened, onClose }: { opened: boolean; onClose: () => void }) {
+  // Once logged, the new case's heading takes the focus: the dialog must not hand it back to
+  // the button that opened it.
+  const [logged, setLogged] = useState(false);
   return (
-    <Modal opened={opened} onClose={onClose} title="Log a call or visit" size="lg">
-      {opened && <QuickLogForm onDone={onClose} />}
+    <Modal
+      opened={opened}
+      onClose={onClose}
+      title="Log a call or visit"
+      size="lg"
+      returnFocus={!logged}
+      onExitTransitionEnd={() => setLogged(false)}
+    >
+      {opened && (
+        <QuickLogForm
+          onDone={onClose}
+          onLogged={() => {
+            setLogged(true);
+            onClose();
+          }}
+        />
+      )}
     </Modal>
   );
 }
@@ -52,7 +70,7 @@ function seedFields(seed: string) {
   return { name: seed, email: '', phone: '' };
 }
 
-function QuickLogForm({ onDone }: { onDone: () => void }) {
+function QuickLogForm({ onDone, onLogged }: { onDone: () => void; onLogged: () => void }) {
   const { user } = useSession();
   const teams = useTeams();
   const staff = useStaff().filter((u) => u.active);
@@ -75,7 +93,7 @@ function QuickLogForm({ onDone }: { onDone: () => void }) {
     onSuccess: async (c) => {
       queryClient.setQueryData(keys.case(c.ref), c);
       void queryClient.invalidateQueries({ queryKey: keys.cases });
-      onDone();
+      onLogged();
       await navigate({ to: '/cases/$ref', params: { ref: c.ref } });
     },
     onError: (e) => form.fail(e),

@@ -15,6 +15,7 @@ import { Segments } from '../../components/Segments.js';
 import { StatusBadge } from '../../components/StatusBadge.js';
 import { AnchorLink } from '../../components/links.js';
 import { parseEach } from '../../lib/search-params.js';
+import { useArrivalFocus } from '../../lib/focus.js';
 
 /** What the search page keeps in its address: the contract's query, less the paging. */
 const SearchParams = SearchQuery.pick({ q: true, status: true, teamId: true, from: true, to: true });
@@ -31,6 +32,7 @@ export function SearchPage() {
   const q = search.q?.trim() ?? '';
   useDocumentTitle(q ? `Search: ${q} · Servewell` : 'Search · Servewell');
 
+  const headingRef = useArrivalFocus<HTMLHeadingElement>(q);
   const filters = { status: search.status, teamId: search.teamId, from: search.from, to: search.to };
   const results = useInfiniteQuery({
     queryKey: ['search', q, filters],
@@ -55,7 +57,7 @@ export function SearchPage() {
 
   return (
     <Stack gap="md">
-      <Title order={1}>{q ? `Search results for “${q}”` : 'Search'}</Title>
+      <Title order={1} ref={headingRef} tabIndex={-1}>{q ? `Search results for “${q}”` : 'Search'}</Title>
       <form
         role="search"
         onSubmit={(e) => {
