@@ -83,9 +83,7 @@ export function DataTable<T>(props: Props<T>) {
     restored.current = true;
     const key = remembered.get(rememberAs);
     const i = key === undefined || !hasInteracted() ? -1 : items.findIndex((r) => rowKey(r) === key);
-    if (i < 0) return;
-    setActive(i);
-    focusRow(rows.current, i);
+    if (i >= 0) focusRow(rows.current, i); // the row's onFocus makes it the active one
   }, [items, rememberAs, rowKey]);
 
   const bindings = useMemo((): Bindings => {
