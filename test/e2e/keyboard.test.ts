@@ -116,18 +116,18 @@ describeOnDesk('the desk by keyboard', (on, dialect) => {
     const { desk, org } = on();
     const api = await org.as('associate');
     const refs: string[] = [];
-    for (let i = 0; i < 24; i++) refs.push((await logCall(api, { subject: `Row ${i} focus ${dialect}` })).ref);
+    for (let i = 0; i < 30; i++) refs.push((await logCall(api, { subject: `Row ${i} focus ${dialect}` })).ref);
     const page = await (await desk.browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
     await signInAs(page, desk.base, org.users.associate.email, PASSWORD);
     await page.goto(`${desk.base}/queue/open`);
-    await page.getByRole('link', { name: `Row 23 focus ${dialect}` }).waitFor();
+    await page.getByRole('link', { name: `Row 29 focus ${dialect}` }).waitFor();
 
     // Down the queue with j, back up with k: the focused row is never under the fixed header.
     const headerBottom = await page.locator('header').evaluate((h) => h.getBoundingClientRect().bottom);
     const rowTop = () =>
       page.evaluate(() => document.activeElement?.closest('.data-row')?.getBoundingClientRect().top ?? -1);
-    for (let i = 0; i < 20; i++) await page.keyboard.press('j');
-    for (let i = 0; i < 12; i++) {
+    for (let i = 0; i < 29; i++) await page.keyboard.press('j');
+    for (let i = 0; i < 28; i++) {
       await page.keyboard.press('k');
       expect(await rowTop()).toBeGreaterThanOrEqual(headerBottom);
     }

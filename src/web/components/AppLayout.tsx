@@ -3,6 +3,9 @@
 import { useMemo, useRef, useState } from 'react';
 import { ActionIcon, AppShell, Burger, Button, Group, Kbd, Menu, Text, TextInput, UnstyledButton } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
+import { ModalsProvider } from '@mantine/modals';
+import { Notifications } from '@mantine/notifications';
+import '@mantine/notifications/styles.css';
 import { Outlet, useNavigate } from '@tanstack/react-router';
 import { useQueryClient } from '@tanstack/react-query';
 import { authApi } from '../../contracts/auth.js';
@@ -55,7 +58,8 @@ export function AppLayout() {
   };
 
   return (
-    <>
+    <ModalsProvider>
+      <Notifications position="bottom-right" />
       <a href="#main-content" className="skip-link" onClick={skipToMain}>
         Skip to main content
       </a>
@@ -125,6 +129,6 @@ export function AppLayout() {
       </AppShell>
       <QuickLogModal opened={logOpen} onClose={log.close} />
       <ShortcutsDialog opened={helpOpen} onClose={help.close} />
-    </>
+    </ModalsProvider>
   );
 }

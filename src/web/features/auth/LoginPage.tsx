@@ -11,18 +11,6 @@ import { FormErrors, useFormErrors } from '../../components/FormErrors.js';
 
 const LABELS = { email: 'Email', password: 'Password' } as const;
 
-export interface LoginSearch {
-  redirect?: string;
-}
-
-/** Only same-site paths: an open redirect after sign-in would be a phishing aid. */
-export function validateLoginSearch(raw: Record<string, unknown>): LoginSearch {
-  const r = raw.redirect;
-  return typeof r === 'string' && r.startsWith('/') && !r.startsWith('//') && !r.startsWith('/login')
-    ? { redirect: r }
-    : {};
-}
-
 export function LoginPage() {
   useDocumentTitle('Sign in · Servewell');
   const { redirect } = useSearch({ from: '/login' });

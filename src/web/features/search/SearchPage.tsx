@@ -5,25 +5,16 @@ import { Badge, Button, Group, Loader, NativeSelect, Paper, Stack, Text, TextInp
 import { useDocumentTitle } from '@mantine/hooks';
 import { useNavigate, useSearch } from '@tanstack/react-router';
 import { useInfiniteQuery } from '@tanstack/react-query';
-import type { z } from 'zod';
 import { STATUSES, STATUS_LABELS } from '../../../contracts/cases.js';
-import { SearchQuery, searchApi } from '../../../contracts/search.js';
+import { searchApi } from '../../../contracts/search.js';
 import { call } from '../../api/client.js';
 import { useTeams } from '../../api/queries.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { Segments } from '../../components/Segments.js';
 import { StatusBadge } from '../../components/StatusBadge.js';
 import { AnchorLink } from '../../components/links.js';
-import { parseEach } from '../../lib/search-params.js';
+import { validateSearchSearch } from './params.js';
 import { useArrivalFocus } from '../../lib/focus.js';
-
-/** What the search page keeps in its address: the contract's query, less the paging. */
-const SearchParams = SearchQuery.pick({ q: true, status: true, teamId: true, from: true, to: true });
-export type SearchSearch = Partial<z.output<typeof SearchParams>>;
-
-export function validateSearchSearch(raw: Record<string, unknown>): SearchSearch {
-  return parseEach(SearchParams, raw);
-}
 
 export function SearchPage() {
   const search = useSearch({ from: '/app/search' });
