@@ -127,16 +127,14 @@ describeOnDesk('the desk by keyboard', (on, dialect) => {
     const rowTop = () =>
       page.evaluate(() => document.activeElement?.closest('.data-row')?.getBoundingClientRect().top ?? -1);
     for (let i = 0; i < 29; i++) await page.keyboard.press('j');
-    for (let i = 0; i < 28; i++) {
+    for (let i = 0; i < 20; i++) {
       await page.keyboard.press('k');
       expect(await rowTop()).toBeGreaterThanOrEqual(headerBottom);
     }
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i < 5; i++) {
       await page.keyboard.press('Shift+Tab');
-      const top = await rowTop();
-      if (top !== -1) expect(top).toBeGreaterThanOrEqual(headerBottom);
+      expect(await rowTop()).toBeGreaterThanOrEqual(headerBottom);
     }
-    await page.keyboard.press('j');
     const row = await focused(page);
     expect(row.tag).toBe('a');
 

@@ -5,8 +5,6 @@ import { Button, Group, NativeSelect, Paper, SegmentedControl, Stack, Text, Text
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import {
   EntryCreateBody,
-  ROADS,
-  ROAD_LABELS,
   STATUS_LABELS,
   casesApi,
   type CaseDetail,
@@ -17,6 +15,7 @@ import {
 import { call } from '../../api/client.js';
 import { keys } from '../../api/queries.js';
 import { FormErrors, useFormErrors } from '../../components/FormErrors.js';
+import { RoadSelect } from '../../components/RoadSelect.js';
 
 /** What staff write here (a patron's own message comes in by the status page or email). */
 export type ComposerMode = Exclude<EntryCreateBodyInput['kind'], 'patron_message'>;
@@ -114,13 +113,7 @@ export function Composer({ detail, draft, onDraft, textareaRef }: Props) {
           />
           <Group align="flex-end" gap="sm" wrap="wrap">
             {mode === 'reply' && (
-              <NativeSelect
-                {...form.field('road')}
-                label="Road"
-                value={draft.road}
-                onChange={(e) => onDraft({ ...draft, road: e.currentTarget.value as Road | '' })}
-                data={[{ value: '', label: 'No road' }, ...ROADS.map((r) => ({ value: r, label: ROAD_LABELS[r] }))]}
-              />
+              <RoadSelect {...form.field('road')} value={draft.road} onChange={(road) => onDraft({ ...draft, road })} />
             )}
             <NativeSelect
               {...form.field('status')}
