@@ -12,6 +12,7 @@ import {
 import { ApiError, call } from './api/client.js';
 import { sessionQuery } from './api/queries.js';
 import { helpcenterApi } from '../contracts/helpcenter.js';
+import type { SessionView } from '../contracts/auth.js';
 import { NotFoundPage } from './components/NotFoundPage.js';
 import { validateLoginSearch } from './features/auth/login-search.js';
 import { validateQueueSearch } from './features/queue/filters.js';
@@ -71,6 +72,8 @@ const appRoute = createRoute({
   getParentRoute: () => rootRoute,
   id: 'app',
   beforeLoad: async ({ context, location }) => {
+    // The desk's frame loads while the session is checked, not after.
+    void AppLayout.preload?.();
     try {
       await context.queryClient.ensureQueryData(sessionQuery);
     } catch (e) {
@@ -86,8 +89,11 @@ const appRoute = createRoute({
 const indexRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/',
-  beforeLoad: () => {
-    throw redirect({ to: '/queue/$queue', params: { queue: 'open' }, replace: true });
+  beforeLoad: ({ context }) => {
+    // Associates and volunteers work their own cases first; supervisors and admins the whole desk.
+    const role = context.queryClient.getQueryData<SessionView>(sessionQuery.queryKey)?.user.role;
+    const queue = role === 'associate' || role === 'volunteer' ? 'mine' : 'open';
+    throw redirect({ to: '/queue/$queue', params: { queue }, replace: true });
   },
 });
 

@@ -156,8 +156,16 @@ export function DataTable<T>(props: Props<T>) {
           ))}
         </Stack>
       ) : (
-        <Table.ScrollContainer minWidth={minWidth ?? 0}>
-          <Table highlightOnHover={Boolean(onOpen)} striped={striped} verticalSpacing="xs" aria-label={label}>
+        // A region that scrolls sideways must be reachable by keyboard to be scrolled (axe:
+        // scrollable-region-focusable), and says what it holds.
+        <div className="data-scroll" role="region" aria-label={label} tabIndex={0}>
+          <Table
+            highlightOnHover={Boolean(onOpen)}
+            striped={striped}
+            verticalSpacing="xs"
+            aria-label={label}
+            style={minWidth ? { minWidth } : undefined}
+          >
             <Table.Thead>
               <Table.Tr>
                 {columns.map((c) => (
@@ -179,7 +187,7 @@ export function DataTable<T>(props: Props<T>) {
               ))}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
+        </div>
       )}
       {list.error ? <ErrorAlert error={list.error} title={errorTitle ?? 'Could not load the list'} /> : null}
       {list.hasMore && (

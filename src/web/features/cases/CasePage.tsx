@@ -6,12 +6,12 @@ import { useParams } from '@tanstack/react-router';
 import { useQuery } from '@tanstack/react-query';
 import { casesApi, type CaseDetail } from '../../../contracts/cases.js';
 import { ApiError, call } from '../../api/client.js';
-import { keys } from '../../api/queries.js';
+import { keys, useStaff } from '../../api/queries.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { useShortcuts } from '../../lib/shortcuts.js';
 import { useArrivalFocus } from '../../lib/focus.js';
 import { CaseSidePanel } from './CaseSidePanel.js';
-import { Composer, emptyDraft, type ComposerMode, type Draft } from './Composer.js';
+import { Composer, emptyDraft, secondsAgo, useTick, type ComposerMode, type Draft } from './Composer.js';
 import { Timeline } from './Timeline.js';
 import { usePresence } from './usePresence.js';
 import { useCaseUpdate } from './useCaseUpdate.js';
@@ -38,6 +38,21 @@ export function CasePage() {
   return <CaseView key={ref} detail={query.data} />;
 }
 
+/** A colleague's latest change while the case is open here, said for a minute. */
+function useColleagueChange(ref: string): { name: string; at: number } | null {
+  const staff = useStaff();
+  const { data } = useQuery<{ byUserId: number | null; at: number } | null>({
+    queryKey: keys.caseChangedBy(ref),
+    queryFn: () => null,
+    enabled: false,
+    initialData: null,
+  });
+  const now = useTick(data !== null);
+  if (!data || now - data.at > 60_000) return null;
+  const name = staff.find((u) => u.id === data.byUserId)?.name ?? 'A colleague';
+  return { name, at: data.at };
+}
+
 function CaseView({ detail }: { detail: CaseDetail }) {
   const [draft, setDraft] = useState<Draft>(() => emptyDraft(detail.patron ? 'reply' : 'note'));
   const textareaRef = useRef<HTMLTextAreaElement>(null);
@@ -54,6 +69,8 @@ function CaseView({ detail }: { detail: CaseDetail }) {
   useShortcuts(bindings);
 
   const canResolve = detail.allowedStatuses.includes('resolved');
+  const changedBy = useColleagueChange(detail.ref);
+  const now = useTick(changedBy !== null);
   const headingRef = useArrivalFocus<HTMLHeadingElement>();
 
   return (
@@ -72,6 +89,11 @@ function CaseView({ detail }: { detail: CaseDetail }) {
         )}
       </Group>
       <div role="status">
+        {changedBy && (
+          <Text size="sm" c="dimmed" mb={4}>
+            {changedBy.name} changed this case {secondsAgo(changedBy.at, now)}.
+          </Text>
+        )}
         {others.length > 0 && (
           <Alert color="orange" variant="light" title="Someone else is here" role="none">
             {others.map((o) => (

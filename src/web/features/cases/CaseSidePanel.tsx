@@ -22,6 +22,7 @@ import {
   PRIORITIES,
   STATUSES,
   STATUS_LABELS,
+  casesApi,
   type CaseDetail,
   type CaseUpdateBodyInput,
   type Status,
@@ -34,6 +35,12 @@ import { When } from '../../components/When.js';
 import { duration } from '../../lib/format.js';
 import { PRIORITY_LABELS } from '../../lib/labels.js';
 import { AnchorLink } from '../../components/links.js';
+import { ErrorAlert } from '../../components/ErrorAlert.js';
+import { confirm } from '../../components/confirm.js';
+import { call } from '../../api/client.js';
+import { keys } from '../../api/queries.js';
+import { notifications } from '@mantine/notifications';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { KeyboardSelect } from '../../components/KeyboardSelect.js';
 
 interface Props {
@@ -182,6 +189,7 @@ export function CaseSidePanel({ detail, update, pending }: Props) {
                 Open status page
               </Anchor>
             )}
+            {user.role !== 'volunteer' && <ReplaceLinkButton caseRef={detail.ref} />}
           </Group>
         </Paper>
       )}
@@ -191,6 +199,38 @@ export function CaseSidePanel({ detail, update, pending }: Props) {
         {overriding && <OverrideForm detail={detail} onClose={() => setOverriding(false)} />}
       </Modal>
     </Stack>
+  );
+}
+
+/**
+ * A new link for the patron; the old one stops working at once (a link sent to the wrong
+ * address, or copied by someone who has left). Staff only: volunteers see no links at all.
+ */
+function ReplaceLinkButton({ caseRef }: { caseRef: string }) {
+  const queryClient = useQueryClient();
+  const rotate = useMutation({
+    mutationFn: () => call(casesApi.rotateStatusLink, { params: { ref: caseRef } }),
+    onSuccess: (next) => {
+      queryClient.setQueryData(keys.case(caseRef), next);
+      notifications.show({ color: 'green', message: 'A new status link replaces the old one. Send it to the patron.' });
+    },
+  });
+  const ask = async () => {
+    const sure = await confirm({
+      title: 'Replace the status link',
+      message: 'The current link stops working at once; anyone holding it loses access. Send the new link to the patron.',
+      confirmLabel: 'Replace link',
+      danger: true,
+    });
+    if (sure) rotate.mutate();
+  };
+  return (
+    <>
+      <Button size="xs" variant="default" loading={rotate.isPending} onClick={() => void ask()}>
+        Replace link
+      </Button>
+      {rotate.error ? <ErrorAlert error={rotate.error} title="The link was not replaced" /> : null}
+    </>
   );
 }
 

@@ -126,8 +126,11 @@ export function SearchPage() {
                       <AnchorLink to="/patrons/$id" params={{ id: String(hit.patron.id) }} fw={500}>
                         <Segments parts={hit.name} />
                       </AnchorLink>
-                      {[hit.patron.email, hit.patron.phone].filter(Boolean).length > 0 && (
-                        <Text size="sm">{[hit.patron.email, hit.patron.phone].filter(Boolean).join(' · ')}</Text>
+                      {/* Email and phone once, with the matched words marked. */}
+                      {hit.contact.length > 0 && (
+                        <Text size="sm">
+                          <Segments parts={hit.contact} />
+                        </Text>
                       )}
                       {hit.fromPersonalNote && (
                         <Badge size="sm" color="orange" variant="light" c="dark" tt="none">
