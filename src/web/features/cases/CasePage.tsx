@@ -75,7 +75,8 @@ function CaseView({ detail }: { detail: CaseDetail }) {
 
   return (
     <Stack gap="md">
-      <Group justify="space-between" align="flex-start" wrap="nowrap">
+      {/* Wraps on a phone: "Resolve" goes under the title rather than being cut (WCAG 1.4.10). */}
+      <Group justify="space-between" align="flex-start" wrap="wrap" gap="sm">
         <Title order={1} size="h2" ref={headingRef} tabIndex={-1}>
           <Text span inherit ff="monospace" c="dimmed">
             {detail.ref}
@@ -83,7 +84,7 @@ function CaseView({ detail }: { detail: CaseDetail }) {
           {detail.subject}
         </Title>
         {canResolve && (
-          <Button onClick={() => update.mutate({ status: 'resolved' })} loading={update.isPending}>
+          <Button onClick={() => update.mutate({ status: 'resolved' })} loading={update.isPending} style={{ flexShrink: 0 }}>
             Resolve
           </Button>
         )}
@@ -106,7 +107,8 @@ function CaseView({ detail }: { detail: CaseDetail }) {
       </div>
       <ErrorAlert error={update.error} title="The change was not saved" />
       <Grid gap="lg">
-        <Grid.Col span={{ base: 12, md: 8 }}>
+        {/* On a phone the details (status, assignee) come first, above the conversation and the reply box. */}
+        <Grid.Col span={{ base: 12, md: 8 }} order={{ base: 2, md: 1 }}>
           <Stack gap="md">
             <section aria-labelledby="timeline-heading">
               <Title order={2} size="h4" id="timeline-heading" mb="sm">
@@ -117,7 +119,7 @@ function CaseView({ detail }: { detail: CaseDetail }) {
             <Composer detail={detail} draft={draft} onDraft={setDraft} textareaRef={textareaRef} />
           </Stack>
         </Grid.Col>
-        <Grid.Col span={{ base: 12, md: 4 }}>
+        <Grid.Col span={{ base: 12, md: 4 }} order={{ base: 1, md: 2 }}>
           <CaseSidePanel detail={detail} update={(b) => update.mutateAsync(b)} pending={update.isPending} />
         </Grid.Col>
       </Grid>
