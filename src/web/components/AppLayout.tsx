@@ -107,7 +107,7 @@ export function AppLayout() {
             <Menu position="bottom-end" withinPortal>
               <Menu.Target>
                 <UnstyledButton aria-label={`Account menu for ${session.user.name}`} px="xs" py={6}>
-                  <Text size="sm" fw={500} truncate maw={160}>
+                  <Text size="sm" fw={500} truncate maw={{ base: 72, xs: 160 }}>
                     {session.user.name}
                   </Text>
                 </UnstyledButton>
