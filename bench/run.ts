@@ -14,6 +14,7 @@ import { benchMail, mailTable } from './mail.js';
 import { benchPromises, promisesTable } from './promises.js';
 import { benchForecastTable, benchStaffing, staffingTable } from './staffing.js';
 import { benchPatrons } from './patrons.js';
+import { benchWeb, webTable } from './web.js';
 import type { BenchOptions, Dialect } from './options.js';
 
 const { values: args } = parseArgs({
@@ -82,6 +83,10 @@ const SECTIONS: Record<string, (o: BenchOptions) => Promise<string>> = {
   // Email in and out (issue 10): SMTP intake with group commit beside the bare durable insert,
   // threading, and the outbox drained to a loopback relay. Its own database (file or schema).
   mail: async (o) => mailTable(await benchMail({ dialect: o.dialect, dataDir: o.dataDir, databaseUrl: o.databaseUrl })),
+  // The web app's first loads in a throttled Chromium (issue 9): its own small organization on
+  // SQLite, so it runs once, on the first dialect.
+  web: async (o) =>
+    o.dialect === 'sqlite' || !dialects.includes('sqlite') ? webTable(await benchWeb({ rounds: 3, log: console.log })) : '',
 };
 
 const only = args.only ? String(args.only).split(',') : Object.keys(SECTIONS);

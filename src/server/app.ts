@@ -198,6 +198,9 @@ function serveWebApp(app: App, webRoot: string): void {
     prefix: '/assets/',
     immutable: true,
     maxAge: '365d',
+    // The build writes each asset compressed beside itself (.br, .gz; vite.config.ts): sent as
+    // the browser accepts, with Vary: Accept-Encoding, and never compressed per request.
+    preCompressed: true,
   });
   app.get('/favicon.svg', { config: { roles: PUBLIC }, schema: { hide: true } }, (_req, reply) =>
     reply.sendFile('favicon.svg', webRoot, { immutable: false, maxAge: '1d' }),

@@ -5,31 +5,39 @@ import {
   createRootRouteWithContext,
   createRoute,
   createRouter,
+  lazyRouteComponent,
   Outlet,
   redirect,
 } from '@tanstack/react-router';
 import { ApiError, call } from './api/client.js';
 import { sessionQuery } from './api/queries.js';
 import { helpcenterApi } from '../contracts/helpcenter.js';
+import type { SessionView } from '../contracts/auth.js';
 import { NotFoundPage } from './components/NotFoundPage.js';
-import { AppLayout } from './components/AppLayout.js';
-import { LoginPage, validateLoginSearch } from './features/auth/LoginPage.js';
-import { SetupPage } from './features/auth/SetupPage.js';
-import { AccountPage } from './features/auth/AccountPage.js';
-import { QueuePage } from './features/queue/QueuePage.js';
+import { validateLoginSearch } from './features/auth/login-search.js';
 import { validateQueueSearch } from './features/queue/filters.js';
-import { CasePage } from './features/cases/CasePage.js';
-import { PatronPage } from './features/patrons/PatronPage.js';
-import { DuplicateReviewPage } from './features/patrons/PatronDuplicates.js';
-import { SearchPage, validateSearchSearch } from './features/search/SearchPage.js';
-import { AdminPage } from './features/admin/AdminPage.js';
-import { HelpHome } from './features/public/HelpHome.js';
-import { ContactPage } from './features/public/ContactPage.js';
-import { StatusPage } from './features/public/StatusPage.js';
-import { PromisesPage } from './features/promises/PromisesPage.js';
-import { TeamPromisesPage } from './features/promises/TeamPromisesPage.js';
-import { PublicBookPage } from './features/staffing/PublicBookPage.js';
-import { StaffingPage } from './features/staffing/StaffingPage.js';
+import { validateSearchSearch } from './features/search/params.js';
+
+// Each screen is its own chunk, loaded when its route is: a patron on the help center never
+// downloads the desk (bench/web.ts measures what each first load costs).
+const lazy = lazyRouteComponent;
+const HelpHome = lazy(() => import('./features/public/HelpHome.js'), 'HelpHome');
+const ContactPage = lazy(() => import('./features/public/ContactPage.js'), 'ContactPage');
+const StatusPage = lazy(() => import('./features/public/StatusPage.js'), 'StatusPage');
+const LoginPage = lazy(() => import('./features/auth/LoginPage.js'), 'LoginPage');
+const SetupPage = lazy(() => import('./features/auth/SetupPage.js'), 'SetupPage');
+const AppLayout = lazy(() => import('./components/AppLayout.js'), 'AppLayout');
+const QueuePage = lazy(() => import('./features/queue/QueuePage.js'), 'QueuePage');
+const CasePage = lazy(() => import('./features/cases/CasePage.js'), 'CasePage');
+const PatronPage = lazy(() => import('./features/patrons/PatronPage.js'), 'PatronPage');
+const SearchPage = lazy(() => import('./features/search/SearchPage.js'), 'SearchPage');
+const AdminPage = lazy(() => import('./features/admin/AdminPage.js'), 'AdminPage');
+const AccountPage = lazy(() => import('./features/auth/AccountPage.js'), 'AccountPage');
+const DuplicateReviewPage = lazy(() => import('./features/patrons/PatronDuplicates.js'), 'DuplicateReviewPage');
+const PromisesPage = lazy(() => import('./features/promises/PromisesPage.js'), 'PromisesPage');
+const TeamPromisesPage = lazy(() => import('./features/promises/TeamPromisesPage.js'), 'TeamPromisesPage');
+const PublicBookPage = lazy(() => import('./features/staffing/PublicBookPage.js'), 'PublicBookPage');
+const StaffingPage = lazy(() => import('./features/staffing/StaffingPage.js'), 'StaffingPage');
 
 export interface RouterContext {
   queryClient: QueryClient;
@@ -70,6 +78,8 @@ const appRoute = createRoute({
   getParentRoute: () => rootRoute,
   id: 'app',
   beforeLoad: async ({ context, location }) => {
+    // The desk's frame loads while the session is checked, not after.
+    void AppLayout.preload?.();
     try {
       await context.queryClient.ensureQueryData(sessionQuery);
     } catch (e) {
@@ -85,8 +95,11 @@ const appRoute = createRoute({
 const indexRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/',
-  beforeLoad: () => {
-    throw redirect({ to: '/queue/$queue', params: { queue: 'open' }, replace: true });
+  beforeLoad: ({ context }) => {
+    // Associates and volunteers work their own cases first; supervisors and admins the whole desk.
+    const role = context.queryClient.getQueryData<SessionView>(sessionQuery.queryKey)?.user.role;
+    const queue = role === 'associate' || role === 'volunteer' ? 'mine' : 'open';
+    throw redirect({ to: '/queue/$queue', params: { queue }, replace: true });
   },
 });
 

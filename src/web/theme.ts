@@ -1,5 +1,7 @@
 // The look: Mantine's blue at shades that pass WCAG AA contrast on white, and a darker "dimmed".
-import { Alert, Badge, Modal, Notification, createTheme, type CSSVariablesResolver } from '@mantine/core';
+// Components are styled by name with plain objects (not Modal.extend…): importing a component
+// here would pull it, and the overlays it needs, into every public page.
+import { createTheme, type BadgeProps, type CSSVariablesResolver, type MantineTheme } from '@mantine/core';
 
 export const theme = createTheme({
   primaryColor: 'blue',
@@ -11,14 +13,14 @@ export const theme = createTheme({
     'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", sans-serif',
   components: {
     // Close buttons are icons only; give them a name screen readers can say.
-    Modal: Modal.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close dialog' } } }),
-    Notification: Notification.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Dismiss' } } }),
+    Modal: { defaultProps: { closeButtonProps: { 'aria-label': 'Close dialog' } } },
+    Notification: { defaultProps: { closeButtonProps: { 'aria-label': 'Dismiss' } } },
     // Light tints with coloured text fall below 4.5:1; keep the tint, use the body text colour.
-    Alert: Alert.extend({ styles: { title: { color: 'var(--mantine-color-text)' } } }),
-    Badge: Badge.extend({
-      vars: (_theme, props) =>
+    Alert: { styles: { title: { color: 'var(--mantine-color-text)' } } },
+    Badge: {
+      vars: (_theme: MantineTheme, props: BadgeProps) =>
         props.variant === 'light' ? { root: { '--badge-color': 'var(--mantine-color-text)' } } : { root: {} },
-    }),
+    },
   },
 });
 

@@ -80,6 +80,8 @@ export async function signInAs(page: Page, base: string, email: string, password
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL(/\/queue\//);
+  // The desk is loaded (its screens are loaded by route) once its header's search box shows.
+  await page.getByRole('searchbox', { name: 'Search cases and patrons' }).waitFor();
 }
 
 /** WCAG 2.2 AA violations on the page as it is now, as readable lines. */

@@ -16,6 +16,8 @@ export const keys = {
   cases: ['cases'] as const,
   case: (ref: string) => ['case', ref.toUpperCase()] as const,
   presence: (ref: string) => ['presence', ref.toUpperCase()] as const,
+  /** Who last changed a case while it was open here, and when (set by live events only). */
+  caseChangedBy: (ref: string) => ['case-changed', ref.toUpperCase()] as const,
   patron: (id: number) => ['patron', id] as const,
 };
 

@@ -3,6 +3,9 @@
 import { useMemo, useRef, useState } from 'react';
 import { ActionIcon, AppShell, Burger, Button, Group, Kbd, Menu, Text, TextInput, UnstyledButton } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
+import { ModalsProvider } from '@mantine/modals';
+import { Notifications } from '@mantine/notifications';
+import '@mantine/notifications/styles.css';
 import { Outlet, useNavigate } from '@tanstack/react-router';
 import { useQueryClient } from '@tanstack/react-query';
 import { authApi } from '../../contracts/auth.js';
@@ -28,7 +31,8 @@ export function AppLayout() {
 
   const bindings = useMemo(
     () => ({
-      '/': () => searchRef.current?.focus(),
+      // Selected, so typing replaces the last search.
+      '/': () => searchRef.current?.select(),
       n: () => log.open(),
       '?': () => help.open(),
     }),
@@ -55,7 +59,8 @@ export function AppLayout() {
   };
 
   return (
-    <>
+    <ModalsProvider>
+      <Notifications position="bottom-right" />
       <a href="#main-content" className="skip-link" onClick={skipToMain}>
         Skip to main content
       </a>
@@ -104,7 +109,7 @@ export function AppLayout() {
             <Menu position="bottom-end" withinPortal>
               <Menu.Target>
                 <UnstyledButton aria-label={`Account menu for ${session.user.name}`} px="xs" py={6}>
-                  <Text size="sm" fw={500} truncate maw={160}>
+                  <Text size="sm" fw={500} truncate maw={{ base: 72, xs: 160 }}>
                     {session.user.name}
                   </Text>
                 </UnstyledButton>
@@ -126,6 +131,6 @@ export function AppLayout() {
       </AppShell>
       <QuickLogModal opened={logOpen} onClose={log.close} />
       <ShortcutsDialog opened={helpOpen} onClose={help.close} />
-    </>
+    </ModalsProvider>
   );
 }

@@ -7,6 +7,7 @@ import { useMediaQuery } from '@mantine/hooks';
 import type { KeysetList } from '../api/keyset.js';
 import { useShortcuts, type Bindings } from '../lib/shortcuts.js';
 import { ErrorAlert } from './ErrorAlert.js';
+import { hasInteracted } from '../lib/focus.js';
 
 export interface Column<T> {
   key: string;
@@ -34,7 +35,14 @@ interface Props<T> {
   cardsBelow?: MantineBreakpoint;
   minWidth?: number;
   striped?: boolean;
+  /**
+   * Remembers the row last focused under this name; coming back to the list (the queue after a
+   * case) focuses that row again instead of the top of the page.
+   */
+  rememberAs?: string;
 }
+
+const remembered = new Map<string, string | number>();
 
 const FOCUSABLE = 'a[href], button:not([disabled]), [tabindex="0"]';
 
@@ -46,7 +54,8 @@ function focusRow(rows: Map<number, HTMLElement>, i: number) {
 }
 
 export function DataTable<T>(props: Props<T>) {
-  const { label, columns, list, rowKey, empty, loadingLabel, errorTitle, onOpen, cardsBelow = 'sm', minWidth, striped } = props;
+  const { label, columns, list, rowKey, empty, loadingLabel, errorTitle, onOpen, cardsBelow = 'sm', minWidth, striped, rememberAs } =
+    props;
   const theme = useMantineTheme();
   const narrow = useMediaQuery(`(max-width: calc(${theme.breakpoints[cardsBelow]} - 1px))`, false, {
     getInitialValueInEffect: false,
@@ -66,6 +75,16 @@ export function DataTable<T>(props: Props<T>) {
     focusRow(rows.current, from);
     setLoaded(`${items.length} shown`);
   }, [items.length]);
+
+  // Back from a case: focus the row it was opened from (once, when the rows are there).
+  const restored = useRef(false);
+  useEffect(() => {
+    if (!rememberAs || restored.current || !items.length) return;
+    restored.current = true;
+    const key = remembered.get(rememberAs);
+    const i = key === undefined || !hasInteracted() ? -1 : items.findIndex((r) => rowKey(r) === key);
+    if (i >= 0) focusRow(rows.current, i); // the row's onFocus makes it the active one
+  }, [items, rememberAs, rowKey]);
 
   const bindings = useMemo((): Bindings => {
     if (!onOpen) return {};
@@ -93,7 +112,13 @@ export function DataTable<T>(props: Props<T>) {
     if (el) rows.current.set(i, el);
     else rows.current.delete(i);
   };
-  const rowEvents = (i: number) => ({ onFocus: () => setActive(i), 'data-active': onOpen ? i === active : undefined });
+  const rowEvents = (i: number) => ({
+    onFocus: () => {
+      setActive(i);
+      if (rememberAs && items[i] !== undefined) remembered.set(rememberAs, rowKey(items[i]));
+    },
+    'data-active': onOpen ? i === active : undefined,
+  });
 
   if (list.isPending) return <Loader aria-label={loadingLabel} />;
   if (list.error && !items.length) return <ErrorAlert error={list.error} title={errorTitle} />;
@@ -131,8 +156,16 @@ export function DataTable<T>(props: Props<T>) {
           ))}
         </Stack>
       ) : (
-        <Table.ScrollContainer minWidth={minWidth ?? 0}>
-          <Table highlightOnHover={Boolean(onOpen)} striped={striped} verticalSpacing="xs" aria-label={label}>
+        // A region that scrolls sideways must be reachable by keyboard to be scrolled (axe:
+        // scrollable-region-focusable), and says what it holds.
+        <div className="data-scroll" role="region" aria-label={label} tabIndex={0}>
+          <Table
+            highlightOnHover={Boolean(onOpen)}
+            striped={striped}
+            verticalSpacing="xs"
+            aria-label={label}
+            style={minWidth ? { minWidth } : undefined}
+          >
             <Table.Thead>
               <Table.Tr>
                 {columns.map((c) => (
@@ -154,7 +187,7 @@ export function DataTable<T>(props: Props<T>) {
               ))}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
+        </div>
       )}
       {list.error ? <ErrorAlert error={list.error} title={errorTitle ?? 'Could not load the list'} /> : null}
       {list.hasMore && (

@@ -7,7 +7,7 @@ import { useCallback, useEffect, useId, useMemo, useState } from 'react';
 import { Anchor, Text } from '@mantine/core';
 import type { z } from 'zod';
 import { ApiError } from '../api/client.js';
-import { fromIssues, labelledField, noErrors, wordFor, type FieldErrors } from '../lib/field-errors.js';
+import { fromIssues, labelledField, noErrors, wordFor, type FieldErrors, type IssueLike } from '../lib/field-errors.js';
 import { errorText } from './ErrorAlert.js';
 
 type Join<K, P> = K extends string ? (P extends string ? `${K}.${P}` : never) : never;
@@ -26,10 +26,11 @@ export type FieldLabels<S extends z.ZodType> = Partial<Record<FieldPath<z.input<
 
 export interface FormErrorsState<S extends z.ZodType> {
   /**
-   * Checks the input with the schema the server uses. Valid: clears the errors and returns the
-   * input, ready to send. Not valid: shows every issue and returns null.
+   * Checks the input with the schema the server uses, plus `also` (issues of rules the schema
+   * cannot say). Valid: clears the errors and returns the input, ready to send. Not valid: shows
+   * every issue and returns null.
    */
-  check(input: z.input<S>): z.input<S> | null;
+  check(input: z.input<S>, also?: readonly IssueLike[]): z.input<S> | null;
   /** Shows a failed request: on its field when the server names one the form shows. */
   fail(error: unknown, message?: string): void;
   clear(): void;
@@ -58,13 +59,15 @@ export function useFormErrors<S extends z.ZodType>(schema: S, labels: FieldLabel
   const clear = useCallback(() => setState((s) => ({ errors: noErrors, attempt: s.attempt })), []);
 
   const check = useCallback(
-    (input: z.input<S>) => {
+    (input: z.input<S>, also: readonly IssueLike[] = []) => {
       const parsed = schema.safeParse(input);
-      if (parsed.success) {
+      if (parsed.success && also.length === 0) {
         clear();
         return input;
       }
-      show(fromIssues(parsed.error.issues, known));
+      // A rule the schema cannot say alone (a patron unless internal) joins the schema's issues,
+      // so every problem shows at once.
+      show(fromIssues([...(parsed.success ? [] : parsed.error.issues), ...also], known));
       return null;
     },
     [schema, known, show, clear],

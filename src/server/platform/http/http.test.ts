@@ -17,6 +17,9 @@ function fakeWebRoot(): string {
   fs.mkdirSync(path.join(dir, 'assets'));
   fs.writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>Servewell</title><div id="root"></div>');
   fs.writeFileSync(path.join(dir, 'assets', 'index-Ab12Cd34.js'), 'console.log(1)');
+  // The build's precompressed copies (vite.config.ts), told apart by their content here.
+  fs.writeFileSync(path.join(dir, 'assets', 'index-Ab12Cd34.js.br'), 'BROTLI');
+  fs.writeFileSync(path.join(dir, 'assets', 'index-Ab12Cd34.js.gz'), 'GZIP');
   fs.writeFileSync(path.join(dir, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
   return dir;
 }
@@ -73,6 +76,20 @@ for (const dialect of dialects()) {
       const icon = await h.app.inject({ method: 'GET', url: '/favicon.svg' });
       expect(icon.statusCode).toBe(200);
       expect(icon.headers['cache-control']).not.toMatch(/immutable/);
+    });
+
+    it('sends the precompressed asset the browser accepts', async () => {
+      const asset = (encoding?: string) =>
+        h.app.inject({ method: 'GET', url: '/assets/index-Ab12Cd34.js', headers: encoding ? { 'accept-encoding': encoding } : {} });
+      const br = await asset('gzip, deflate, br');
+      expect([br.statusCode, br.headers['content-encoding'], br.body]).toEqual([200, 'br', 'BROTLI']);
+      expect(br.headers['content-type']).toMatch(/javascript/);
+      expect(br.headers.vary).toMatch(/accept-encoding/i);
+      expect(br.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+      const gz = await asset('gzip');
+      expect([gz.headers['content-encoding'], gz.body]).toEqual(['gzip', 'GZIP']);
+      const plain = await asset();
+      expect([plain.headers['content-encoding'], plain.body]).toEqual([undefined, 'console.log(1)']);
     });
 
     it('answers a missing asset with a 404, never the page shell', async () => {

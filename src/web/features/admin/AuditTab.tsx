@@ -1,7 +1,9 @@
-// The audit log, newest first, paged back by id ("Load more"), filtered by action.
-import { Button, Code, Group, Stack, Text, TextInput } from '@mantine/core';
+// The audit log in words, newest first, paged back by id ("Load more"): who did what to whom,
+// filtered by kind (sign-ins are left out unless asked for: they would drown the rest).
+import { Checkbox, Group, NativeSelect, Stack, Text } from '@mantine/core';
 import { useState } from 'react';
 import { adminApi, type AuditEntryView, type AuditPage } from '../../../contracts/admin.js';
+import { AUDIT_ACTION_LABELS, AUDIT_KINDS, AUDIT_KIND_LABELS, type AuditKind } from '../../../contracts/audit.js';
 import type { Place } from '../../lib/format.js';
 import { call } from '../../api/client.js';
 import { useKeysetList } from '../../api/keyset.js';
@@ -12,52 +14,97 @@ import { When } from '../../components/When.js';
 const itemsOf = (p: AuditPage) => p.items;
 const nextOf = (p: AuditPage) => p.nextBefore;
 
+/** "Signed in"; an action without a label shows as its code rather than not at all. */
+export const actionWords = (action: string) => AUDIT_ACTION_LABELS[action] ?? action;
+
+const TARGET_WORDS: Record<string, string> = {
+  user: 'User',
+  team: 'Team',
+  case: 'Case',
+  patron: 'Patron',
+  organization: 'Organization',
+  job: 'Job',
+};
+
+/** The target by name ("Case SW-12: Refund for…", "User Jordan Lee"), else by kind and id. */
+function targetWords(a: AuditEntryView): string {
+  if (!a.targetType) return '—';
+  const kind = TARGET_WORDS[a.targetType] ?? a.targetType;
+  if (a.targetName) return `${kind} ${a.targetName}`;
+  return a.targetId ? `${kind} #${a.targetId}` : kind;
+}
+
+/** A detail's keys and values as short lines ("from: associate · to: admin"). */
+function detailWords(detail: Record<string, unknown>): string {
+  return Object.entries(detail)
+    .map(([k, v]) => `${k.replace(/([a-z])([A-Z])/g, '$1 $2').replaceAll('_', ' ').toLowerCase()}: ${typeof v === 'string' ? v : JSON.stringify(v)}`)
+    .join(' · ');
+}
+
 const columns = (place: Place): Column<AuditEntryView>[] => [
   { key: 'when', header: 'When', nowrap: true, cell: (a) => <When ms={a.createdAt} place={place} relative={false} /> },
   { key: 'who', header: 'Who', cell: (a) => a.actor?.name ?? 'System' },
-  { key: 'action', header: 'Action', primary: true, cell: (a) => <Code>{a.action}</Code> },
-  { key: 'target', header: 'Target', cell: (a) => [a.targetType, a.targetId].filter(Boolean).join(' ') || '—' },
+  {
+    key: 'action',
+    header: 'What',
+    primary: true,
+    cell: (a) => (
+      <Text size="sm" fw={500} title={a.action}>
+        {actionWords(a.action)}
+      </Text>
+    ),
+  },
+  { key: 'target', header: 'To what', cell: targetWords },
   {
     key: 'detail',
     header: 'Details',
     cell: (a) =>
-      a.detail ? (
-        <Text size="xs" ff="monospace" className="pre-wrap">
-          {JSON.stringify(a.detail)}
+      a.detail && Object.keys(a.detail).length ? (
+        <Text size="xs" className="pre-wrap">
+          {detailWords(a.detail)}
         </Text>
       ) : (
         '—'
       ),
   },
-  { key: 'ip', header: 'IP', hideInCard: true, cell: (a) => a.ip ?? '—' },
+  { key: 'ip', header: 'IP address', hideInCard: true, cell: (a) => a.ip ?? '—' },
+];
+
+const KIND_CHOICES = [
+  { value: '', label: 'Everything' },
+  ...AUDIT_KINDS.map((k) => ({ value: k, label: AUDIT_KIND_LABELS[k] })),
 ];
 
 export function AuditTab() {
   const { org } = useSession();
-  const [action, setAction] = useState('');
+  const [kind, setKind] = useState<AuditKind | ''>('');
+  const [signIns, setSignIns] = useState(false);
+  const query = { kind: kind || undefined, signIns: !kind && signIns ? ('include' as const) : ('exclude' as const) };
   const log = useKeysetList({
-    queryKey: ['admin', 'audit', action],
-    page: (before: number | undefined) => call(adminApi.audit, { query: { before, action: action || undefined, limit: 50 } }),
+    queryKey: ['admin', 'audit', query],
+    page: (before: number | undefined) => call(adminApi.audit, { query: { before, ...query, limit: 50 } }),
     items: itemsOf,
     next: nextOf,
   });
 
   return (
     <Stack gap="sm">
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          const v = new FormData(e.currentTarget).get('action');
-          setAction(typeof v === 'string' ? v.trim() : '');
-        }}
-      >
-        <Group align="flex-end" gap="sm">
-          <TextInput name="action" label="Action" description="For example user.created or case.status_override" defaultValue={action} />
-          <Button type="submit" variant="default">
-            Filter
-          </Button>
-        </Group>
-      </form>
+      <Group align="flex-end" gap="md">
+        <NativeSelect
+          label="Show"
+          value={kind}
+          onChange={(e) => setKind(e.currentTarget.value as AuditKind | '')}
+          data={KIND_CHOICES}
+        />
+        {!kind && (
+          <Checkbox
+            label="Include sign-ins"
+            checked={signIns}
+            onChange={(e) => setSignIns(e.currentTarget.checked)}
+            mb={8}
+          />
+        )}
+      </Group>
       <DataTable
         label="Audit log"
         columns={columns(org)}

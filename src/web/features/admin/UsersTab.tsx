@@ -15,6 +15,7 @@ import { ROLES, type Role } from '../../../contracts/common.js';
 import { call } from '../../api/client.js';
 import { keys, useAdminUsers, useSession, useTeams } from '../../api/queries.js';
 import { confirm } from '../../components/confirm.js';
+import { KeyboardSelect } from '../../components/KeyboardSelect.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { FormErrors, useFormErrors } from '../../components/FormErrors.js';
 import { ROLE_LABELS } from '../../lib/labels.js';
@@ -44,6 +45,16 @@ export function UsersTab() {
       }));
     if (sure) change.mutate({ id: u.id, body: { active: !u.active } });
   };
+  // A role decides what someone may see and do: asked first, never changed by a stray key.
+  const changeRole = async (u: UserView, role: Role) => {
+    const sure = await confirm({
+      title: 'Change role',
+      message: `Change ${u.name}’s role from ${ROLE_LABELS[u.role]} to ${ROLE_LABELS[role]}? What they may see and do changes at once.`,
+      confirmLabel: `Make ${ROLE_LABELS[role].toLowerCase()}`,
+      danger: u.role === 'admin',
+    });
+    if (sure) await change.mutateAsync({ id: u.id, body: { role } });
+  };
   const teamOptions = [{ value: '', label: 'No team' }, ...teams.map((t) => ({ value: String(t.id), label: t.name }))];
 
   return (
@@ -71,20 +82,18 @@ export function UsersTab() {
                 <Table.Td fw={500}>{u.name}</Table.Td>
                 <Table.Td>{u.email}</Table.Td>
                 <Table.Td>
-                  <NativeSelect
+                  <KeyboardSelect
                     aria-label={`Role for ${u.name}`}
                     value={u.role}
-                    onChange={(e) => change.mutate({ id: u.id, body: { role: e.currentTarget.value as Role } })}
+                    onCommit={(v) => changeRole(u, v as Role)}
                     data={ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))}
                   />
                 </Table.Td>
                 <Table.Td>
-                  <NativeSelect
+                  <KeyboardSelect
                     aria-label={`Team for ${u.name}`}
                     value={u.teamId ? String(u.teamId) : ''}
-                    onChange={(e) =>
-                      change.mutate({ id: u.id, body: { teamId: e.currentTarget.value ? Number(e.currentTarget.value) : null } })
-                    }
+                    onCommit={(v) => change.mutateAsync({ id: u.id, body: { teamId: v ? Number(v) : null } })}
                     data={teamOptions}
                   />
                 </Table.Td>

@@ -1,5 +1,5 @@
 // Change my own password; the server's field errors land on the field they name.
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { Button, Paper, Stack, TextInput, Title } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
@@ -8,6 +8,7 @@ import { ChangePasswordBody, authApi, type ChangePasswordBodyInput } from '../..
 import { call } from '../../api/client.js';
 import { useSession } from '../../api/queries.js';
 import { FormErrors, useFormErrors } from '../../components/FormErrors.js';
+import { focusHeading } from '../../lib/focus.js';
 
 const LABELS = { currentPassword: 'Current password', newPassword: 'New password' } as const;
 
@@ -17,12 +18,15 @@ export function AccountPage() {
   const [currentPassword, setCurrent] = useState('');
   const [newPassword, setNew] = useState('');
   const form = useFormErrors(ChangePasswordBody, LABELS);
+  const headingRef = useRef<HTMLHeadingElement>(null);
   const change = useMutation({
     mutationFn: (body: ChangePasswordBodyInput) => call(authApi.changePassword, { body }),
     onSuccess: () => {
       setCurrent('');
       setNew('');
       notifications.show({ color: 'green', message: 'Your password has been changed.' });
+      // The button was busy (and so lost the focus): carry on from the form's heading.
+      focusHeading(headingRef.current);
     },
     onError: (e) => form.fail(e),
   });
@@ -31,7 +35,7 @@ export function AccountPage() {
     <Stack maw={480}>
       <Title order={1}>Your account</Title>
       <Paper withBorder p="lg">
-        <Title order={2} size="h3" mb="sm">
+        <Title order={2} size="h3" mb="sm" ref={headingRef} tabIndex={-1}>
           Change password
         </Title>
         <form

@@ -1,27 +1,15 @@
 // Sign in. On an empty install the setup form takes its place.
 import { useState } from 'react';
-import { Button, Container, Paper, Stack, TextInput, Title } from '@mantine/core';
+import { Button, Container, NativeSelect, Paper, Stack, TextInput, Title } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
 import { Navigate, useNavigate, useSearch } from '@tanstack/react-router';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { LoginBody, authApi, type LoginBodyInput } from '../../../contracts/auth.js';
-import { call } from '../../api/client.js';
+import { ApiError, call } from '../../api/client.js';
 import { keys } from '../../api/queries.js';
 import { FormErrors, useFormErrors } from '../../components/FormErrors.js';
 
-const LABELS = { email: 'Email', password: 'Password' } as const;
-
-export interface LoginSearch {
-  redirect?: string;
-}
-
-/** Only same-site paths: an open redirect after sign-in would be a phishing aid. */
-export function validateLoginSearch(raw: Record<string, unknown>): LoginSearch {
-  const r = raw.redirect;
-  return typeof r === 'string' && r.startsWith('/') && !r.startsWith('//') && !r.startsWith('/login')
-    ? { redirect: r }
-    : {};
-}
+const LABELS = { email: 'Email', password: 'Password', organization: 'Organization' } as const;
 
 export function LoginPage() {
   useDocumentTitle('Sign in · Servewell');
@@ -30,15 +18,29 @@ export function LoginPage() {
   const queryClient = useQueryClient();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
+  // Shown once the server says this email and password open accounts in several organizations
+  // (a 400 naming `organization`, listing them as "Name (slug)").
+  const [orgChoices, setOrgChoices] = useState<Array<{ value: string; label: string }> | null>(null);
+  const [organization, setOrganization] = useState('');
   const setup = useQuery({ queryKey: ['setup'], queryFn: () => call(authApi.setupStatus) });
   const form = useFormErrors(LoginBody, LABELS);
   const login = useMutation({
     mutationFn: (body: LoginBodyInput) => call(authApi.login, { body }),
-    onError: (e) => form.fail(e),
+    onError: (e) => {
+      if (e instanceof ApiError && e.field === 'organization') {
+        const listed = e.message.slice(e.message.indexOf('accounts in ') + 'accounts in '.length);
+        const choices = [...listed.matchAll(/(.+?) \(([a-z0-9-]+)\)(?:, |$)/g)].map((m) => ({
+          value: m[2]!,
+          label: m[1]!.trim(),
+        }));
+        setOrgChoices(choices);
+      }
+      form.fail(e);
+    },
     onSuccess: async (session) => {
       queryClient.setQueryData(keys.session, session);
       if (redirect) await navigate({ href: redirect, replace: true });
-      else await navigate({ to: '/queue/$queue', params: { queue: 'open' }, replace: true });
+      else await navigate({ to: '/', replace: true });
     },
   });
 
@@ -55,7 +57,7 @@ export function LoginPage() {
             noValidate
             onSubmit={(e) => {
               e.preventDefault();
-              const body = form.check({ email, password });
+              const body = form.check({ email, password, ...(orgChoices && organization ? { organization } : {}) });
               if (body) login.mutate(body);
             }}
           >
@@ -81,6 +83,16 @@ export function LoginPage() {
                 value={password}
                 onChange={(e) => setPassword(e.currentTarget.value)}
               />
+              {orgChoices && (
+                <NativeSelect
+                  {...form.field('organization')}
+                  label={LABELS.organization}
+                  required
+                  value={organization}
+                  onChange={(e) => setOrganization(e.currentTarget.value)}
+                  data={[{ value: '', label: 'Choose an organization' }, ...orgChoices]}
+                />
+              )}
               <Button type="submit" loading={login.isPending} fullWidth>
                 Sign in
               </Button>

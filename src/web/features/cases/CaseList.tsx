@@ -87,9 +87,11 @@ interface Props {
   minWidth?: number;
   /** Columns another feature adds after these (staffing's time to target). */
   extra?: Column<CaseSummary>[];
+  /** See DataTable: the row to focus again when coming back to this list. */
+  rememberAs?: string;
 }
 
-export function CaseList({ list, show = COLUMNS, label = 'Cases', empty, onOpen, minWidth, extra = [] }: Props) {
+export function CaseList({ list, show = COLUMNS, label = 'Cases', empty, onOpen, minWidth, extra = [], rememberAs }: Props) {
   const { org } = useSession();
   const all = columns(org);
   return (
@@ -103,6 +105,7 @@ export function CaseList({ list, show = COLUMNS, label = 'Cases', empty, onOpen,
       errorTitle="Could not load the cases"
       onOpen={onOpen}
       minWidth={minWidth}
+      rememberAs={rememberAs}
     />
   );
 }

@@ -22,6 +22,7 @@ import {
   PRIORITIES,
   STATUSES,
   STATUS_LABELS,
+  casesApi,
   type CaseDetail,
   type CaseUpdateBodyInput,
   type Status,
@@ -36,10 +37,18 @@ import { PRIORITY_LABELS } from '../../lib/labels.js';
 import { AnchorLink } from '../../components/links.js';
 import { CaseBooking } from '../staffing/CaseBooking.js';
 import { PatronGlance } from '../patrons/PatronGlance.js';
+import { ErrorAlert } from '../../components/ErrorAlert.js';
+import { confirm } from '../../components/confirm.js';
+import { call } from '../../api/client.js';
+import { keys } from '../../api/queries.js';
+import { notifications } from '@mantine/notifications';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { KeyboardSelect } from '../../components/KeyboardSelect.js';
 
 interface Props {
   detail: CaseDetail;
-  update: (body: CaseUpdateBodyInput) => void;
+  /** Saves a change; settles when the server has answered. */
+  update: (body: CaseUpdateBodyInput) => Promise<unknown>;
   pending: boolean;
 }
 
@@ -63,12 +72,11 @@ export function CaseSidePanel({ detail, update, pending }: Props) {
         </Title>
         <Stack gap="sm">
           <Group align="flex-end" gap="xs" wrap="nowrap">
-            <NativeSelect
+            <KeyboardSelect
               label="Status"
               style={{ flex: 1 }}
               value={detail.status}
-              disabled={pending}
-              onChange={(e) => update({ status: e.currentTarget.value as Status })}
+              onCommit={(v) => update({ status: v as Status })}
               data={statuses.map((s) => ({ value: s, label: STATUS_LABELS[s] }))}
             />
             {manager && (
@@ -77,33 +85,28 @@ export function CaseSidePanel({ detail, update, pending }: Props) {
               </Button>
             )}
           </Group>
-          <NativeSelect
+          <KeyboardSelect
             label="Priority"
             value={detail.priority}
-            disabled={pending}
-            onChange={(e) => update({ priority: e.currentTarget.value as CaseDetail['priority'] })}
+            onCommit={(v) => update({ priority: v as CaseDetail['priority'] })}
             data={PRIORITIES.map((p) => ({ value: p, label: PRIORITY_LABELS[p] }))}
           />
-          <NativeSelect
+          <KeyboardSelect
             label="Team"
             value={detail.team ? String(detail.team.id) : ''}
-            disabled={pending}
-            onChange={(e) => update({ teamId: e.currentTarget.value ? Number(e.currentTarget.value) : null })}
+            onCommit={(v) => update({ teamId: v ? Number(v) : null })}
             data={[{ value: '', label: 'No team' }, ...teams.map((t) => ({ value: String(t.id), label: t.name }))]}
           />
           <Group align="flex-end" gap="xs" wrap="nowrap">
-            <NativeSelect
+            <KeyboardSelect
               label="Assignee"
               style={{ flex: 1 }}
               value={detail.assignee ? String(detail.assignee.id) : ''}
-              disabled={pending}
-              onChange={(e) =>
-                update({ assigneeId: e.currentTarget.value ? Number(e.currentTarget.value) : null })
-              }
+              onCommit={(v) => update({ assigneeId: v ? Number(v) : null })}
               data={[{ value: '', label: 'Unassigned' }, ...people.map((u) => ({ value: String(u.id), label: u.name }))]}
             />
             {detail.assignee?.id !== user.id && (
-              <Button variant="default" onClick={() => update({ assigneeId: user.id })} disabled={pending}>
+              <Button variant="default" onClick={() => void update({ assigneeId: user.id }).catch(() => undefined)} disabled={pending}>
                 Take it
               </Button>
             )}
@@ -114,7 +117,7 @@ export function CaseSidePanel({ detail, update, pending }: Props) {
             tags={detail.tags}
             onChange={(tags) => {
               const body = tagsForm.check({ tags });
-              if (body) update(body);
+              if (body) void update(body).catch(() => undefined);
               return body !== null;
             }}
           />
@@ -191,6 +194,7 @@ export function CaseSidePanel({ detail, update, pending }: Props) {
                 Open status page
               </Anchor>
             )}
+            {user.role !== 'volunteer' && <ReplaceLinkButton caseRef={detail.ref} />}
           </Group>
         </Paper>
       )}
@@ -202,6 +206,38 @@ export function CaseSidePanel({ detail, update, pending }: Props) {
         {overriding && <OverrideForm detail={detail} onClose={() => setOverriding(false)} />}
       </Modal>
     </Stack>
+  );
+}
+
+/**
+ * A new link for the patron; the old one stops working at once (a link sent to the wrong
+ * address, or copied by someone who has left). Staff only: volunteers see no links at all.
+ */
+function ReplaceLinkButton({ caseRef }: { caseRef: string }) {
+  const queryClient = useQueryClient();
+  const rotate = useMutation({
+    mutationFn: () => call(casesApi.rotateStatusLink, { params: { ref: caseRef } }),
+    onSuccess: (next) => {
+      queryClient.setQueryData(keys.case(caseRef), next);
+      notifications.show({ color: 'green', message: 'A new status link replaces the old one. Send it to the patron.' });
+    },
+  });
+  const ask = async () => {
+    const sure = await confirm({
+      title: 'Replace the status link',
+      message: 'The current link stops working at once; anyone holding it loses access. Send the new link to the patron.',
+      confirmLabel: 'Replace link',
+      danger: true,
+    });
+    if (sure) rotate.mutate();
+  };
+  return (
+    <>
+      <Button size="xs" variant="default" loading={rotate.isPending} onClick={() => void ask()}>
+        Replace link
+      </Button>
+      {rotate.error ? <ErrorAlert error={rotate.error} title="The link was not replaced" /> : null}
+    </>
   );
 }
 

@@ -15,6 +15,7 @@ import {
   type Status,
 } from '../../../contracts/cases.js';
 import { call } from '../../api/client.js';
+import { ROAD_MEANINGS } from '../../components/RoadSelect.js';
 import { useSession } from '../../api/queries.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { When } from '../../components/When.js';
@@ -88,7 +89,8 @@ function Message({ entry, place, inbound, outbound }: { entry: EntryView; place:
             </Text>
           )}
           {entry.road && (
-            <Badge size="sm" variant="outline" color="teal" tt="none">
+            // teal.9 on white: over 7:1 (teal at the default shade was 3.55:1).
+            <Badge size="sm" variant="outline" color="teal.9" tt="none" className="road-badge" title={ROAD_MEANINGS[entry.road]}>
               {ROAD_LABELS[entry.road]}
             </Badge>
           )}

@@ -1,6 +1,6 @@
-// Live reactions for cases: a colleague's change refetches the case (and says so when it is on
-// screen); presence changes refetch who else is on it. Our own changes are already shown.
-import { notifications } from '@mantine/notifications';
+// Live reactions for cases: a colleague's change refetches the case and is said beside it on
+// the case's page (no toast over the patron panel); presence changes refetch who else is on it.
+// Our own changes are already shown.
 import { keys } from '../../api/queries.js';
 import { defineFeature } from '../define.js';
 
@@ -10,9 +10,8 @@ export const feature = defineFeature({
     'case.changed': (e, { me, queryClient }) => {
       if (e.byUserId === me.id) return;
       const key = keys.case(e.ref);
-      // A case is on screen when something watches its query.
-      const onScreen = (queryClient.getQueryCache().find({ queryKey: key, exact: true })?.getObserversCount() ?? 0) > 0;
-      if (onScreen) notifications.show({ id: `changed-${key[1]}`, message: `${key[1]} was just updated by a colleague.` });
+      // Read by the case's page ("Jordan changed this case 10 s ago").
+      queryClient.setQueryData(keys.caseChangedBy(e.ref), { byUserId: e.byUserId, at: Date.now() });
       return [key];
     },
     presence: (e) => [keys.presence(e.ref)],

@@ -80,6 +80,8 @@ export function PatronNotes({ patron }: { patron: PatronDetail }) {
                     {n.author?.name ?? 'Someone'} · <When ms={n.createdAt} place={org} />
                   </Text>
                 </Group>
+                {/* Volunteers delete only their own notes (the server's rule, patrons/policy.ts). */}
+                {(user.role !== 'volunteer' || n.author?.id === user.id) && (
                 <Button
                   size="xs"
                   variant="subtle"
@@ -90,6 +92,7 @@ export function PatronNotes({ patron }: { patron: PatronDetail }) {
                 >
                   Delete
                 </Button>
+                )}
               </Group>
               <Text size="sm" className="pre-wrap">
                 {n.body}

@@ -1,7 +1,8 @@
 // A patron: who they are, notes (personal ones marked, never for volunteers), their cases.
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { Anchor, Button, Checkbox, Grid, Group, Loader, NativeSelect, Paper, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
+import { focusHeading, useArrivalFocus } from '../../lib/focus.js';
 import { useParams } from '@tanstack/react-router';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { casesApi, type QueuePage } from '../../../contracts/cases.js';
@@ -50,6 +51,13 @@ export function PatronPage() {
 function PatronView({ patron }: { patron: PatronDetail }) {
   const { org } = useSession();
   const [editing, setEditing] = useState(false);
+  const headingRef = useArrivalFocus<HTMLHeadingElement>();
+  const profileHeading = useRef<HTMLHeadingElement>(null);
+  // Saved or cancelled: the form is gone, so focus goes to the profile it became.
+  const doneEditing = () => {
+    setEditing(false);
+    setTimeout(() => focusHeading(profileHeading.current));
+  };
   // The patron's history across channels: the queue of all their cases, newest activity first.
   const history = useKeysetList({
     queryKey: [...keys.cases, 'patron', patron.id],
@@ -61,7 +69,7 @@ function PatronView({ patron }: { patron: PatronDetail }) {
   return (
     <Stack gap="md">
       <Group justify="space-between">
-        <Title order={1}>
+        <Title order={1} ref={headingRef} tabIndex={-1}>
           {patron.name}
           {patron.preferredName && patron.preferredName !== patron.name && (
             <Text span inherit c="dimmed" fw={400}>
@@ -80,11 +88,11 @@ function PatronView({ patron }: { patron: PatronDetail }) {
         <Grid.Col span={{ base: 12, md: 5 }}>
           <Stack gap="md">
             <Paper withBorder p="md" component="section" aria-labelledby="profile-heading">
-              <Title order={2} size="h4" id="profile-heading" mb="sm">
+              <Title order={2} size="h4" id="profile-heading" mb="sm" ref={profileHeading} tabIndex={-1}>
                 Profile
               </Title>
               {editing ? (
-                <ProfileForm patron={patron} onDone={() => setEditing(false)} />
+                <ProfileForm patron={patron} onDone={doneEditing} />
               ) : (
                 <dl style={{ margin: 0, display: 'grid', gridTemplateColumns: 'auto 1fr', gap: '6px 12px' }}>
                   <Term label="Name">{patron.name}</Term>

@@ -1,5 +1,7 @@
 // The filter row of a queue: every choice goes into the URL, so views can be shared and saved.
-import { Group, NativeSelect, TextInput } from '@mantine/core';
+import { useState } from 'react';
+import { Button, Drawer, Group, NativeSelect, Stack, TextInput, useMantineTheme } from '@mantine/core';
+import { useMediaQuery } from '@mantine/hooks';
 import {
   CHANNELS,
   CHANNEL_LABELS,
@@ -18,7 +20,32 @@ interface Props {
 
 const any = (label: string) => [{ value: '', label }];
 
-export function QueueFiltersBar({ search, onChange }: Props) {
+/**
+ * The filters in a row; on a phone, folded behind a "Filters" button into a sheet from the
+ * bottom, so the cases come first.
+ */
+export function QueueFiltersBar(props: Props) {
+  const theme = useMantineTheme();
+  const narrow = useMediaQuery(`(max-width: calc(${theme.breakpoints.sm} - 1px))`, false, { getInitialValueInEffect: false });
+  const [open, setOpen] = useState(false);
+  if (!narrow) return <Filters {...props} />;
+  const active = Object.entries(props.search).filter(([k, v]) => v !== undefined && !(k === 'sort' && v === 'activity')).length;
+  return (
+    <>
+      <Button variant="default" w="fit-content" onClick={() => setOpen(true)} aria-haspopup="dialog">
+        Filters{active ? ` (${active} on)` : ''}
+      </Button>
+      <Drawer opened={open} onClose={() => setOpen(false)} position="bottom" size="auto" title="Filters">
+        <Stack gap="sm">
+          <Filters {...props} />
+          <Button onClick={() => setOpen(false)}>Show cases</Button>
+        </Stack>
+      </Drawer>
+    </>
+  );
+}
+
+function Filters({ search, onChange }: Props) {
   const teams = useTeams();
   const staff = useStaff().filter((u) => u.active);
   const set = (k: keyof QueueSearch) => (e: React.ChangeEvent<HTMLSelectElement>) =>

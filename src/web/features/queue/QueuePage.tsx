@@ -20,6 +20,7 @@ import { keys, useSession } from '../../api/queries.js';
 import { FormErrors, useFormErrors } from '../../components/FormErrors.js';
 import { NotFoundPage } from '../../components/NotFoundPage.js';
 import { formatters } from '../../lib/format.js';
+import { useArrivalFocus } from '../../lib/focus.js';
 import { CaseList } from '../cases/CaseList.js';
 import { StaffingWarning, useTimeToTarget } from '../staffing/QueueStaffing.js';
 import { isQueue, toApiQuery, toSavedFilters, validateQueueSearch, type QueueSearch } from './filters.js';
@@ -42,6 +43,7 @@ function QueueView({ queue }: { queue: Queue }) {
   const { org } = useSession();
   const f = formatters(org);
   const query = toApiQuery(queue, search);
+  const headingRef = useArrivalFocus<HTMLHeadingElement>(queue);
 
   const list = useKeysetList({
     queryKey: [...keys.cases, 'list', query],
@@ -72,7 +74,9 @@ function QueueView({ queue }: { queue: Queue }) {
   return (
     <Stack gap="md">
       <Group justify="space-between" align="center">
-        <Title order={1}>{QUEUE_LABELS[queue]}</Title>
+        <Title order={1} ref={headingRef} tabIndex={-1}>
+          {QUEUE_LABELS[queue]}
+        </Title>
         <SaveViewButton queue={queue} search={search} />
       </Group>
       {queue === 'team' && <StaffingWarning />}
@@ -87,6 +91,7 @@ function QueueView({ queue }: { queue: Queue }) {
         onOpen={open}
         minWidth={960}
         extra={[timeToTarget]}
+        rememberAs={JSON.stringify(query)}
       />
     </Stack>
   );

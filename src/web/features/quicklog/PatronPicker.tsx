@@ -16,9 +16,11 @@ interface Props {
   onChange: (v: PatronChoice) => void;
   id?: string;
   error?: string | undefined;
+  /** Marked required (all but internal requests need a patron). */
+  required?: boolean;
 }
 
-export function PatronPicker({ value, onChange, id, error }: Props) {
+export function PatronPicker({ value, onChange, id, error, required = false }: Props) {
   const [q, setQ] = useState('');
   const [term] = useDebouncedValue(q.trim(), 200);
   const combobox = useCombobox({ onDropdownClose: () => combobox.resetSelectedOption() });
@@ -71,6 +73,8 @@ export function PatronPicker({ value, onChange, id, error }: Props) {
         <TextInput
           id={id}
           label="Patron"
+          withAsterisk={required}
+          aria-required={required}
           description="Type a name, phone or email; pick with ↑ ↓ and Enter"
           placeholder="Search patrons"
           value={q}

@@ -7,8 +7,6 @@ import {
   CHANNELS,
   CHANNEL_LABELS,
   CaseCreateBody,
-  ROADS,
-  ROAD_LABELS,
   STATUS_LABELS,
   casesApi,
   type CaseCreateBodyInput,
@@ -20,11 +18,30 @@ import { call } from '../../api/client.js';
 import { keys, useSession, useStaff, useTeams } from '../../api/queries.js';
 import { FormErrors, useFormErrors } from '../../components/FormErrors.js';
 import { PatronPicker, type PatronChoice } from './PatronPicker.js';
+import { RoadSelect } from '../../components/RoadSelect.js';
 
 export function QuickLogModal({ opened, onClose }: { opened: boolean; onClose: () => void }) {
+  // Once logged, the new case's heading takes the focus: the dialog must not hand it back to
+  // the button that opened it.
+  const [logged, setLogged] = useState(false);
   return (
-    <Modal opened={opened} onClose={onClose} title="Log a call or visit" size="lg">
-      {opened && <QuickLogForm onDone={onClose} />}
+    <Modal
+      opened={opened}
+      onClose={onClose}
+      title="Log a call or visit"
+      size="lg"
+      returnFocus={!logged}
+      onExitTransitionEnd={() => setLogged(false)}
+    >
+      {opened && (
+        <QuickLogForm
+          onDone={onClose}
+          onLogged={() => {
+            setLogged(true);
+            onClose();
+          }}
+        />
+      )}
     </Modal>
   );
 }
@@ -52,7 +69,7 @@ function seedFields(seed: string) {
   return { name: seed, email: '', phone: '' };
 }
 
-function QuickLogForm({ onDone }: { onDone: () => void }) {
+function QuickLogForm({ onDone, onLogged }: { onDone: () => void; onLogged: () => void }) {
   const { user } = useSession();
   const teams = useTeams();
   const staff = useStaff().filter((u) => u.active);
@@ -75,7 +92,7 @@ function QuickLogForm({ onDone }: { onDone: () => void }) {
     onSuccess: async (c) => {
       queryClient.setQueryData(keys.case(c.ref), c);
       void queryClient.invalidateQueries({ queryKey: keys.cases });
-      onDone();
+      onLogged();
       await navigate({ to: '/cases/$ref', params: { ref: c.ref } });
     },
     onError: (e) => form.fail(e),
@@ -83,7 +100,12 @@ function QuickLogForm({ onDone }: { onDone: () => void }) {
 
   // Whether a case needs a patron (all but internal requests) is the server's rule: it answers
   // on the patron field, worded like every other field error.
+  const needsPatron = channel !== 'internal';
   const submit = () => {
+    // The server's rule (a patron for all but internal requests), checked here too so that it
+    // shows with every other problem at once, in the server's words.
+    const missingPatron = needsPatron && patron === null;
+    const also = missingPatron ? [{ path: ['patronId'], message: 'is required: pick a patron or add a new one' }] : [];
     const body = form.check({
       channel,
       ...(patron?.kind === 'existing' ? { patronId: patron.patron.id } : {}),
@@ -97,7 +119,7 @@ function QuickLogForm({ onDone }: { onDone: () => void }) {
       teamId: teamId ? Number(teamId) : null,
       assigneeId: assigneeId ? Number(assigneeId) : null,
       tags: [],
-    });
+    }, also);
     if (body) create.mutate(body);
   };
 
@@ -177,6 +199,7 @@ function QuickLogForm({ onDone }: { onDone: () => void }) {
               if (v?.kind === 'existing') setTimeout(() => subjectRef.current?.focus());
             }}
             {...form.field('patronId')}
+            required={needsPatron}
             error={form.field('patronId').error ?? form.field('patron').error}
           />
         )}
@@ -200,13 +223,7 @@ function QuickLogForm({ onDone }: { onDone: () => void }) {
           onChange={(e) => setText(e.currentTarget.value)}
         />
         <SimpleGrid cols={{ base: 1, sm: 2 }}>
-          <NativeSelect
-            {...form.field('road')}
-            label="Road"
-            value={road}
-            onChange={(e) => setRoad(e.currentTarget.value as Road | '')}
-            data={[{ value: '', label: 'No road' }, ...ROADS.map((r) => ({ value: r, label: ROAD_LABELS[r] }))]}
-          />
+          <RoadSelect {...form.field('road')} value={road} onChange={setRoad} />
           <NativeSelect
             label="Status"
             description="Resolved for a call finished on the spot"

@@ -1,28 +1,20 @@
 // Search results for cases and patrons, matched words marked; filters combine with the query.
 // A reference or an email that names one thing jumps straight there.
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { Badge, Button, Group, Loader, NativeSelect, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
-import { useDocumentTitle } from '@mantine/hooks';
+import { useDebouncedValue, useDocumentTitle } from '@mantine/hooks';
 import { useNavigate, useSearch } from '@tanstack/react-router';
 import { useInfiniteQuery } from '@tanstack/react-query';
-import type { z } from 'zod';
 import { STATUSES, STATUS_LABELS } from '../../../contracts/cases.js';
-import { SearchQuery, searchApi } from '../../../contracts/search.js';
+import { searchApi } from '../../../contracts/search.js';
 import { call } from '../../api/client.js';
 import { useTeams } from '../../api/queries.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { Segments } from '../../components/Segments.js';
 import { StatusBadge } from '../../components/StatusBadge.js';
 import { AnchorLink } from '../../components/links.js';
-import { parseEach } from '../../lib/search-params.js';
-
-/** What the search page keeps in its address: the contract's query, less the paging. */
-const SearchParams = SearchQuery.pick({ q: true, status: true, teamId: true, from: true, to: true });
-export type SearchSearch = Partial<z.output<typeof SearchParams>>;
-
-export function validateSearchSearch(raw: Record<string, unknown>): SearchSearch {
-  return parseEach(SearchParams, raw);
-}
+import { validateSearchSearch } from './params.js';
+import { useArrivalFocus } from '../../lib/focus.js';
 
 export function SearchPage() {
   const search = useSearch({ from: '/app/search' });
@@ -31,6 +23,27 @@ export function SearchPage() {
   const q = search.q?.trim() ?? '';
   useDocumentTitle(q ? `Search: ${q} · Servewell` : 'Search · Servewell');
 
+  // As you type: the box's text reaches the address (and the query) 250 ms after the last key;
+  // each answer is kept under its own query, so an older one never replaces a newer one.
+  const [text, setText] = useState(q);
+  const [typed] = useDebouncedValue(text.trim(), 250);
+  // A query that comes from elsewhere (the header's box, Enter, the address) replaces the text,
+  // and may jump straight to the one case or patron it names; a query typed here never jumps
+  // (typing SW-12 must not open SW-1 on the way).
+  const [seen, setSeen] = useState(q);
+  const [jumpFor, setJumpFor] = useState<string | null>(q || null);
+  if (q !== seen) {
+    setSeen(q);
+    if (q !== typed) {
+      setText(q);
+      setJumpFor(q);
+    }
+  }
+  useEffect(() => {
+    if (typed === q) return;
+    void navigate({ to: '/search', search: (s) => validateSearchSearch({ ...s, q: typed || undefined }), replace: true });
+  }, [typed, q, navigate]);
+  const headingRef = useArrivalFocus<HTMLHeadingElement>(jumpFor);
   const filters = { status: search.status, teamId: search.teamId, from: search.from, to: search.to };
   const results = useInfiniteQuery({
     queryKey: ['search', q, filters],
@@ -40,7 +53,8 @@ export function SearchPage() {
     enabled: q.length > 0,
   });
 
-  const direct = results.data?.pages[0]?.direct ?? null;
+  const found = results.data?.pages[0]?.direct ?? null;
+  const direct = found && jumpFor === q ? found : null;
   useEffect(() => {
     if (!direct) return;
     if (direct.kind === 'case') void navigate({ to: '/cases/$ref', params: { ref: direct.ref }, replace: true });
@@ -55,18 +69,26 @@ export function SearchPage() {
 
   return (
     <Stack gap="md">
-      <Title order={1}>{q ? `Search results for “${q}”` : 'Search'}</Title>
+      <Title order={1} ref={headingRef} tabIndex={-1}>{q ? `Search results for “${q}”` : 'Search'}</Title>
       <form
         role="search"
         onSubmit={(e) => {
           e.preventDefault();
-          const term = new FormData(e.currentTarget).get('q');
-          setFilter({ q: typeof term === 'string' && term.trim() ? term.trim() : undefined });
+          const term = text.trim();
+          setJumpFor(term || null);
+          setFilter({ q: term || undefined });
         }}
       >
         <Group align="flex-end" gap="sm" wrap="wrap">
-          {/* Keyed by the query so a search started from the header box shows here too. */}
-          <TextInput key={q} name="q" label="Search for" type="search" defaultValue={q} w={260} />
+          <TextInput
+            name="q"
+            label="Search for"
+            type="search"
+            value={text}
+            onChange={(e) => setText(e.currentTarget.value)}
+            description="Results follow as you type; Enter opens a reference"
+            w={260}
+          />
           <NativeSelect
             label="Status"
             value={search.status ?? ''}
@@ -87,6 +109,19 @@ export function SearchPage() {
       {!q && <Text>Type words, a case reference (like SW-1042), a name, an email or a phone number.</Text>}
       <ErrorAlert error={results.error} title="Search failed" />
       {q && results.isPending && <Loader aria-label="Searching" />}
+      {found && !direct && (
+        <Text>
+          {found.kind === 'case' ? (
+            <AnchorLink to="/cases/$ref" params={{ ref: found.ref }} fw={500}>
+              Open case {found.ref}
+            </AnchorLink>
+          ) : (
+            <AnchorLink to="/patrons/$id" params={{ id: String(found.id) }} fw={500}>
+              Open this patron
+            </AnchorLink>
+          )}
+        </Text>
+      )}
       {results.data && !direct && (
         <>
           <section aria-labelledby="case-results">
@@ -133,8 +168,11 @@ export function SearchPage() {
                       <AnchorLink to="/patrons/$id" params={{ id: String(hit.patron.id) }} fw={500}>
                         <Segments parts={hit.name} />
                       </AnchorLink>
-                      {[hit.patron.email, hit.patron.phone].filter(Boolean).length > 0 && (
-                        <Text size="sm">{[hit.patron.email, hit.patron.phone].filter(Boolean).join(' · ')}</Text>
+                      {/* Email and phone once, with the matched words marked. */}
+                      {hit.contact.length > 0 && (
+                        <Text size="sm">
+                          <Segments parts={hit.contact} />
+                        </Text>
                       )}
                       {hit.fromPersonalNote && (
                         <Badge size="sm" color="orange" variant="light" c="dark" tt="none">

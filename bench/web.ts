@@ -1,0 +1,186 @@
+// What the web app costs a first visit, in Debian's Chromium with the network and the CPU held
+// back as DevTools' "Slow 4G" (562.5 ms round trip, 1.44 Mbit/s down, 675 kbit/s up) and a 4×
+// slower CPU: the compressed JavaScript each first load transfers (a public page, the desk's
+// queue), and the time from asking for the queue to seeing its first row. Cold cache each
+// round; the median of the rounds. A small organization of its own (30 cases) on SQLite: the
+// server's share of the time is a few milliseconds, the rest is the browser's.
+//
+// Alone: `npx tsx bench/web.ts [--rounds 3]`. bench/run.ts calls `benchWeb()` and prints
+// `webTable()`. Figures, never a pass or fail.
+import fs from 'node:fs';
+import net from 'node:net';
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { chromium, type BrowserContext, type CDPSession } from 'playwright-core';
+import { buildWebIfStale } from '../scripts/build-web.js';
+import { DEFAULT_WEB_ROOT } from '../src/server/app.js';
+import { logCall, makeOrg } from '../src/server/testing/factories.js';
+import { makeHarness } from '../src/server/testing/harness.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** DevTools' "Slow 4G" preset. */
+export const SLOW_4G = {
+  offline: false,
+  latency: 562.5,
+  downloadThroughput: (1.44 * 1_000_000) / 8,
+  uploadThroughput: (675 * 1000) / 8,
+};
+export const CPU_SLOWDOWN = 4;
+
+export interface WebLoad {
+  page: string;
+  /** Compressed bytes of JavaScript transferred (bodies and headers), median of the rounds. */
+  jsBytes: number;
+  /** The same scripts as brotli (what a browser on https gets: Chromium asks for br only there). */
+  brBytes: number;
+  /** How many scripts. */
+  scripts: number;
+  /** Milliseconds until the page's content shows, median. */
+  visibleMs: number;
+  rounds: number[];
+}
+
+export interface WebBench {
+  loads: WebLoad[];
+  totalAssets: { jsRaw: number; jsBrotli: number };
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** Counts the JavaScript a page transfers while `load` runs. */
+async function measured(
+  cdp: CDPSession,
+  load: () => Promise<void>,
+): Promise<{ bytes: number; brBytes: number; scripts: number; ms: number }> {
+  const scripts = new Set<string>();
+  let bytes = 0;
+  let brBytes = 0;
+  const onResponse = (e: { requestId: string; type?: string; response: { mimeType: string; url: string } }) => {
+    if (!(e.type === 'Script' || /javascript/.test(e.response.mimeType))) return;
+    scripts.add(e.requestId);
+    const file = `${DEFAULT_WEB_ROOT}/assets/${new URL(e.response.url).pathname.replace(/^\/assets\//, '')}`;
+    brBytes += fs.existsSync(`${file}.br`) ? fs.statSync(`${file}.br`).size : fs.existsSync(file) ? fs.statSync(file).size : 0;
+  };
+  const onFinished = (e: { requestId: string; encodedDataLength: number }) => {
+    if (scripts.has(e.requestId)) bytes += e.encodedDataLength;
+  };
+  cdp.on('Network.responseReceived', onResponse);
+  cdp.on('Network.loadingFinished', onFinished);
+  const t0 = performance.now();
+  await load();
+  const ms = performance.now() - t0;
+  // Let late scripts (preloaded chunks) finish counting.
+  await new Promise((r) => setTimeout(r, 500));
+  cdp.off('Network.responseReceived', onResponse);
+  cdp.off('Network.loadingFinished', onFinished);
+  return { bytes, brBytes, scripts: scripts.size, ms };
+}
+
+async function throttled(context: BrowserContext) {
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+  await cdp.send('Network.emulateNetworkConditions', SLOW_4G);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_SLOWDOWN });
+  return { page, cdp };
+}
+
+export async function benchWeb(opts: { rounds?: number; log?: (s: string) => void } = {}): Promise<WebBench> {
+  const rounds = opts.rounds ?? 3;
+  const log = opts.log ?? (() => undefined);
+  buildWebIfStale();
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const h = await makeHarness('sqlite', { webRoot: DEFAULT_WEB_ROOT, publicUrl: base, realTime: true });
+  await h.app.listen({ port, host: '127.0.0.1' });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-dev-shm-usage'],
+  });
+  try {
+    const org = await makeOrg(h);
+    const api = await org.as('associate');
+    for (let i = 0; i < 30; i++) await logCall(api, { subject: `Seats for the matinee, group ${i}` });
+    const cookies = Object.entries(api.cookies).map(([name, value]) => ({ name, value, url: base }));
+
+    const pages: Array<{ page: string; url: string; visible: string; signedIn: boolean }> = [
+      { page: 'Public: help center', url: `${base}/help/${org.slug}`, visible: 'h1', signedIn: false },
+      { page: 'Public: contact form', url: `${base}/help/${org.slug}/contact`, visible: 'form button[type=submit]', signedIn: false },
+      { page: 'Desk: queue (visible first row)', url: `${base}/queue/open`, visible: '.data-row', signedIn: true },
+    ];
+    const loads: WebLoad[] = [];
+    for (const p of pages) {
+      const byRound: Array<{ bytes: number; brBytes: number; scripts: number; ms: number }> = [];
+      for (let r = 0; r < rounds; r++) {
+        const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+        if (p.signedIn) await context.addCookies(cookies);
+        const { page, cdp } = await throttled(context);
+        byRound.push(
+          await measured(cdp, async () => {
+            await page.goto(p.url, { waitUntil: 'commit' });
+            await page.locator(p.visible).first().waitFor({ state: 'visible', timeout: 60_000 });
+          }),
+        );
+        await context.close();
+        log(`${p.page}: round ${r + 1} ${Math.round(byRound.at(-1)!.ms)} ms, ${byRound.at(-1)!.bytes} B of JS`);
+      }
+      loads.push({
+        page: p.page,
+        jsBytes: median(byRound.map((x) => x.bytes)),
+        brBytes: median(byRound.map((x) => x.brBytes)),
+        scripts: median(byRound.map((x) => x.scripts)),
+        visibleMs: median(byRound.map((x) => x.ms)),
+        rounds: byRound.map((x) => Math.round(x.ms)),
+      });
+    }
+    const assets = fs.readdirSync(`${DEFAULT_WEB_ROOT}/assets`);
+    const size = (f: string) => fs.statSync(`${DEFAULT_WEB_ROOT}/assets/${f}`).size;
+    return {
+      loads,
+      totalAssets: {
+        jsRaw: assets.filter((f) => f.endsWith('.js')).reduce((n, f) => n + size(f), 0),
+        jsBrotli: assets.filter((f) => f.endsWith('.js.br')).reduce((n, f) => n + size(f), 0),
+      },
+    };
+  } finally {
+    await browser.close();
+    await h.close();
+  }
+}
+
+const kB = (n: number) => `${(n / 1000).toFixed(1)} kB`;
+
+export function webTable(b: WebBench): string {
+  const bar = (page: string) => (page.startsWith('Public') ? 100_000 : 250_000);
+  const rows = b.loads.map((l) => {
+    const timeBar = l.page.startsWith('Desk') ? ` (bar 2.5 s: ${l.visibleMs <= 2500 ? 'met' : 'missed'})` : '';
+    const met = l.brBytes <= bar(l.page) ? 'met' : 'missed';
+    return `| ${l.page} | ${kB(l.brBytes)} (bar ${kB(bar(l.page))}: ${met}) | ${kB(l.jsBytes)} | ${l.scripts} | ${(l.visibleMs / 1000).toFixed(2)} s${timeBar} | ${l.rounds.join(', ')} ms |`;
+  });
+  return [
+    `**Web app, first load** (Chromium, DevTools' Slow 4G: ${SLOW_4G.latency} ms per request, ${(SLOW_4G.downloadThroughput * 8) / 1e6} Mbit/s; CPU ${CPU_SLOWDOWN}× slower; cold cache; median of ${b.loads[0]?.rounds.length ?? 0}). Over plain http Chromium takes gzip, over https brotli: both are given.`,
+    '',
+    '| First load | JavaScript, brotli | JavaScript as transferred here (gzip) | Files | Until visible | Rounds |',
+    '|---|---|---:|---:|---:|---|',
+    ...rows,
+    '',
+    `All JavaScript of the build: ${kB(b.totalAssets.jsRaw)} raw, ${kB(b.totalAssets.jsBrotli)} brotli.`,
+  ].join('\n');
+}
+
+if (process.argv[1] && fs.realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const { values } = parseArgs({ options: { rounds: { type: 'string', default: '3' } } });
+  console.log(webTable(await benchWeb({ rounds: Number(values.rounds), log: console.log })));
+  process.exit(0);
+}
