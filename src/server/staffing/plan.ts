@@ -148,13 +148,20 @@ export function weekPlan(input: PlanInput): IntervalPlan[] {
   const maxAgents = input.maxAgents === undefined ? 200 : checkAgents('maxAgents', input.maxAgents);
   const b = new Float64Array(maxAgents + 1);
   const point = newPoint();
-  // 4 Erlang C and 7 Erlang A curves of at most maxAgents points per interval.
-  const buffer = new Float64Array(input.intervals.length * 11 * maxAgents);
+  // One buffer of exactly the curves' size: 4 Erlang C curves from the first stable count, and
+  // 7 Erlang A curves where there is a patience. (Sized for 11 full curves per interval, zeroing
+  // it cost more than the Erlang C figures themselves.)
+  const demands = input.intervals.map((demand, i) => checkDemand(demand, i));
+  let length = 0;
+  for (const d of demands) {
+    length += 4 * Math.max(0, maxAgents - Math.floor((d.perHour / 3600) * d.handle));
+    if (d.patience !== undefined) length += 7 * maxAgents;
+  }
+  const buffer = new Float64Array(length);
   let used = 0;
   const take = (length: number) => buffer.subarray(used, (used += length));
 
-  return input.intervals.map((demand, i) => {
-    const { perHour, handle, patience } = checkDemand(demand, i);
+  return demands.map(({ perHour, handle, patience }) => {
     const lambda = perHour / 3600;
     const a = lambda * handle;
     erlangBTable(a, maxAgents, b);
