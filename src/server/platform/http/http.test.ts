@@ -262,12 +262,20 @@ describeEachDialect('the HTTP edge', (h) => {
     const admin = await org.as('admin');
     const { ref } = await logCall(admin);
     const patronId = (await admin.get(`/api/cases/${ref}`)).json().patron.id;
+    const withContact = await admin.post(`/api/patrons/${patronId}/contacts`, { kind: 'email', value: 'empty.patch@example.org' });
+    expect(withContact.statusCode).toBe(201);
+    const contactId = (withContact.json().contacts as Array<{ id: number; value: string }>).find((c) => c.value === 'empty.patch@example.org')!.id;
+    const withNeed = await admin.post(`/api/patrons/${patronId}/needs`, { title: 'Large-print programmes' });
+    expect(withNeed.statusCode).toBe(201);
+    const needId = (withNeed.json().needs as Array<{ id: number }>)[0]!.id;
     const urls: Record<string, string> = {
       '/api/admin/organization': '/api/admin/organization',
       '/api/admin/teams/:id': `/api/admin/teams/${org.teams.development}`,
       '/api/admin/users/:id': `/api/admin/users/${org.users.associate.id}`,
       '/api/cases/:ref': `/api/cases/${ref}`,
       '/api/patrons/:id': `/api/patrons/${patronId}`,
+      '/api/patrons/:id/contacts/:contactId': `/api/patrons/${patronId}/contacts/${contactId}`,
+      '/api/patrons/:id/needs/:needId': `/api/patrons/${patronId}/needs/${needId}`,
     };
     const patches = h().app.routeRules.filter((r) => r.method === 'PATCH').map((r) => r.url);
     expect(patches.sort()).toEqual(Object.keys(urls).sort());
