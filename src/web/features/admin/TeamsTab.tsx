@@ -9,6 +9,7 @@ import { keys, useTeams } from '../../api/queries.js';
 import { confirm } from '../../components/confirm.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { FormErrors, useFormErrors } from '../../components/FormErrors.js';
+import { FormActions } from '../../components/FormActions.js';
 
 const NEW_LABELS = { name: 'Team name' } as const;
 const RENAME_LABELS = { name: 'Team name' } as const;
@@ -147,14 +148,7 @@ function RenameForm({ team, onDone }: { team: TeamView; onDone: () => void }) {
           onChange={(e) => setName(e.currentTarget.value)}
           data-autofocus
         />
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onDone}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={rename.isPending}>
-            Rename
-          </Button>
-        </Group>
+        <FormActions onCancel={onDone} loading={rename.isPending} submitLabel="Rename" />
       </Stack>
     </form>
   );

@@ -19,6 +19,7 @@ import { KeyboardSelect } from '../../components/KeyboardSelect.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { FormErrors, useFormErrors } from '../../components/FormErrors.js';
 import { ROLE_LABELS } from '../../lib/labels.js';
+import { FormActions } from '../../components/FormActions.js';
 
 export function UsersTab() {
   const { user: me } = useSession();
@@ -192,14 +193,7 @@ function AddUserForm({ teamOptions, onDone }: { teamOptions: { value: string; la
           value={v.password}
           onChange={set('password')}
         />
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onDone}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={add.isPending}>
-            Add user
-          </Button>
-        </Group>
+        <FormActions onCancel={onDone} loading={add.isPending} submitLabel="Add user" />
       </Stack>
     </form>
   );
@@ -240,14 +234,7 @@ function ResetPasswordForm({ user, onDone }: { user: UserView; onDone: () => voi
           onChange={(e) => setPassword(e.currentTarget.value)}
           data-autofocus
         />
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onDone}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={reset.isPending}>
-            Set password
-          </Button>
-        </Group>
+        <FormActions onCancel={onDone} loading={reset.isPending} submitLabel="Set password" />
       </Stack>
     </form>
   );

@@ -44,6 +44,7 @@ import { keys } from '../../api/queries.js';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { KeyboardSelect } from '../../components/KeyboardSelect.js';
+import { FormActions } from '../../components/FormActions.js';
 
 interface Props {
   detail: CaseDetail;
@@ -286,14 +287,7 @@ function OverrideForm({ detail, onClose }: { detail: CaseDetail; onClose: () => 
           value={reason}
           onChange={(e) => setReason(e.currentTarget.value)}
         />
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={save.isPending}>
-            Override status
-          </Button>
-        </Group>
+        <FormActions onCancel={onClose} loading={save.isPending} submitLabel="Override status" />
       </Stack>
     </form>
   );

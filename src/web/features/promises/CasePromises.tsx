@@ -20,6 +20,7 @@ import { FormErrors, useFormErrors } from '../../components/FormErrors.js';
 import { formatters, useNow, type Formatters } from '../../lib/format.js';
 import { promiseKeys } from './keys.js';
 import { PromiseStateBadge } from './parts.js';
+import { FormActions } from '../../components/FormActions.js';
 
 const EVENT_WORDS: Record<PromiseEventView['kind'], string> = {
   made: 'Promised',
@@ -150,14 +151,7 @@ function Renegotiate({ p, onClose, onDone }: { p: PromiseDetail; onClose: () => 
             value={note}
             onChange={(e) => setNote(e.currentTarget.value)}
           />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={save.isPending}>
-              The patron agreed: save
-            </Button>
-          </Group>
+          <FormActions onCancel={onClose} loading={save.isPending} submitLabel="The patron agreed: save" />
         </Stack>
       </form>
     </Modal>

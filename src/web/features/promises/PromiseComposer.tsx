@@ -2,7 +2,7 @@
 // in 2 working days, or a time of one's own, in the organization's zone), how, and that
 // permission for more time was asked. Making it puts the case in status promised.
 import { useMemo, useState } from 'react';
-import { Button, Checkbox, Group, Modal, NativeSelect, Radio, Stack, Text, TextInput, Textarea } from '@mantine/core';
+import { Button, Checkbox, Modal, NativeSelect, Radio, Stack, Text, TextInput, Textarea } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { CaseDetail } from '../../../contracts/cases.js';
 import { suggestedTimes, zonedTime } from '../../../contracts/promise-times.js';
@@ -12,6 +12,7 @@ import { keys, useSession } from '../../api/queries.js';
 import { FormErrors, useFormErrors } from '../../components/FormErrors.js';
 import { formatters, useNow } from '../../lib/format.js';
 import { promiseKeys } from './keys.js';
+import { FormActions } from '../../components/FormActions.js';
 
 type Choice = 'laterToday' | 'tomorrowMorning' | 'inTwoWorkingDays' | 'custom';
 const LABELS = { what: 'What you promised', how: 'How', dueAt: 'By when', permissionAsked: 'Permission asked', patronAnswer: 'Patron’s answer' } as const;
@@ -138,14 +139,7 @@ function PromiseModal({ detail, onClose }: { detail: CaseDetail; onClose: () => 
           <Text size="sm" c="dimmed">
             The case moves to Promised; you are reminded before it is due.
           </Text>
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={make.isPending}>
-              Make the promise
-            </Button>
-          </Group>
+          <FormActions onCancel={onClose} loading={make.isPending} submitLabel="Make the promise" />
         </Stack>
       </form>
     </Modal>

@@ -25,6 +25,7 @@ import { CaseList } from '../cases/CaseList.js';
 import { StaffingWarning, useTimeToTarget } from '../staffing/QueueStaffing.js';
 import { isQueue, toApiQuery, toSavedFilters, validateQueueSearch, type QueueSearch } from './filters.js';
 import { QueueFiltersBar } from './QueueFiltersBar.js';
+import { FormActions } from '../../components/FormActions.js';
 
 const PAGE = 50;
 const itemsOf = (p: Page) => p.items;
@@ -147,14 +148,7 @@ function SaveViewForm({ queue, search, onDone }: { queue: Queue; search: QueueSe
           onChange={(e) => setName(e.currentTarget.value)}
           data-autofocus
         />
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onDone}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={save.isPending}>
-            Save
-          </Button>
-        </Group>
+        <FormActions onCancel={onDone} loading={save.isPending} submitLabel="Save" />
       </Stack>
     </form>
   );

@@ -1,6 +1,6 @@
 // "Log a call or visit": a phone call or walk-in becomes a case in a few keystrokes.
 import { useRef, useState } from 'react';
-import { Button, Group, Modal, NativeSelect, Paper, SimpleGrid, Stack, Text, TextInput, Textarea } from '@mantine/core';
+import { Button, Modal, NativeSelect, Paper, SimpleGrid, Stack, Text, TextInput, Textarea } from '@mantine/core';
 import { useNavigate } from '@tanstack/react-router';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import {
@@ -19,6 +19,7 @@ import { keys, useSession, useStaff, useTeams } from '../../api/queries.js';
 import { FormErrors, useFormErrors } from '../../components/FormErrors.js';
 import { PatronPicker, type PatronChoice } from './PatronPicker.js';
 import { RoadSelect } from '../../components/RoadSelect.js';
+import { FormActions } from '../../components/FormActions.js';
 
 export function QuickLogModal({ opened, onClose }: { opened: boolean; onClose: () => void }) {
   // Once logged, the new case's heading takes the focus: the dialog must not hand it back to
@@ -247,14 +248,7 @@ function QuickLogForm({ onDone, onLogged }: { onDone: () => void; onLogged: () =
             {...form.field('assigneeId')}
           />
         </SimpleGrid>
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onDone}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={create.isPending}>
-            Log it
-          </Button>
-        </Group>
+        <FormActions onCancel={onDone} loading={create.isPending} submitLabel="Log it" />
       </Stack>
     </form>
   );
