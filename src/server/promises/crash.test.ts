@@ -61,14 +61,15 @@ for (const dialect of dialects()) {
         const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_c, signal) => resolve(signal)));
         let out = '';
         child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-        await until(() => /owner (\S+)/.test(out), 'the worker to start', 30_000);
+        await until(() => /owner (\S+)/.test(out), 'the worker to start', 90_000);
         const owner = /owner (\S+)/.exec(out)![1]!;
         const held = async () =>
           (await k.selectFrom('jobs').select('id').where('state', '=', 'running').where('lease_owner', '=', owner).execute()).length;
         await until(
           async () => relay.relayed.length >= 15 && (await held()) > 0,
           'the worker to be sending reminders',
-          40_000,
+          // Generous: on a loaded CI machine the worker and its relay share two cores.
+          120_000,
         ).catch(async (err: Error) => {
           const jobs = await k.selectFrom('jobs').select(['kind', 'state', (eb) => eb.fn.countAll<number>().as('n')]).groupBy(['kind', 'state']).execute();
           throw new Error(`${err.message}: relayed ${relay.relayed.length}, held ${await held()}, t+${Date.now() - t0} ms, jobs ${JSON.stringify(jobs)}`);
@@ -93,7 +94,7 @@ for (const dialect of dialects()) {
             (await count('promise.escalation')) === N &&
             (await k.selectFrom('mail_outbox').select('id').where('org_id', '=', fx.orgId).where('state', '!=', 'sent').execute()).length === 0,
           'every reminder and escalation to be sent',
-          60_000,
+          180_000,
         );
         await restarted.stop();
         restarted = undefined;
@@ -129,6 +130,6 @@ for (const dialect of dialects()) {
         if (schema) await dropSchema(schema);
         fs.rmSync(dir, { recursive: true, force: true });
       }
-    }, 120_000);
+    }, 420_000);
   });
 }

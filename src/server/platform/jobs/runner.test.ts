@@ -193,9 +193,11 @@ describeEachDialect('job runner', (h) => {
   });
 
   it('on a graceful stop finishes the jobs that end in time and releases the rest without counting the attempt', async () => {
+    // All three are queued before the runner starts, so its first claim takes them together:
+    // started first, a poll between two enqueues could claim one and stop before the others.
+    for (let n = 1; n <= 3; n++) await enqueue(effectJob('quick'), { n });
     const quick = runner([effectJob('quick', { delayMs: 50 })], { pollMs: 20 });
     await quick.start();
-    for (let n = 1; n <= 3; n++) await enqueue(effectJob('quick'), { n });
     wakeRunners(db());
     await until(async () => (await effectCounts(db())).rows > 0 || (await jobsOf('test.effect')).some((j) => j.state === 'running'), 'work to start');
     expect(await quick.stop({ timeoutMs: 5000 })).toBe(0);
