@@ -69,7 +69,7 @@ describeOnDesk('service modes and the staffing planner', (on) => {
     await assoc.getByLabel('Note (optional)').fill('Call after the matinee');
     await assoc.getByRole('button', { name: 'Book slot' }).focus();
     await assoc.keyboard.press('Enter');
-    await assoc.getByRole('button', { name: /^Cancel the booking of/ }).waitFor();
+    await assoc.getByRole('button', { name: /^Cancel the booking of/ }).waitFor({ timeout: 60_000 });
     await assoc.getByText(/Booked a callback: .*Call after the matinee/).waitFor();
 
     // The supervisor's calendar shows both bookings.
