@@ -59,17 +59,20 @@ for (const dialect of dialects()) {
           stdio: ['ignore', 'pipe', 'inherit'],
         });
         const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_c, signal) => resolve(signal)));
+        const alive = () => {
+          if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the worker exited on its own (${child.exitCode ?? child.signalCode})`);
+        };
         let out = '';
         child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-        await until(() => /owner (\S+)/.test(out), 'the worker to start', 90_000);
+        await until(() => (alive(), /owner (\S+)/.test(out)), 'the worker to start', 60_000);
         const owner = /owner (\S+)/.exec(out)![1]!;
         const held = async () =>
           (await k.selectFrom('jobs').select('id').where('state', '=', 'running').where('lease_owner', '=', owner).execute()).length;
         await until(
-          async () => relay.relayed.length >= 15 && (await held()) > 0,
+          async () => (alive(), relay.relayed.length >= 15 && (await held()) > 0),
           'the worker to be sending reminders',
           // Generous: on a loaded CI machine the worker and its relay share two cores.
-          120_000,
+          60_000,
         ).catch(async (err: Error) => {
           const jobs = await k.selectFrom('jobs').select(['kind', 'state', (eb) => eb.fn.countAll<number>().as('n')]).groupBy(['kind', 'state']).execute();
           throw new Error(`${err.message}: relayed ${relay.relayed.length}, held ${await held()}, t+${Date.now() - t0} ms, jobs ${JSON.stringify(jobs)}`);
@@ -94,7 +97,7 @@ for (const dialect of dialects()) {
             (await count('promise.escalation')) === N &&
             (await k.selectFrom('mail_outbox').select('id').where('org_id', '=', fx.orgId).where('state', '!=', 'sent').execute()).length === 0,
           'every reminder and escalation to be sent',
-          180_000,
+          120_000,
         );
         await restarted.stop();
         restarted = undefined;
@@ -130,6 +133,6 @@ for (const dialect of dialects()) {
         if (schema) await dropSchema(schema);
         fs.rmSync(dir, { recursive: true, force: true });
       }
-    }, 420_000);
+    }, 300_000);
   });
 }

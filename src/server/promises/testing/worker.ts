@@ -24,7 +24,11 @@ const runner = new JobRunner({
   concurrency: 8,
   leaseMs: Number(process.env.LEASE_MS ?? 2000),
   pollMs: 50,
-  log: quietLog(),
+  log: process.env.WORKER_DEBUG ? { warn: (o: unknown, m?: string) => console.error('warn', m, o), error: (o: unknown, m?: string) => console.error('error', m, o) } : quietLog(),
 });
 await runner.start();
 process.stdout.write(`owner ${runner.owner}\n`);
+// The runner's timers do not hold the process open (in the app the HTTP server does, and on
+// PostgreSQL the pool's sockets would); on SQLite nothing else would, and the worker would exit
+// quietly at its first idle pause. It runs until the test kills it.
+setInterval(() => undefined, 60_000);

@@ -1,7 +1,7 @@
 // Booking a callback or an appointment from the case screen: the case's team's free slots of
 // the next two weeks, the case's bookings, cancelling one.
 import { useState } from 'react';
-import { Button, Group, Paper, Select, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Button, Group, NativeSelect, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { staffingApi } from '../../../contracts/staffing.js';
@@ -69,13 +69,16 @@ export function CaseBooking({ caseRef, teamId }: { caseRef: string; teamId: numb
           </Text>
         ) : (
           <>
-            <Select
+            {/* A native select: arrows and Enter work the same in every browser and screen
+                reader, and a phone shows its own picker (two weeks of slots is a short list). */}
+            <NativeSelect
               label="Free slot"
-              placeholder="Choose a time"
-              data={free.map((s) => ({ value: String(s.id), label: `${f.dateTime(s.startsAt)} · ${s.capacity - s.booked} free` }))}
-              value={slotId}
-              onChange={setSlotId}
-              searchable
+              data={[
+                { value: '', label: 'Choose a time' },
+                ...free.map((s) => ({ value: String(s.id), label: `${f.dateTime(s.startsAt)} · ${s.capacity - s.booked} free` })),
+              ]}
+              value={slotId ?? ''}
+              onChange={(e) => setSlotId(e.currentTarget.value || null)}
             />
             <TextInput label="Note (optional)" maxLength={500} value={note} onChange={(e) => setNote(e.currentTarget.value)} />
             <Button size="sm" disabled={!slotId} loading={book.isPending} onClick={() => book.mutate()} w="fit-content">
