@@ -10,7 +10,8 @@ export const How = z.enum(HOWS);
 export type How = z.infer<typeof How>;
 export const HOW_LABELS: Record<How, string> = { call: 'Call', email: 'Email', letter: 'Letter', in_person: 'In person' };
 
-export const PROMISE_STATES = ['open', 'kept', 'broken', 'kept_late'] as const;
+// released: no longer owed, with the reason (a booked callback the patron cancelled, say).
+export const PROMISE_STATES = ['open', 'kept', 'broken', 'kept_late', 'released'] as const;
 export const PromiseState = z.enum(PROMISE_STATES);
 export type PromiseState = z.infer<typeof PromiseState>;
 export const PROMISE_STATE_LABELS: Record<PromiseState, string> = {
@@ -18,6 +19,7 @@ export const PROMISE_STATE_LABELS: Record<PromiseState, string> = {
   kept: 'Kept',
   broken: 'Broken',
   kept_late: 'Kept late',
+  released: 'Released',
 };
 
 /** Epoch milliseconds, UTC (formatted in the organization's time zone at the edge). */
@@ -80,7 +82,7 @@ export type RenegotiateBody = z.infer<typeof RenegotiateBody>;
 const Named = z.object({ id: z.number(), name: z.string() });
 
 export const PromiseEventView = z.object({
-  kind: z.enum(['made', 'renegotiated', 'reminded', 'broken', 'escalated', 'kept', 'kept_late']),
+  kind: z.enum(['made', 'renegotiated', 'reminded', 'broken', 'escalated', 'kept', 'kept_late', 'released']),
   at: z.number(),
   by: Named.nullable(),
   oldDueAt: z.number().nullable(),

@@ -72,6 +72,8 @@ describeOnDesk('service modes and the staffing planner', (on) => {
     await assoc.keyboard.press('Enter');
     await assoc.getByRole('button', { name: /^Cancel the booking of/ }).waitFor();
     await assoc.getByText(/Booked a callback: .*Call after the matinee/).waitFor();
+    // The booking is a promise on the case, with its owner and due time.
+    await assoc.getByRole('group', { name: /^Promise: Call back .*\(Call after the matinee\)$/ }).waitFor();
 
     // The supervisor's calendar shows both bookings.
     await sup.reload();

@@ -466,8 +466,8 @@ export interface Database {
 
 // Promises (0007_promises) and in-app notifications (0011_notifications), issue 11.
 export type PromiseHow = 'call' | 'email' | 'letter' | 'in_person';
-export type PromiseState = 'open' | 'kept' | 'broken' | 'kept_late';
-export type PromiseEventKind = 'made' | 'renegotiated' | 'reminded' | 'broken' | 'escalated' | 'kept' | 'kept_late';
+export type PromiseState = 'open' | 'kept' | 'broken' | 'kept_late' | 'released';
+export type PromiseEventKind = 'made' | 'renegotiated' | 'reminded' | 'broken' | 'escalated' | 'kept' | 'kept_late' | 'released';
 
 export interface PromisesTable {
   id: Generated<number>;

@@ -71,8 +71,8 @@ export async function remind(ctx: TxContext, payload: DuePayload): Promise<void>
 /** The reminder by email to the owner, queued once in the outbox (its key makes a rerun a no-op). */
 export async function remindByMail(ctx: TxContext, payload: DuePayload): Promise<void> {
   const row = await q.findPromise(ctx.tx, payload.promiseId);
-  // Kept meanwhile, or renegotiated: the email would remind of nothing.
-  if (!row || row.version !== payload.version || row.state === 'kept' || row.state === 'kept_late') return;
+  // Kept, released or renegotiated meanwhile: the email would remind of nothing.
+  if (!row || row.version !== payload.version || (row.state !== 'open' && row.state !== 'broken')) return;
   const a = await about(ctx, row);
   if (!a.owner) return;
   const title = row.state === 'open' ? `Promise due ${a.when}: ${a.ref}` : `Promise overdue since ${a.when}: ${a.ref}`;

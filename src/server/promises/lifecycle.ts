@@ -137,6 +137,48 @@ export async function makePromise(ctx: TxContext, input: MakePromiseInput): Prom
 }
 
 /**
+ * No longer owed, for a reason the history keeps (the callback the patron booked was
+ * cancelled, say). Only an open promise is released: a broken one stays on the record. The
+ * version moves on, so its reminder and due jobs find nothing to do; the case leaves
+ * *promised* once no promise on it is open. Returns false when there was nothing to release.
+ */
+export async function releasePromise(ctx: TxContext, promiseId: number, c: { byUserId: number | null; reason: string }): Promise<boolean> {
+  const row = await q.findPromise(ctx.tx, promiseId, ctx.lockRows);
+  if (!row || row.state !== 'open') return false;
+  const now = ctx.clock.now();
+  const next = await q.updatePromise(ctx.tx, row.id, { state: 'released', version: row.version + 1, updated_at: now });
+  await q.insertEvent(ctx.tx, {
+    org_id: row.org_id,
+    promise_id: row.id,
+    kind: 'released',
+    by_user_id: c.byUserId,
+    old_due_at: null,
+    new_due_at: null,
+    entry_id: null,
+    note: c.reason,
+    at: now,
+  });
+  const kase = await findCaseById(ctx.tx, row.org_id, row.case_id, ctx.lockRows);
+  if (kase && kase.status === 'promised' && (await q.openOnCase(ctx.tx, kase.id)) === 0) {
+    const org = await findOrg(ctx.tx, row.org_id);
+    const by = c.byUserId !== null && org ? await actorFor(ctx.tx, row.org_id, c.byUserId, org.case_prefix) : null;
+    await changeCase(ctx, kase, { status: 'open' }, { by, prefix: org?.case_prefix ?? '', reason: 'promise_released' });
+  }
+  emitChanged(ctx, next);
+  return true;
+}
+
+/**
+ * Who owns a promise made for the team rather than by a person (a callback a patron booked on
+ * the help form): the case's assignee if any, else the team's first active supervisor, else
+ * the organization's first admin.
+ */
+export async function teamPromiseOwner(tx: Kysely<Database>, orgId: number, c: { assigneeId: number | null; teamId: number | null }): Promise<number | null> {
+  if (c.assigneeId !== null) return c.assigneeId;
+  return (await q.escalationRecipients(tx, orgId, c.teamId))[0]?.id ?? null;
+}
+
+/**
  * Enqueues the reminder and the due-time job of the promise's current version. The reminder
  * goes the team's lead time before the due time (before a window's start); when that moment
  * has passed already, halfway between now and then.

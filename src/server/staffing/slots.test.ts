@@ -1,4 +1,7 @@
 import { expect, it } from 'vitest';
+import { JobRunner } from '../platform/jobs/index.js';
+import { quietLog } from '../platform/jobs/testing/kit.js';
+import { promiseJobTypes } from '../promises/api.js';
 import { Client } from '../testing/client.js';
 import { logCall, makeOrg, type TestOrg } from '../testing/factories.js';
 import { describeEachDialect, type Harness } from '../testing/harness.js';
@@ -31,15 +34,41 @@ describeEachDialect('slots and bookings', (h, { raceIt }) => {
     const { ref } = await logCall(associate);
     const res = await associate.post(`/api/staffing/slots/${slots[1]!.id}/bookings`, { caseRef: ref, note: 'About the wheelchair space' });
     expect(res.statusCode).toBe(201);
-    expect(res.json()).toMatchObject({ caseRef: ref, startsAt: slots[1]!.startsAt, lengthMinutes: 15, cancelledAt: null, promiseId: null });
+    expect(res.json()).toMatchObject({ caseRef: ref, startsAt: slots[1]!.startsAt, lengthMinutes: 15, cancelledAt: null });
     const detail = (await associate.get(`/api/cases/${ref}`)).json();
     expect(detail.entries.some((e: { body: string }) => /Booked a callback: .*10:15–10:30/.test(e.body))).toBe(true);
+    // The booking is a promise to the patron, kept by calling within the slot, owned by who booked it.
+    const promiseId = res.json().promiseId as number;
+    expect(promiseId).toEqual(expect.any(Number));
+    const promise = (await associate.get(`/api/promises/${promiseId}`)).json();
+    expect(promise).toMatchObject({
+      caseRef: ref,
+      owner: { id: org.users.associate.id },
+      how: 'call',
+      windowStart: slots[1]!.startsAt,
+      dueAt: slots[1]!.startsAt + 15 * 60_000,
+      permissionAsked: true,
+      state: 'open',
+    });
+    expect(promise.what).toMatch(/^Call back .*10:15–10:30 \(About the wheelchair space\)$/);
+    expect(detail.status).toBe('promised');
     // Capacity 1: the next booking of that slot is refused; cancelling gives the place back.
     const second = await logCall(associate);
     const full = await associate.post(`/api/staffing/slots/${slots[1]!.id}/bookings`, { caseRef: second.ref });
     expect(full.statusCode).toBe(409);
     const cancelled = await associate.delete(`/api/staffing/bookings/${res.json().id}`);
     expect(cancelled.json().cancelledAt).not.toBeNull();
+    // Cancelled, the promise is released (not broken at 10:30), and the case is no longer promised.
+    const released = (await associate.get(`/api/promises/${promiseId}`)).json();
+    expect(released.state).toBe('released');
+    expect(released.history.at(-1)).toMatchObject({ kind: 'released', note: 'The booking was cancelled', by: { id: org.users.associate.id } });
+    expect((await associate.get(`/api/cases/${ref}`)).json().status).toBe('open');
+    h().clock.set(chicago('2026-11-24T11:00:00'));
+    const runner = new JobRunner({ db: h().db, clock: h().clock, types: promiseJobTypes(h().p), log: quietLog() });
+    expect(await runner.runDue()).toBeGreaterThan(0); // the released promise's reminder and due jobs, doing nothing
+    const after = await h().db.kysely.selectFrom('promises').select(['state', 'broken_at']).where('id', '=', promiseId).executeTakeFirstOrThrow();
+    expect(after).toEqual({ state: 'released', broken_at: null });
+    h().clock.set(chicago('2026-11-23T08:00:00'));
     expect((await associate.post(`/api/staffing/slots/${slots[1]!.id}/bookings`, { caseRef: second.ref })).statusCode).toBe(201);
     expect((await associate.get(`/api/staffing/cases/${second.ref}/bookings`)).json().items).toHaveLength(1);
     // A booked slot stays; a free one can go. Associates do not keep the calendar.
@@ -66,6 +95,19 @@ describeEachDialect('slots and bookings', (h, { raceIt }) => {
     expect((await associate.post(`/api/staffing/slots/${slots[2]!.id}/bookings`, { caseRef: ref })).statusCode).toBe(201);
   });
 
+  it('refuses to book a callback on a case with no patron, and leaves the slot free', async () => {
+    const org = await makeOrg(h());
+    const slots = await calendar(h(), org, 1);
+    const associate = await org.as('associate');
+    const { ref } = await logCall(associate, { channel: 'internal', patron: undefined, subject: 'Projector bulb' });
+    const res = await associate.post(`/api/staffing/slots/${slots[0]!.id}/bookings`, { caseRef: ref });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error).toMatchObject({ field: 'caseRef', message: expect.stringMatching(/no patron/) });
+    const list = (await associate.get(`/api/staffing/teams/${org.teams.boxOffice}/slots?from=2026-11-24&days=1`)).json();
+    expect(list.items[0].booked).toBe(0);
+    expect((await associate.get(`/api/staffing/cases/${ref}/bookings`)).json().items).toEqual([]);
+  });
+
   it('lets a patron book from the help form only where the team takes the time', async () => {
     const org = await makeOrg(h());
     const slots = await calendar(h(), org, 2);
@@ -86,7 +128,12 @@ describeEachDialect('slots and bookings', (h, { raceIt }) => {
     const detail = (await associate.get(`/api/cases/SW-1001`)).json();
     expect(detail.subject).toMatch(/^Callback booked: /);
     expect(detail.patron.name).toBe('Carla Chen');
-    expect((await associate.get(`/api/staffing/cases/SW-1001/bookings`)).json().items).toHaveLength(1);
+    const bookings = (await associate.get(`/api/staffing/cases/SW-1001/bookings`)).json().items;
+    expect(bookings).toHaveLength(1);
+    // Booked by the patron: the promise is the team's, owned by its supervisor, the consent the patron's own.
+    const promise = (await associate.get(`/api/promises/${bookings[0].promiseId}`)).json();
+    expect(promise).toMatchObject({ owner: { id: org.users.supervisor.id }, state: 'open', dueAt: slots[0]!.startsAt + 15 * 60_000, patronAnswer: 'Booked it on the help form' });
+    expect(detail.status).toBe('promised');
     expect((await patron.get(`/api/public/orgs/${org.slug}/slots`)).json().items[0].free).toBe(1);
     // A bot filling the honeypot books nothing.
     const bot = await patron.post(`/api/public/orgs/${org.slug}/bookings`, { ...form, website: 'http://spam' });

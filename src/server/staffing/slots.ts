@@ -1,7 +1,8 @@
 // Take the time: the team calendar of slots (callbacks, appointments) with a capacity each, and
 // bookings of them by associates (from the case screen) or by patrons (the public help form).
 // A place is taken by one conditional UPDATE, so a slot is never booked past its capacity
-// however many book at once. A booking creates a promise to the patron (see promiseForBooking).
+// however many book at once. A booking makes a promise to the patron (see promiseForBooking),
+// and cancelling it releases that promise.
 import type {
   BookingView,
   PublicBookingBody,
@@ -12,8 +13,10 @@ import type {
   StaffBookingBody,
 } from '../../contracts/staffing.js';
 import { findOrgBySlug } from '../admin/api.js';
-import { addTimelineEntry, formatRef, openCase, requireCase } from '../cases/api.js';
+import { addTimelineEntry, findCaseById, formatRef, openCase, requireCase } from '../cases/api.js';
+import type { PromiseHow } from '../db/types.js';
 import { patronForEmail } from '../patrons/api.js';
+import { makePromise, releasePromise, teamPromiseOwner } from '../promises/api.js';
 import type { Actor } from '../platform/actor.js';
 import type { Platform, TxContext } from '../platform/context.js';
 import { badRequest, conflict, notFound } from '../platform/errors.js';
@@ -95,17 +98,38 @@ function slotWords(startsAt: number, lengthMinutes: number, timeZone: string, lo
 }
 
 /**
- * THE SEAM for promises (issue 12 × the promises issue): a booking is a promise to the patron
- * ("we will call you back on Tue 1 Dec at 10:00"). When `src/server/promises/api.ts` lands on
- * main with `makePromise(ctx, …)`, this function calls it and returns the promise's id; until
- * then it makes none and returns null, and the booking's `promise_id` stays empty.
+ * A booking is a promise to the patron ("we will call you back on Tue 1 Dec, 10:00–10:15"),
+ * due by the slot's end, made in the booking's transaction. Its owner is who booked it, else
+ * (booked by the patron on the help form) the case's assignee or the team's supervisor. The
+ * patron chose the time, so their consent is on record. A case without a patron has no one to
+ * call back: refused.
  */
-export async function promiseForBooking(
-  _ctx: TxContext,
-  _booking: { orgId: number; caseId: number; dueAt: number; text: string; byUserId: number | null },
-): Promise<number | null> {
-  return null;
+async function promiseForBooking(
+  ctx: TxContext,
+  slot: SlotRow,
+  b: { orgId: number; caseId: number; what: string; byUserId: number | null },
+): Promise<number> {
+  const kase = await findCaseById(ctx.tx, b.orgId, b.caseId);
+  if (!kase) throw notFound('Case');
+  if (kase.patron_id === null) throw badRequest('has no patron to call back or meet: add the patron first', 'caseRef');
+  const owner = b.byUserId ?? (await teamPromiseOwner(ctx.tx, b.orgId, { assigneeId: kase.assignee_id, teamId: slot.team_id }));
+  if (owner === null) throw conflict('No one in the team can own this booking: add a supervisor to the team first.', 'slotId');
+  const row = await makePromise(ctx, {
+    orgId: b.orgId,
+    caseId: b.caseId,
+    ownerUserId: owner,
+    what: b.what,
+    window: { from: slot.starts_at, to: slot.starts_at + slot.length_minutes * 60_000 },
+    how: HOW_OF_CHANNEL[slot.channel] ?? 'in_person',
+    permissionAsked: true,
+    patronAnswer: b.byUserId === null ? 'Booked it on the help form' : null,
+    byUserId: b.byUserId,
+  });
+  return row.id;
 }
+
+/** How a slot's promise is kept: a phone slot is a call back, an email one a written answer, the rest a meeting. */
+const HOW_OF_CHANNEL: Partial<Record<SlotRow['channel'], PromiseHow>> = { phone: 'call', email: 'email' };
 
 /** Takes a place in the slot, records the booking on the case, makes the promise. */
 async function bookPlace(
@@ -125,14 +149,13 @@ async function bookPlace(
     promise_id: null,
     created_at: ctx.clock.now(),
   });
-  const promiseId = await promiseForBooking(ctx, {
+  const promiseId = await promiseForBooking(ctx, slot, {
     orgId: c.orgId,
     caseId: c.caseId,
-    dueAt: slot.starts_at,
-    text: `${slot.channel === 'phone' ? 'Call back' : 'Meet'} ${words}`,
+    what: `${slot.channel === 'phone' ? 'Call back' : 'Meet'} ${words}${c.note ? ` (${c.note})` : ''}`,
     byUserId: c.byUserId,
   });
-  if (promiseId !== null) await q.setBookingPromise(ctx.tx, id, promiseId);
+  await q.setBookingPromise(ctx.tx, id, promiseId);
   return id;
 }
 
@@ -178,7 +201,10 @@ export async function cancelBooking(p: Platform, actor: Actor, id: number): Prom
   return inTransaction(p, async (ctx) => {
     const b = await q.findBooking(ctx.tx, actor.orgId, id, ctx.lockRows);
     if (!b) throw notFound('Booking');
-    if ((await q.cancelBookingRow(ctx.tx, id, ctx.clock.now())) === 1) await q.givePlaceBack(ctx.tx, b.slot_id);
+    if ((await q.cancelBookingRow(ctx.tx, id, ctx.clock.now())) === 1) {
+      await q.givePlaceBack(ctx.tx, b.slot_id);
+      if (b.promise_id !== null) await releasePromise(ctx, b.promise_id, { byUserId: actor.userId, reason: 'The booking was cancelled' });
+    }
     return toBookingView((await q.findBooking(ctx.tx, actor.orgId, id))!, actor.casePrefix);
   });
 }

@@ -30,6 +30,7 @@ const EVENT_WORDS: Record<PromiseEventView['kind'], string> = {
   escalated: 'Supervisors told',
   kept: 'Kept',
   kept_late: 'Kept late',
+  released: 'Released',
 };
 
 export function CasePromises({ detail }: { detail: CaseDetail }) {
@@ -79,6 +80,7 @@ function PromiseCard({ p, detail, fmt }: { p: PromiseDetail; detail: CaseDetail;
             <Text size="xs" c="dimmed" span>
               {fmt.dateTime(e.at)}: {EVENT_WORDS[e.kind]}
               {e.kind === 'renegotiated' && e.oldDueAt && e.newDueAt ? ` (was ${fmt.dateTime(e.oldDueAt)}, now ${fmt.dateTime(e.newDueAt)}; ${e.note ?? ''})` : ''}
+              {e.kind === 'released' && e.note ? `: ${e.note}` : ''}
               {e.by ? ` by ${e.by.name}` : ''}
             </Text>
           </li>

@@ -10,7 +10,7 @@ import { When } from '../../components/When.js';
 import { formatters, useNow } from '../../lib/format.js';
 import { promiseKeys } from './keys.js';
 
-const STATE_COLORS: Record<PromiseState, string> = { open: 'blue', kept: 'green', broken: 'red', kept_late: 'orange' };
+const STATE_COLORS: Record<PromiseState, string> = { open: 'blue', kept: 'green', broken: 'red', kept_late: 'orange', released: 'gray' };
 
 export function PromiseStateBadge({ state, overdue }: { state: PromiseState; overdue?: boolean }) {
   return (
