@@ -143,7 +143,13 @@ export function describeEachDialect(
           if (!h) throw new Error('harness not ready');
           return h;
         },
-        { dialect, raceIt: (dialect === 'postgres' ? it : it.skip) as RaceIt },
+        {
+          dialect,
+          raceIt:
+            dialect === 'postgres'
+              ? (it as RaceIt)
+              : (title, fn, timeout) => it.skip(`${title} (PostgreSQL only: SQLite runs one transaction at a time)`, fn, timeout),
+        },
       );
     });
   }
