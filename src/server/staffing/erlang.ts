@@ -224,8 +224,9 @@ export interface ErlangAInterval {
   patience: number;
   /** Offered load a = λ·handle. */
   a: number;
-  /** y = λ/θ. */
+  /** y = λ/θ, and ln y. */
   y: number;
+  logY: number;
   /** x per agent: μ/θ = patience/handle. */
   xPerAgent: number;
   /** θt, and r = e^{−θt}. */
@@ -246,6 +247,7 @@ export function erlangAInterval(
     patience,
     a: lambda * handle,
     y: lambda * patience,
+    logY: Math.log(lambda * patience),
     xPerAgent: patience / handle,
     decay,
     r: Math.exp(-decay),
@@ -293,7 +295,7 @@ export function erlangAPoint(k: ErlangAInterval, n: number, b: number, out: Poin
     return out;
   }
 
-  queueSeries(x, y, true, scratch, r);
+  queueSeries(x, y, true, scratch, r, k.logY);
   const logA = scratch.logSum;
   const abandonIfWait = scratch.abandonRatio;
   const answeredWaitIfWait = scratch.answeredWaitRatio * k.patience;

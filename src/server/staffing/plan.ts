@@ -16,6 +16,7 @@ import {
   erlangBTable,
   erlangCFromB,
   newPoint,
+  type Point,
   type QueueFigures,
 } from './erlang.js';
 
@@ -148,75 +149,95 @@ export function weekPlan(input: PlanInput): IntervalPlan[] {
   const maxAgents = input.maxAgents === undefined ? 200 : checkAgents('maxAgents', input.maxAgents);
   const b = new Float64Array(maxAgents + 1);
   const point = newPoint();
-  // One buffer of exactly the curves' size: 4 Erlang C curves from the first stable count, and
-  // 7 Erlang A curves where there is a patience. (Sized for 11 full curves per interval, zeroing
-  // it cost more than the Erlang C figures themselves.)
   const demands = input.intervals.map((demand, i) => checkDemand(demand, i));
-  let length = 0;
+  const out: IntervalPlan[] = [];
   for (const d of demands) {
-    length += 4 * Math.max(0, maxAgents - Math.floor((d.perHour / 3600) * d.handle));
-    if (d.patience !== undefined) length += 7 * maxAgents;
+    // One buffer per interval, of exactly its curves' size: 4 Erlang C curves from the first
+    // stable count, and 7 Erlang A curves where there is a patience. (One buffer for the whole
+    // week, 3 MB, cost more than the arithmetic: a fresh block that size is mapped and faulted
+    // in page by page on every plan, 7 ms on this machine, where blocks of a few kB are reused.)
+    const length = 4 * Math.max(0, maxAgents - Math.floor((d.perHour / 3600) * d.handle)) + (d.patience === undefined ? 0 : 7 * maxAgents);
+    out.push(planInterval(d, maxAgents, t, goal, b, point, new Slab(new Float64Array(length))));
   }
-  const buffer = new Float64Array(length);
-  let used = 0;
-  const take = (length: number) => buffer.subarray(used, (used += length));
+  return out;
+}
 
-  return demands.map(({ perHour, handle, patience }) => {
-    const lambda = perHour / 3600;
-    const a = lambda * handle;
-    erlangBTable(a, maxAgents, b);
+/** Hands out consecutive pieces of one buffer (a class, not a closure per plan: the optimizer
+ * inlines the call, and a fresh closure per call would undo that on every plan). */
+class Slab {
+  private used = 0;
+  constructor(private readonly buffer: Float64Array) {}
+  take(length: number): Float64Array {
+    const from = this.used;
+    this.used += length;
+    return this.buffer.subarray(from, this.used);
+  }
+}
 
-    const fromAgents = Math.floor(a) + 1;
-    const size = Math.max(0, maxAgents - fromAgents + 1);
-    const c: ErlangCCurve = {
-      fromAgents,
+/** One interval's curves: Erlang C from the first stable count, Erlang A for every count. */
+function planInterval(
+  { perHour, handle, patience }: ReturnType<typeof checkDemand>,
+  maxAgents: number,
+  t: number,
+  goal: number,
+  b: Float64Array<ArrayBuffer>,
+  point: Point,
+  slab: Slab,
+): IntervalPlan {
+  const lambda = perHour / 3600;
+  const a = lambda * handle;
+  erlangBTable(a, maxAgents, b);
+
+  const fromAgents = Math.floor(a) + 1;
+  const size = Math.max(0, maxAgents - fromAgents + 1);
+  const c: ErlangCCurve = {
+    fromAgents,
+    requiredAgents: null,
+    serviceLevel: slab.take(size),
+    probabilityOfWaiting: slab.take(size),
+    averageWaitSeconds: slab.take(size),
+    occupancy: slab.take(size),
+  };
+  // erlangCFromB unrolled into the arrays; e^{−(n−a)t/h} by one multiplication per agent.
+  const step = Math.exp(-t / handle);
+  let late = Math.exp((-(fromAgents - a) * t) / handle);
+  for (let n = fromAgents; n <= maxAgents; n++, late *= step) {
+    const j = n - fromAgents;
+    const bn = b[n]!;
+    const wait = Math.min(1, bn / (1 - (a / n) * (1 - bn)));
+    const serviceLevel = clamp01(1 - wait * late);
+    c.serviceLevel[j] = serviceLevel;
+    c.probabilityOfWaiting[j] = wait;
+    c.averageWaitSeconds[j] = (wait * handle) / (n - a);
+    c.occupancy[j] = a / n;
+    if (c.requiredAgents === null && serviceLevel >= goal) c.requiredAgents = n;
+  }
+
+  let curveA: ErlangACurve | null = null;
+  if (patience !== undefined) {
+    curveA = {
       requiredAgents: null,
-      serviceLevel: take(size),
-      probabilityOfWaiting: take(size),
-      averageWaitSeconds: take(size),
-      occupancy: take(size),
+      serviceLevel: slab.take(maxAgents),
+      answeredWithinTarget: slab.take(maxAgents),
+      probabilityOfWaiting: slab.take(maxAgents),
+      averageWaitSeconds: slab.take(maxAgents),
+      occupancy: slab.take(maxAgents),
+      abandonmentShare: slab.take(maxAgents),
     };
-    // erlangCFromB unrolled into the arrays; e^{−(n−a)t/h} by one multiplication per agent.
-    const step = Math.exp(-t / handle);
-    let late = Math.exp((-(fromAgents - a) * t) / handle);
-    for (let n = fromAgents; n <= maxAgents; n++, late *= step) {
-      const j = n - fromAgents;
-      const bn = b[n]!;
-      const wait = Math.min(1, bn / (1 - (a / n) * (1 - bn)));
-      const serviceLevel = clamp01(1 - wait * late);
-      c.serviceLevel[j] = serviceLevel;
-      c.probabilityOfWaiting[j] = wait;
-      c.averageWaitSeconds[j] = (wait * handle) / (n - a);
-      c.occupancy[j] = a / n;
-      if (c.requiredAgents === null && serviceLevel >= goal) c.requiredAgents = n;
+    const interval = erlangAInterval(lambda, handle, patience, t);
+    for (let n = 1; n <= maxAgents; n++) {
+      const f = erlangAPoint(interval, n, b[n]!, point);
+      const j = n - 1;
+      curveA.serviceLevel[j] = f.serviceLevel;
+      curveA.answeredWithinTarget[j] = f.answeredWithinTarget;
+      curveA.probabilityOfWaiting[j] = f.wait;
+      curveA.averageWaitSeconds[j] = f.averageWait;
+      curveA.occupancy[j] = f.occupancy;
+      curveA.abandonmentShare[j] = f.abandonment;
+      if (curveA.requiredAgents === null && f.serviceLevel >= goal) curveA.requiredAgents = n;
     }
-
-    let curveA: ErlangACurve | null = null;
-    if (patience !== undefined) {
-      curveA = {
-        requiredAgents: null,
-        serviceLevel: take(maxAgents),
-        answeredWithinTarget: take(maxAgents),
-        probabilityOfWaiting: take(maxAgents),
-        averageWaitSeconds: take(maxAgents),
-        occupancy: take(maxAgents),
-        abandonmentShare: take(maxAgents),
-      };
-      const interval = erlangAInterval(lambda, handle, patience, t);
-      for (let n = 1; n <= maxAgents; n++) {
-        const f = erlangAPoint(interval, n, b[n]!, point);
-        const j = n - 1;
-        curveA.serviceLevel[j] = f.serviceLevel;
-        curveA.answeredWithinTarget[j] = f.answeredWithinTarget;
-        curveA.probabilityOfWaiting[j] = f.wait;
-        curveA.averageWaitSeconds[j] = f.averageWait;
-        curveA.occupancy[j] = f.occupancy;
-        curveA.abandonmentShare[j] = f.abandonment;
-        if (curveA.requiredAgents === null && f.serviceLevel >= goal) curveA.requiredAgents = n;
-      }
-    }
-    return { offeredLoad: a, erlangC: c, erlangA: curveA };
-  });
+  }
+  return { offeredLoad: a, erlangC: c, erlangA: curveA };
 }
 
 /** Checks one interval, building a field name only for the error (a week has 168 intervals). */

@@ -42,13 +42,13 @@ export function digamma(z: number): number {
 }
 
 /** ln((x+1)(x+2)…(x+k)): a product while it is short and cannot overflow, log-gamma beyond. */
-function logRising(x: number, k: number): number {
+function logRising(x: number, k: number, logGammaX1 = NaN): number {
   if (k <= 32 && x < 1e9) {
     let product = 1;
     for (let i = 1; i <= k; i++) product *= x + i;
     return Math.log(product);
   }
-  return logGamma(x + k + 1) - logGamma(x + 1);
+  return logGamma(x + k + 1) - (Number.isNaN(logGammaX1) ? logGamma(x + 1) : logGammaX1);
 }
 
 /** What `queueSeries` returns; one reusable object so the week plan allocates nothing per step. */
@@ -92,10 +92,13 @@ export function queueSeries(
   moments: boolean,
   out: SeriesSums,
   r = 0,
+  /** ln y, when the caller has it (the week plan: one y per interval, many x). */
+  logY = Math.log(y),
 ): SeriesSums {
+  let logGammaX1 = NaN;
   if (y > x + 3) {
-    const logGammaX1 = logGamma(x + 1);
-    if (farBeyond(x, y, logGammaX1)) return deepOverload(x, y, moments, r, logGammaX1, out);
+    logGammaX1 = logGamma(x + 1);
+    if (farBeyond(x, y, logGammaX1, logY)) return deepOverload(x, y, moments, r, logGammaX1, out);
   }
   const peak = y > x + 1 ? Math.floor(y - x) : 0;
   // The weighted terms r^(k−1)·t_k peak about y(1 − r) terms below the plain ones.
@@ -103,7 +106,7 @@ export function queueSeries(
   let logPeak = 0;
   let hPeak = 1 / (x + 1);
   if (peak > 0) {
-    logPeak = peak * Math.log(y) - logRising(x, peak);
+    logPeak = peak * logY - logRising(x, peak, logGammaX1);
     if (moments) {
       if (peak < DIRECT_HARMONIC) {
         hPeak = 0;
@@ -114,34 +117,47 @@ export function queueSeries(
     }
   }
 
-  // The peak term itself (relative weight 1). d_k = 1/(x+k+1) serves three purposes: the ratio
-  // t_{k+1}/t_k = y·d_k, the weights (k+1)·d_k and x·d_k, and the step H_k − H_{k−1} = d_k; so
-  // each term costs one division. The weighted terms are kept relative to r^(peak−1)·t_peak.
+  // The peak term itself (relative weight 1). d_k = 1/(x+k+1) serves twice: the ratio
+  // t_{k+1}/t_k = y·d_k, and the step H_k − H_{k−1} = d_k; so each term costs one division.
+  // The weighted terms are kept relative to r^(peak−1)·t_peak. The abandonment sum needs no
+  // division of its own: t_k·(k+1)·d_k = (k+1)·t_{k+1}/y, so it is Σ m·t_m / y (`counted`),
+  // a sum of positive terms (the closed form 1 − (x/y)(1 − 1/A) cancels when y ≪ x); the
+  // answered-wait sum's factor x is applied at the end.
   let d = 1 / (x + peak + 1);
   let sum = 1;
-  let abandon = moments ? (peak + 1) * d : 0;
-  let answeredWait = moments ? x * d * hPeak : 0;
+  let rest = 0;
+  let counted = peak;
+  let answeredWait = moments ? d * hPeak : 0;
   let sumW = peak > 0 ? 1 : 0;
 
-  // Forward from the peak; pw = r^(k − peak).
+  // Forward from the peak, two terms a step: one division gives both d's (1/(pq) times q and
+  // p), and the tail is tested once a step (at most one term more than needed). pw = r^(k − peak).
   let t = 1;
   let pw = 1;
   let h = hPeak;
-  for (let k = peak + 1; ; k++) {
-    t *= y * d;
-    d = 1 / (x + k + 1);
-    sum += t;
+  for (let k = peak + 1; ; k += 2) {
+    const p = x + k + 1;
+    const q = p + 1;
+    const inv = 1 / (p * q);
+    const d1 = q * inv;
+    const d2 = p * inv;
+    const t1 = t * y * d;
+    t = t1 * y * d1;
+    d = d2;
+    rest += t1 + t;
     if (moments) {
-      h += d;
-      abandon += t * (k + 1) * d;
-      answeredWait += t * x * d * h;
+      counted += k * (t1 + t) + t;
+      const h1 = h + d1;
+      h = h1 + d2;
+      answeredWait += t1 * d1 * h1 + t * d2 * h;
     }
     const next = y * d;
-    let done = t * next < TAIL * sum * (1 - next) || t === 0;
+    let done = t * next < TAIL * (sum + rest) * (1 - next) || t === 0;
     if (weighted) {
-      pw *= r;
+      const u1 = pw * r * t1;
+      pw *= r * r;
       const u = pw * t;
-      sumW += u;
+      sumW += u1 + u;
       const nextW = next * r;
       done &&= u * nextW < TAIL * sumW * (1 - nextW) || u === 0;
     }
@@ -160,10 +176,10 @@ export function queueSeries(
     t *= (x + k + 1) * invY;
     sum += t;
     if (moments) {
+      counted += k * t;
       h -= dAbove;
       dAbove = 1 / (x + k + 1);
-      abandon += t * (k + 1) * dAbove;
-      answeredWait += t * x * dAbove * h;
+      answeredWait += t * dAbove * h;
     }
     const next = (x + k) * invY;
     let done = t * next < TAIL * sum * (1 - next);
@@ -177,10 +193,16 @@ export function queueSeries(
     if (done) break;
   }
 
-  const logSum = Math.log(sum);
+  // Forward of the peak, `rest` holds the terms after the peak's; the others went to `sum`.
+  const total = sum + rest;
+  const logSum = Math.log(total);
   out.logSum = logPeak + logSum;
-  out.abandonRatio = moments ? abandon / sum : 0;
-  out.answeredWaitRatio = moments ? answeredWait / sum : 0;
+  if (moments) {
+    out.abandonRatio = y > 0 ? Math.min(1, counted / (y * total)) : 1 / (x + 1);
+    out.answeredWaitRatio = (x * answeredWait) / total;
+  } else {
+    out.abandonRatio = out.answeredWaitRatio = 0;
+  }
   out.logWeightedRatio = weighted ? (peak - 1) * Math.log(r) + Math.log(sumW) - logSum : NaN;
   return out;
 }
@@ -194,10 +216,10 @@ const NEGLIGIBLE_LOG = -40;
  * closed forms of `deepOverload` drop, is below e^−40. The bound:
  * Γ(s, y) ≤ y^(s−1)·e^(−y) / (1 − (s−1)/y) for y > s − 1 (bound z^(s−1) by y^(s−1)·e^((s−1)(z−y)/y)).
  */
-function farBeyond(x: number, y: number, logGammaX1: number): boolean {
+function farBeyond(x: number, y: number, logGammaX1: number, logY = Math.log(y)): boolean {
   if (y <= x + 1) return false;
   return (
-    (x + 1) * Math.log(y) - y - (logGammaX1 + Math.log(x + 1)) - Math.log1p(-(x + 1) / y) <
+    (x + 1) * logY - y - (logGammaX1 + Math.log(x + 1)) - Math.log1p(-(x + 1) / y) <
     NEGLIGIBLE_LOG
   );
 }
