@@ -177,12 +177,19 @@ export const KeptRate = z.object({
 });
 export type KeptRate = z.infer<typeof KeptRate>;
 
+/** Whole minutes, 0 to a week, worded for the person typing them. */
+const Minutes = z
+  .number({ error: (iss) => (iss.input === undefined ? 'is required' : 'must be a whole number of minutes') })
+  .int('must be a whole number of minutes')
+  .min(0, 'must be 0 or more')
+  .max(7 * 24 * 60, 'must be at most 10080 (a week)');
+
 export const TeamPromiseSettings = z.object({
   teamId: z.number(),
   /** Minutes before due that the owner is reminded. */
-  reminderLeadMinutes: z.number().int().min(0).max(7 * 24 * 60),
+  reminderLeadMinutes: Minutes,
   /** Minutes after due that the team's supervisors hear of a promise not kept. */
-  escalateAfterMinutes: z.number().int().min(0).max(7 * 24 * 60),
+  escalateAfterMinutes: Minutes,
 });
 export type TeamPromiseSettings = z.infer<typeof TeamPromiseSettings>;
 export const TeamParams = z.object({ teamId: Id });

@@ -88,6 +88,24 @@ describeOnDesk('promises on the desk', (on) => {
       await sup.getByRole('region', { name: 'The team’s promises kept' }).waitFor();
       expect(await violations(sup)).toEqual([]);
 
+      // The team's reminder times, set by its supervisor: bad input named field by field, then saved.
+      const settings = sup.getByRole('region', { name: /^Reminders for / });
+      const lead = settings.getByLabel(/^Remind the owner/);
+      const after = settings.getByLabel(/^Tell the supervisors/);
+      await lead.fill('');
+      await after.fill('soon');
+      await settings.getByRole('button', { name: 'Save reminder settings' }).click();
+      await settings.getByText('Please fix the following').waitFor();
+      await settings.getByRole('link', { name: 'Remind the owner (minutes before due) is required' }).waitFor();
+      await settings.getByRole('link', { name: 'Tell the supervisors (minutes after due) must be a whole number of minutes' }).waitFor();
+      expect(await violations(sup)).toEqual([]);
+      await lead.fill('30');
+      await after.fill('15');
+      await after.press('Enter');
+      await expect
+        .poll(async () => (await sup.request.get(`${base}/api/teams/${org.teams.boxOffice}/promise-settings`)).json())
+        .toMatchObject({ reminderLeadMinutes: 30, escalateAfterMinutes: 15 });
+
       // The patron's record: one kept, one broken.
       await sup.goto(`${base}/patrons/${(await api.get(`/api/cases/${kase.ref}`)).json().patron.id}`);
       const record = sup.getByRole('region', { name: 'Promises kept and broken' });

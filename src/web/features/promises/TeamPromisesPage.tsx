@@ -11,6 +11,7 @@ import { AnchorLink } from '../../components/links.js';
 import { formatters, useNow } from '../../lib/format.js';
 import { promiseKeys } from './keys.js';
 import { KeptRateCard, PromiseStateBadge } from './parts.js';
+import { TeamReminderSettings } from './TeamReminderSettings.js';
 
 const itemsOf = (p: PromiseList) => p.items;
 const nextOf = (p: PromiseList) => p.nextCursor;
@@ -70,6 +71,13 @@ export function TeamPromisesPage() {
         {teamId !== null && <KeptRateCard scope="team" id={teamId} title="The team’s promises kept" />}
         <KeptRateCard scope="org" title="The organization’s promises kept" />
       </Group>
+      {teamId !== null && (
+        <TeamReminderSettings
+          teamId={teamId}
+          teamName={teams.find((t) => t.id === teamId)?.name ?? 'this team'}
+          canEdit={user.role === 'admin' || user.role === 'supervisor'}
+        />
+      )}
     </Stack>
   );
 }

@@ -7,5 +7,6 @@ export const promiseKeys = {
   onCase: (ref: string) => ['promises', 'case', ref.toUpperCase()] as const,
   onPatron: (id: number) => ['promises', 'patron', id] as const,
   rate: (scope: string, id: number | null, from: number, to: number) => ['promises', 'rate', scope, id, from, to] as const,
+  settings: (teamId: number) => ['promises', 'settings', teamId] as const,
 };
 export const notificationKeys = { all: ['notifications'] as const };
