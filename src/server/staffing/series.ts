@@ -103,38 +103,29 @@ export function queueSeries(
   const peak = y > x + 1 ? Math.floor(y - x) : 0;
   // The weighted terms r^(k−1)·t_k peak about y(1 − r) terms below the plain ones.
   const weighted = r >= 0.5 && r <= 1 && y * (1 - r) <= 4 * Math.sqrt(y) + 4;
-  let logPeak = 0;
-  let hPeak = 1 / (x + 1);
-  if (peak > 0) {
-    logPeak = peak * logY - logRising(x, peak, logGammaX1);
-    if (moments) {
-      if (peak < DIRECT_HARMONIC) {
-        hPeak = 0;
-        for (let j = peak + 1; j >= 1; j--) hPeak += 1 / (x + j);
-      } else {
-        hPeak = digamma(x + peak + 2) - digamma(x + 1);
-      }
-    }
-  }
+  const logPeak = peak > 0 ? peak * logY - logRising(x, peak, logGammaX1) : 0;
 
   // The peak term itself (relative weight 1). d_k = 1/(x+k+1) serves twice: the ratio
   // t_{k+1}/t_k = y·d_k, and the step H_k − H_{k−1} = d_k; so each term costs one division.
   // The weighted terms are kept relative to r^(peak−1)·t_peak. The abandonment sum needs no
   // division of its own: t_k·(k+1)·d_k = (k+1)·t_{k+1}/y, so it is Σ m·t_m / y (`counted`),
-  // a sum of positive terms (the closed form 1 − (x/y)(1 − 1/A) cancels when y ≪ x); the
-  // answered-wait sum's factor x is applied at the end.
+  // a sum of positive terms (the closed form 1 − (x/y)(1 − 1/A) cancels when y ≪ x). The
+  // answered-wait sum Σ t_k·d_k·H_k is kept as H_peak·Σ t_k·d_k + Σ t_k·d_k·(H_k − H_peak): the
+  // walk carries H relative to the peak, Σ t_k·d_k = (A − t_0)/y needs no terms, and H_peak
+  // comes at the end from where the backward walk stopped (at k = 0, from the walk itself),
+  // so its harmonic sum is not summed a second time. The factor x is applied at the end too.
   let d = 1 / (x + peak + 1);
   let sum = 1;
   let rest = 0;
   let counted = peak;
-  let answeredWait = moments ? d * hPeak : 0;
+  let answeredWait = 0;
   let sumW = peak > 0 ? 1 : 0;
 
   // Forward from the peak, two terms a step: one division gives both d's (1/(pq) times q and
   // p), and the tail is tested once a step (at most one term more than needed). pw = r^(k − peak).
   let t = 1;
   let pw = 1;
-  let h = hPeak;
+  let h = 0;
   for (let k = peak + 1; ; k += 2) {
     const p = x + k + 1;
     const q = p + 1;
@@ -170,8 +161,11 @@ export function queueSeries(
   const invR = weighted ? 1 / r : 1;
   t = 1;
   pw = 1;
-  h = hPeak;
+  h = 0;
   let dAbove = 1 / (x + peak + 1);
+  // Where the backward walk ended, and the (relative) term and H there.
+  let low = peak;
+  let tLow = 1;
   for (let k = peak - 1; k >= 0; k--) {
     t *= (x + k + 1) * invY;
     sum += t;
@@ -181,6 +175,8 @@ export function queueSeries(
       dAbove = 1 / (x + k + 1);
       answeredWait += t * dAbove * h;
     }
+    low = k;
+    tLow = t;
     const next = (x + k) * invY;
     let done = t * next < TAIL * sum * (1 - next);
     if (weighted && k >= 1) {
@@ -199,7 +195,14 @@ export function queueSeries(
   out.logSum = logPeak + logSum;
   if (moments) {
     out.abandonRatio = y > 0 ? Math.min(1, counted / (y * total)) : 1 / (x + 1);
-    out.answeredWaitRatio = (x * answeredWait) / total;
+    // H_low = Σ_{j=1..low+1} 1/(x+j): one term when the walk reached k = 0.
+    let hLow = 0;
+    if (low < DIRECT_HARMONIC) for (let j = low + 1; j >= 1; j--) hLow += 1 / (x + j);
+    else hLow = digamma(x + low + 2) - digamma(x + 1);
+    const hPeak = hLow - (low === peak ? 0 : h);
+    // Σ t_k·d_k = (A − t_0)/y; t_0 is the walk's last term if it reached k = 0, else negligible.
+    const sumTD = y > 0 ? (low === 0 ? (peak === 0 ? rest : total - tLow) : total) / y : 1 / (x + 1);
+    out.answeredWaitRatio = (x * (hPeak * sumTD + answeredWait)) / total;
   } else {
     out.abandonRatio = out.answeredWaitRatio = 0;
   }
