@@ -110,4 +110,36 @@ describeOnDesk('forms, lists and confirmations on the desk', (on, dialect) => {
     const notes = (await associate.get(`/api/patrons/${patronId}`)).json().notes;
     expect(notes).toEqual([]);
   });
+  it('adds a user and saves the organization, every mistake named by its field', async () => {
+    const { desk, org } = on();
+    const page = await (await desk.browser.newContext()).newPage();
+    await signInAs(page, desk.base, org.users.admin.email, PASSWORD);
+    await page.goto(`${desk.base}/admin`);
+
+    // A user with a bad email and a short password: both named; then right, and added.
+    await page.getByRole('button', { name: 'Add user' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add user' });
+    await dialog.getByLabel(/^Name/).fill(`Robin Hale ${dialect}`);
+    await dialog.getByLabel(/^Email/).fill('robin@');
+    await dialog.getByLabel(/^Password/).fill('short');
+    await dialog.getByRole('button', { name: 'Add user' }).click();
+    const summary = dialog.getByRole('alert');
+    await summary.getByText('Please fix the following').waitFor();
+    expect(await summary.getByRole('link').count()).toBe(2);
+    await dialog.getByLabel(/^Email/).fill(`robin.${dialect}@example.org`);
+    await dialog.getByLabel(/^Password/).fill('a long enough password');
+    await dialog.getByRole('button', { name: 'Add user' }).click();
+    await page.getByText(`Added Robin Hale ${dialect}.`).waitFor();
+
+    // The organization's name, emptied then changed.
+    await page.getByRole('tab', { name: 'Organization' }).click();
+    const name = page.getByLabel(/^Name/);
+    await name.fill('');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByRole('alert').getByText('Please fix the following').waitFor();
+    await name.fill(`Riverside Players ${dialect}`);
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByText('Organization settings saved.').waitFor();
+    expect(await accessibilityViolations(page)).toEqual([]);
+  });
 });

@@ -1,5 +1,4 @@
 // The organization's name, locale, time zone, and the team that receives web and email cases.
-import { useState } from 'react';
 import { Button, Loader, NativeSelect, Stack, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -9,6 +8,7 @@ import { call } from '../../api/client.js';
 import { keys, useTeams } from '../../api/queries.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { FormErrors, useFormErrors } from '../../components/FormErrors.js';
+import { useFields } from '../../lib/fields.js';
 
 export function OrganizationTab() {
   const org = useQuery({ queryKey: ['admin', 'organization'], queryFn: () => call(adminApi.organization) });
@@ -27,7 +27,7 @@ function zones(current: string): string[] {
 function OrganizationForm({ org }: { org: OrgView }) {
   const queryClient = useQueryClient();
   const teams = useTeams();
-  const [v, setV] = useState({
+  const { values: v, onChange: set } = useFields({
     name: org.name,
     locale: org.locale,
     timeZone: org.timeZone,
@@ -44,10 +44,6 @@ function OrganizationForm({ org }: { org: OrgView }) {
       notifications.show({ color: 'green', message: 'Organization settings saved.' });
     },
   });
-  const set = (k: keyof typeof v) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) => {
-    const value = e.currentTarget.value;
-    setV((s) => ({ ...s, [k]: value }));
-  };
   return (
     <form
       noValidate

@@ -18,6 +18,7 @@ import { confirm } from '../../components/confirm.js';
 import { KeyboardSelect } from '../../components/KeyboardSelect.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { FormErrors, useFormErrors } from '../../components/FormErrors.js';
+import { useFields } from '../../lib/fields.js';
 import { ROLE_LABELS } from '../../lib/labels.js';
 import { FormActions } from '../../components/FormActions.js';
 
@@ -146,7 +147,7 @@ const ADD_LABELS = { name: 'Name', email: 'Email', role: 'Role', teamId: 'Team',
 
 function AddUserForm({ teamOptions, onDone }: { teamOptions: { value: string; label: string }[]; onDone: () => void }) {
   const queryClient = useQueryClient();
-  const [v, setV] = useState({ email: '', name: '', password: '', role: 'associate' as Role, teamId: '' });
+  const { values: v, onChange: set } = useFields({ email: '', name: '', password: '', role: 'associate' as Role, teamId: '' });
   const form = useFormErrors(UserCreateBody, ADD_LABELS);
   const add = useMutation({
     mutationFn: (body: UserCreateBodyInput) => call(adminApi.createUser, { body }),
@@ -158,10 +159,6 @@ function AddUserForm({ teamOptions, onDone }: { teamOptions: { value: string; la
     },
     onError: (e) => form.fail(e),
   });
-  const set = (k: keyof typeof v) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) => {
-    const value = e.currentTarget.value;
-    setV((s) => ({ ...s, [k]: value }));
-  };
   return (
     <form
       noValidate

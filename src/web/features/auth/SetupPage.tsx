@@ -1,5 +1,4 @@
 // First run: create the organization and its first admin.
-import { useState } from 'react';
 import { Button, Container, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
 import { Navigate, useNavigate } from '@tanstack/react-router';
@@ -8,6 +7,7 @@ import { SetupBody, authApi, type SetupBodyInput } from '../../../contracts/auth
 import { call } from '../../api/client.js';
 import { keys } from '../../api/queries.js';
 import { FormErrors, useFormErrors } from '../../components/FormErrors.js';
+import { useFields } from '../../lib/fields.js';
 
 const LABELS = {
   organizationName: 'Organization name',
@@ -23,7 +23,7 @@ export function SetupPage() {
   useDocumentTitle('Set up Servewell');
   const navigate = useNavigate();
   const queryClient = useQueryClient();
-  const [values, setValues] = useState<Record<Field, string>>({
+  const { values, onChange } = useFields<Record<Field, string>>({
     organizationName: '',
     name: '',
     email: '',
@@ -72,10 +72,7 @@ export function SetupPage() {
                   required={f !== 'timeZone' && f !== 'locale'}
                   description={f === 'password' ? 'At least 10 characters' : undefined}
                   value={values[f]}
-                  onChange={(e) => {
-                    const v = e.currentTarget.value;
-                    setValues((s) => ({ ...s, [f]: v }));
-                  }}
+                  onChange={onChange(f)}
                 />
               ))}
               <Button type="submit" loading={setup.isPending}>

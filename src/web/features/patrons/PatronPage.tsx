@@ -26,6 +26,7 @@ import { PatronNotes } from './PatronNotes.js';
 import { PatronPromises } from '../promises/PatronPromises.js';
 import { LikelyDuplicates } from './PatronDuplicates.js';
 import { PatronPrivacy } from './PatronPrivacy.js';
+import { useFields } from '../../lib/fields.js';
 
 const HISTORY_PAGE = 20;
 const itemsOf = (p: QueuePage) => p.items;
@@ -169,7 +170,7 @@ const MAX: Record<TextField, number> = { name: 120, preferredName: 120, pronouns
 function ProfileForm({ patron, onDone }: { patron: PatronDetail; onDone: () => void }) {
   const queryClient = useQueryClient();
   const staff = useStaff();
-  const [values, setValues] = useState<Record<TextField, string>>({
+  const { values, onChange } = useFields<Record<TextField, string>>({
     name: patron.name,
     preferredName: patron.preferredName ?? '',
     pronouns: patron.pronouns ?? '',
@@ -226,10 +227,7 @@ function ProfileForm({ patron, onDone }: { patron: PatronDetail; onDone: () => v
               maxLength={MAX[f]}
               required={f === 'name'}
               value={values[f]}
-              onChange={(e) => {
-                const v = e.currentTarget.value;
-                setValues((s) => ({ ...s, [f]: v }));
-              }}
+              onChange={onChange(f)}
             />
           ))}
           <NativeSelect

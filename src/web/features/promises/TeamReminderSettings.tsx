@@ -1,6 +1,5 @@
 // When a team's promise owners are reminded, and when its supervisors hear of a promise not
 // kept: set by a supervisor or an admin; everyone else reads them.
-import { useState } from 'react';
 import { Button, Loader, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -8,6 +7,7 @@ import { TeamPromiseSettingsBody, promisesApi, type TeamPromiseSettings, type Te
 import { call } from '../../api/client.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { FormErrors, useFormErrors } from '../../components/FormErrors.js';
+import { useFields } from '../../lib/fields.js';
 import { promiseKeys } from './keys.js';
 
 const LABELS = { reminderLeadMinutes: 'Remind the owner (minutes before due)', escalateAfterMinutes: 'Tell the supervisors (minutes after due)' } as const;
@@ -40,7 +40,7 @@ const minutes = (v: string) => (v.trim() === '' ? undefined : Number(v));
 
 function SettingsForm({ settings }: { settings: TeamPromiseSettings }) {
   const queryClient = useQueryClient();
-  const [v, setV] = useState({ reminderLeadMinutes: String(settings.reminderLeadMinutes), escalateAfterMinutes: String(settings.escalateAfterMinutes) });
+  const { values: v, onChange: set } = useFields({ reminderLeadMinutes: String(settings.reminderLeadMinutes), escalateAfterMinutes: String(settings.escalateAfterMinutes) });
   const form = useFormErrors(TeamPromiseSettingsBody, LABELS);
   const save = useMutation({
     mutationFn: (body: TeamPromiseSettingsBodyInput) => call(promisesApi.saveSettings, { params: { teamId: settings.teamId }, body }),
@@ -50,10 +50,6 @@ function SettingsForm({ settings }: { settings: TeamPromiseSettings }) {
       notifications.show({ color: 'green', message: 'Reminder settings saved.' });
     },
   });
-  const set = (k: keyof typeof v) => (e: React.ChangeEvent<HTMLInputElement>) => {
-    const value = e.currentTarget.value;
-    setV((s) => ({ ...s, [k]: value }));
-  };
   return (
     <form
       noValidate

@@ -13,6 +13,7 @@ import { FormErrors, useFormErrors } from '../../components/FormErrors.js';
 import { PublicLayout } from './PublicLayout.js';
 import { PublicNotFound } from './PublicNotFound.js';
 import { usePublicOrg } from './usePublicOrg.js';
+import { useFields } from '../../lib/fields.js';
 
 /** How each field is named in a message ("Your message must not be empty"). */
 const LABELS = {
@@ -41,7 +42,7 @@ export function ContactPage() {
 }
 
 function ContactForm({ slug }: { slug: string }) {
-  const [values, setValues] = useState<Record<Field, string>>({ name: '', email: '', phone: '', subject: '', message: '' });
+  const { values, onChange } = useFields<Record<Field, string>>({ name: '', email: '', phone: '', subject: '', message: '' });
   const [website, setWebsite] = useState('');
   const thanksRef = useRef<HTMLHeadingElement>(null);
   const form = useFormErrors(WebFormBody, LABELS);
@@ -89,10 +90,7 @@ function ContactForm({ slug }: { slug: string }) {
     label: SHOWN[f],
     value: values[f],
     required: f !== 'phone',
-    onChange: (e: React.ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) => {
-      const v = e.currentTarget.value;
-      setValues((s) => ({ ...s, [f]: v }));
-    },
+    onChange: onChange(f),
   });
 
   return (

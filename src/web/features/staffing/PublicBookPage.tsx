@@ -13,6 +13,7 @@ import { FormErrors, useFormErrors } from '../../components/FormErrors.js';
 import { PublicLayout } from '../public/PublicLayout.js';
 import { PublicNotFound } from '../public/PublicNotFound.js';
 import { usePublicOrg } from '../public/usePublicOrg.js';
+import { useFields } from '../../lib/fields.js';
 
 const LABELS = { slotId: 'Time', name: 'Your name', email: 'Email', phone: 'Phone', message: 'What it is about' } as const;
 
@@ -31,7 +32,7 @@ export function PublicBookPage() {
 function BookForm({ slug, locale }: { slug: string; locale: string }) {
   const queryClient = useQueryClient();
   const slots = useQuery({ queryKey: ['public', 'slots', slug], queryFn: () => call(staffingApi.publicSlots, { params: { org: slug } }) });
-  const [v, setV] = useState({ slotId: '', name: '', email: '', phone: '', message: '' });
+  const { values: v, onChange, setValues: setV } = useFields({ slotId: '', name: '', email: '', phone: '', message: '' });
   const [website, setWebsite] = useState('');
   const thanksRef = useRef<HTMLHeadingElement>(null);
   const form = useFormErrors(PublicBookingBody, LABELS);
@@ -82,10 +83,7 @@ function BookForm({ slug, locale }: { slug: string; locale: string }) {
     label: f === 'phone' ? 'Phone (we call this number)' : LABELS[f],
     value: v[f],
     required: true,
-    onChange: (e: React.ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) => {
-      const value = e.currentTarget.value;
-      setV((s) => ({ ...s, [f]: value }));
-    },
+    onChange: onChange(f),
   });
   return (
     <Stack gap="md" maw={640}>
