@@ -38,8 +38,10 @@ export function SetupPage() {
     onError: (e) => form.fail(e),
     onSuccess: async (session) => {
       queryClient.setQueryData(keys.session, session);
-      queryClient.setQueryData(['setup'], { needed: false });
+      // Away from this page first: marked done while it still shows, it would send the new
+      // admin, signed in, on to the login page.
       await navigate({ to: '/queue/$queue', params: { queue: 'open' }, replace: true });
+      queryClient.setQueryData(['setup'], { needed: false });
     },
   });
 
