@@ -13,7 +13,7 @@ import { PASSWORD } from '../testing/factories.js';
 import { TEST_DATABASE_URL, makeHarness, type Harness } from '../testing/harness.js';
 import { promiseJobTypes } from './api.js';
 import { promisesFallingDue } from './testing/fixture.js';
-import { openStream } from './testing/stream.js';
+import { openStream } from '../testing/stream.js';
 
 const N = 1000;
 
