@@ -4,7 +4,7 @@
 // Notation: λ arrivals per second, μ = 1/handle, θ = 1/patience, a = λ/μ the offered load in
 // Erlangs, N agents, t the target answer time. Nothing here uses a factorial or a power that
 // can overflow: Erlang B comes from its recurrence, the Erlang A series from `series.ts`.
-import { queueSeries, type SeriesSums } from './series.js';
+import { queueSeries, type SeriesInput, type SeriesSums } from './series.js';
 
 /** Bounds beyond which an input is a mistake, not a call centre; shared with the API contract. */
 export const LIMITS = {
@@ -229,9 +229,10 @@ export interface ErlangAInterval {
   logY: number;
   /** x per agent: μ/θ = patience/handle. */
   xPerAgent: number;
-  /** θt, and r = e^{−θt}. */
+  /** θt, r = e^{−θt}, and ln r = −θt. */
   decay: number;
   r: number;
+  logR: number;
   /** y(1 − e^{−θt}), without cancellation. */
   yMissed: number;
 }
@@ -251,6 +252,7 @@ export function erlangAInterval(
     xPerAgent: patience / handle,
     decay,
     r: Math.exp(-decay),
+    logR: -decay,
     yMissed: -lambda * patience * Math.expm1(-decay),
   };
 }
@@ -272,11 +274,15 @@ export const newPoint = (): Point => ({
   occupancy: 0,
   abandonment: 0,
 });
+// Reused for every series (see `SeriesInput`); the fields start as doubles and stay doubles.
+const series: SeriesInput = { x: 0.5, y: 0.5, r: 0.5, logY: 0.5, logR: 0.5 };
 const scratch: SeriesSums = {
-  logSum: 0,
+  sum: 0,
+  logScale: 0,
   abandonRatio: 0,
   answeredWaitRatio: 0,
-  logWeightedRatio: 0,
+  weightedRatio: 0,
+  weightedLogScale: 0,
 };
 
 // Below this chance of waiting, every figure equals its no-queue value to double precision.
@@ -288,42 +294,64 @@ export function erlangAPoint(k: ErlangAInterval, n: number, b: number, out: Poin
   const x = n * k.xPerAgent;
 
   // While y < x + 1 the series is below the geometric (x+1)/(x+1−y), so P(wait) ≤ that·B.
-  if (y < x + 1 && (b * (x + 1)) / (x + 1 - y) < NOBODY_WAITS) {
+  if (y < x + 1 && b * (x + 1) < NOBODY_WAITS * (x + 1 - y)) {
     out.wait = out.abandonment = out.averageWait = 0;
     out.serviceLevel = out.answeredWithinTarget = 1;
     out.occupancy = a / n;
     return out;
   }
 
-  queueSeries(x, y, true, scratch, r, k.logY);
-  const logA = scratch.logSum;
+  series.x = x;
+  series.y = y;
+  series.r = r;
+  series.logY = k.logY;
+  series.logR = k.logR;
+  queueSeries(series, true, scratch);
+  const { sum, logScale } = scratch;
   const abandonIfWait = scratch.abandonRatio;
   const answeredWaitIfWait = scratch.answeredWaitRatio * k.patience;
 
   // P(wait) = 1 / (1 + (1/B − 1)/A); 1/B may overflow to Infinity, which gives P(wait) = 0.
-  const wait = 1 / (1 + Math.exp(Math.log(1 / b - 1) - logA));
+  // A within a double's range is taken as it is (no transcendental when the terms only fall);
+  // beyond, in log space.
+  const wait =
+    logScale < 700
+      ? 1 / (1 + (1 / b - 1) / (logScale === 0 ? sum : sum * Math.exp(logScale)))
+      : 1 / (1 + Math.exp(Math.log(1 / b - 1) - logScale - Math.log(sum)));
   const abandonment = wait * abandonIfWait;
   const answered = 1 - abandonment;
 
   // Among callers who wait, the share answered later than the target:
   // x/(x+1)·e^{y(1−r) − (x+1)θt}·A(x+1, ry)/A(x, y), and A(x+1, ry) = ((x+1)/y)·Σ_{k≥1} r^{k−1}t_k.
   const exponent = k.yMissed - (x + 1) * decay;
-  let logLate: number;
-  if (Number.isNaN(scratch.logWeightedRatio)) {
-    queueSeries(x + 1, y * r, false, scratch);
-    logLate = Math.log(x / (x + 1)) + exponent + scratch.logSum - logA;
+  let late: number;
+  if (Number.isNaN(scratch.weightedRatio)) {
+    series.x = x + 1;
+    series.y = y * r;
+    series.r = 0;
+    series.logY = Math.log(y * r);
+    series.logR = -Infinity;
+    queueSeries(series, false, scratch);
+    late = Math.exp(
+      Math.log(((x / (x + 1)) * scratch.sum) / sum) + exponent + scratch.logScale - logScale,
+    );
   } else {
-    logLate = Math.log(x / y) + exponent + scratch.logWeightedRatio;
+    // (x/y)·weightedRatio is a moderate number; the scale goes with the exponent, which stays
+    // within a double's range unless the share is nil (underflow) or the figures are extreme.
+    const scale = exponent + scratch.weightedLogScale;
+    late =
+      scale < 700
+        ? ((x / y) * scratch.weightedRatio) * Math.exp(scale)
+        : Math.exp(Math.log((x / y) * scratch.weightedRatio) + scale);
   }
-  const serviceLevel = clamp01(
-    1 - wait + wait * Math.max(0, 1 - abandonIfWait - Math.exp(logLate)),
-  );
+  const serviceLevel = clamp01(1 - wait + wait * Math.max(0, 1 - abandonIfWait - late));
 
   out.wait = wait;
   out.abandonment = abandonment;
   out.serviceLevel = serviceLevel;
-  out.answeredWithinTarget = clamp01(serviceLevel / answered);
-  out.averageWait = (wait * answeredWaitIfWait) / answered;
+  const perAnswered = 1 / answered;
+  out.answeredWithinTarget = clamp01(serviceLevel * perAnswered);
+  out.averageWait = wait * answeredWaitIfWait * perAnswered;
   out.occupancy = Math.min(1, (a * answered) / n);
   return out;
 }

@@ -51,26 +51,46 @@ function logRising(x: number, k: number, logGammaX1 = NaN): number {
   return logGamma(x + k + 1) - (Number.isNaN(logGammaX1) ? logGamma(x + 1) : logGammaX1);
 }
 
+/**
+ * What `queueSeries` sums: A(x, y), and with 0 < r ≤ 1 the weighted series too (r = 0: none),
+ * with ln y and ln r (the week plan has one y and r per interval and many x). An object the
+ * caller reuses rather than five numbers: a number passed to a function that is not inlined is
+ * boxed on the heap, and the week plan sums tens of thousands of series.
+ */
+export interface SeriesInput {
+  x: number;
+  y: number;
+  r: number;
+  logY: number;
+  logR: number;
+}
+
 /** What `queueSeries` returns; one reusable object so the week plan allocates nothing per step. */
 export interface SeriesSums {
-  /** ln A(x, y), where A(x, y) = Σ_{k≥0} t_k, t_0 = 1, t_k = t_{k−1}·y/(x+k). */
-  logSum: number;
+  /** A(x, y) = Σ_{k≥0} t_k (t_0 = 1, t_k = t_{k−1}·y/(x+k)) is sum·e^logScale: the scale alone
+   * may be far beyond a double (a heavy overload), and is 0 when the terms only fall. */
+  sum: number;
+  logScale: number;
   /** Σ t_k·(k+1)/(x+k+1) / A: among callers who wait, the share who abandon. */
   abandonRatio: number;
   /** Σ t_k·x/(x+k+1)·H_k / A with H_k = Σ_{j=1..k+1} 1/(x+j): the mean offered wait of those
    * who wait and are answered, times θ, weighted by their chance to be answered. */
   answeredWaitRatio: number;
-  /** ln(Σ_{k≥1} r^{k−1}·t_k / A) for the `r` asked for; NaN when not asked for or when the
+  /** Σ_{k≥1} r^{k−1}·t_k / A for the `r` asked for is weightedRatio·e^weightedLogScale (the
+   * scale alone may be far beyond a double); weightedRatio is NaN when not asked for or when the
    * weighted terms lie too far from the plain ones to share the pass (then sum them apart). */
-  logWeightedRatio: number;
+  weightedRatio: number;
+  weightedLogScale: number;
 }
 
 // A term is dropped once the whole remaining tail (bounded by a geometric series, since the
-// ratio between terms only shrinks away from the peak) is below this share of the sum.
-const TAIL = 1e-17;
+// ratio between terms only shrinks away from the peak) is below this share of the sum: every
+// figure is then good to about 1e-13, ten digits beyond what the planner shows (0.1%) and well
+// inside the tests' exact references (1e-10); 1e-17 cost a sixth more terms for nothing.
+const TAIL = 1e-13;
 // Below this many terms before the peak, H at the peak is summed directly (exact); above, it
 // comes from the digamma function (two evaluations instead of thousands of divisions).
-const DIRECT_HARMONIC = 256;
+const DIRECT_HARMONIC = 16;
 
 /**
  * Sums the series A(x, y) = 1 + Σ_{k≥1} y^k / ((x+1)(x+2)…(x+k)) of Garnett, Mandelbaum &
@@ -84,21 +104,16 @@ const DIRECT_HARMONIC = 256;
  * With `moments`, the two ratios of `SeriesSums` are summed in the same pass. With 0 < r ≤ 1,
  * so is Σ_{k≥1} r^{k−1}·t_k, which is (y/(x+1))·A(x+1, r·y): the series the service level needs
  * at y·e^{−θt}. Sharing the pass saves a second walk when the weighted terms peak near the plain
- * ones (a shift of at most a few √y terms); otherwise `logWeightedRatio` is NaN.
+ * ones (a shift of at most a few √y terms); otherwise `weightedRatio` is NaN.
  */
-export function queueSeries(
-  x: number,
-  y: number,
-  moments: boolean,
-  out: SeriesSums,
-  r = 0,
-  /** ln y, when the caller has it (the week plan: one y per interval, many x). */
-  logY = Math.log(y),
-): SeriesSums {
+export function queueSeries(input: SeriesInput, moments: boolean, out: SeriesSums): SeriesSums {
+  const { x, y, r, logY, logR } = input;
   let logGammaX1 = NaN;
-  if (y > x + 3) {
+  if (y > x + 3 && !nearPeak(x, y)) {
     logGammaX1 = logGamma(x + 1);
-    if (farBeyond(x, y, logGammaX1, logY)) return deepOverload(x, y, moments, r, logGammaX1, out);
+    if (farBeyond(x, y, logGammaX1, logY)) {
+      return deepOverload(x, y, moments, r, logGammaX1, out, logY, logR);
+    }
   }
   const peak = y > x + 1 ? Math.floor(y - x) : 0;
   // The weighted terms r^(k−1)·t_k peak about y(1 − r) terms below the plain ones.
@@ -108,8 +123,11 @@ export function queueSeries(
   // The peak term itself (relative weight 1). d_k = 1/(x+k+1) serves twice: the ratio
   // t_{k+1}/t_k = y·d_k, and the step H_k − H_{k−1} = d_k; so each term costs one division.
   // The weighted terms are kept relative to r^(peak−1)·t_peak. The abandonment sum needs no
-  // division of its own: t_k·(k+1)·d_k = (k+1)·t_{k+1}/y, so it is Σ m·t_m / y (`counted`),
-  // a sum of positive terms (the closed form 1 − (x/y)(1 − 1/A) cancels when y ≪ x). The
+  // terms of its own where y ≥ x/2: Σ m·t_m = yA − x(A − 1) (sum (x+m)·t_m = y·t_{m−1} over
+  // m ≥ 1), so it is 1 − (x/y)(1 − 1/A), a difference of numbers below 2 that loses nothing
+  // that matters (at most a few 1e-16, absolute). Where y < x/2 that difference would cancel
+  // (the share is about 1/(x+1)), and the walk sums it as Σ m·t_m / y (`counted`): the
+  // abandonment term t_k·(k+1)·d_k is (k+1)·t_{k+1}/y, positive, with no division. The
   // answered-wait sum Σ t_k·d_k·H_k is kept as H_peak·Σ t_k·d_k + Σ t_k·d_k·(H_k − H_peak): the
   // walk carries H relative to the peak, Σ t_k·d_k = (A − t_0)/y needs no terms, and H_peak
   // comes at the end from where the backward walk stopped (at k = 0, from the walk itself),
@@ -117,42 +135,54 @@ export function queueSeries(
   let d = 1 / (x + peak + 1);
   let sum = 1;
   let rest = 0;
+  const counting = moments && y < x / 2;
   let counted = peak;
   let answeredWait = 0;
   let sumW = peak > 0 ? 1 : 0;
 
   // Forward from the peak, two terms a step: one division gives both d's (1/(pq) times q and
-  // p), and the tail is tested once a step (at most one term more than needed). pw = r^(k − peak).
+  // p). pw = r^(k − peak).
   let t = 1;
   let pw = 1;
   let h = 0;
-  for (let k = peak + 1; ; k += 2) {
-    const p = x + k + 1;
+  const rr = r * r;
+  let test = false;
+  // p = x + k + 1 and kd = k, carried as doubles (no integer-to-double conversion per step).
+  let kd = peak + 1;
+  let p = x + kd + 1;
+  for (; ; kd += 2, p += 2) {
     const q = p + 1;
     const inv = 1 / (p * q);
     const d1 = q * inv;
     const d2 = p * inv;
-    const t1 = t * y * d;
-    t = t1 * y * d1;
+    // t_{k+2} from t_k by one multiplication (the ratios are computed beside the chain, not in it).
+    const yd = y * d;
+    const t1 = t * yd;
+    t *= yd * (y * d1);
     d = d2;
     rest += t1 + t;
     if (moments) {
-      counted += k * (t1 + t) + t;
+      if (counting) counted += kd * (t1 + t) + t;
+      // t_k·d_k·(H_k − H_peak) = t_{k+1}·(H_k − H_peak)/y: the walk sums Σ t_m·(H_{m−1} − H_peak)
+      // (its first term is nil) and divides by y at the end. h is H_{k−1} − H_peak here.
       const h1 = h + d1;
-      h = h1 + d2;
-      answeredWait += t1 * d1 * h1 + t * d2 * h;
+      answeredWait += t1 * h + t * h1;
+      h += (p + q) * inv;
     }
-    const next = y * d;
-    let done = t * next < TAIL * (sum + rest) * (1 - next) || t === 0;
+    let u = 0;
     if (weighted) {
       const u1 = pw * r * t1;
-      pw *= r * r;
-      const u = pw * t;
+      pw *= rr;
+      u = pw * t;
       sumW += u1 + u;
-      const nextW = next * r;
-      done &&= u * nextW < TAIL * sumW * (1 - nextW) || u === 0;
     }
-    if (done) break;
+    // The tail is tested every other step (so at most three terms more than needed are added).
+    test = !test;
+    if (!test) continue;
+    const next = y * d;
+    if (t * next >= TAIL * (sum + rest) * (1 - next) && t !== 0) continue;
+    const nextW = next * r;
+    if (!weighted || u * nextW < TAIL * sumW * (1 - nextW) || u === 0) break;
   }
 
   // Backward from the peak: t_k = t_{k+1}·(x+k+1)/y and H_k = H_{k+1} − d_{k+1}. The weighted
@@ -167,13 +197,14 @@ export function queueSeries(
   let low = peak;
   let tLow = 1;
   for (let k = peak - 1; k >= 0; k--) {
+    const above = t;
     t *= (x + k + 1) * invY;
     sum += t;
     if (moments) {
-      counted += k * t;
+      if (counting) counted += k * t;
       h -= dAbove;
       dAbove = 1 / (x + k + 1);
-      answeredWait += t * dAbove * h;
+      answeredWait += above * h; // t_k·d_k = t_{k+1}/y, as forward
     }
     low = k;
     tLow = t;
@@ -191,10 +222,15 @@ export function queueSeries(
 
   // Forward of the peak, `rest` holds the terms after the peak's; the others went to `sum`.
   const total = sum + rest;
-  const logSum = Math.log(total);
-  out.logSum = logPeak + logSum;
+  out.sum = total;
+  out.logScale = logPeak;
   if (moments) {
-    out.abandonRatio = y > 0 ? Math.min(1, counted / (y * total)) : 1 / (x + 1);
+    if (y === 0) out.abandonRatio = 1 / (x + 1);
+    else if (counting) out.abandonRatio = Math.min(1, counted / (y * total));
+    else {
+      const inverseA = (logPeak === 0 ? 1 : Math.exp(-logPeak)) / total;
+      out.abandonRatio = clampShare(1 - (x / y) * (1 - inverseA));
+    }
     // H_low = Σ_{j=1..low+1} 1/(x+j): one term when the walk reached k = 0.
     let hLow = 0;
     if (low < DIRECT_HARMONIC) for (let j = low + 1; j >= 1; j--) hLow += 1 / (x + j);
@@ -202,16 +238,31 @@ export function queueSeries(
     const hPeak = hLow - (low === peak ? 0 : h);
     // Σ t_k·d_k = (A − t_0)/y; t_0 is the walk's last term if it reached k = 0, else negligible.
     const sumTD = y > 0 ? (low === 0 ? (peak === 0 ? rest : total - tLow) : total) / y : 1 / (x + 1);
-    out.answeredWaitRatio = (x * (hPeak * sumTD + answeredWait)) / total;
+    out.answeredWaitRatio = (x * (hPeak * sumTD + (y > 0 ? answeredWait / y : 0))) / total;
   } else {
     out.abandonRatio = out.answeredWaitRatio = 0;
   }
-  out.logWeightedRatio = weighted ? (peak - 1) * Math.log(r) + Math.log(sumW) - logSum : NaN;
+  out.weightedRatio = weighted ? sumW / total : NaN;
+  out.weightedLogScale = (peak - 1) * logR;
   return out;
 }
 
+const clampShare = (v: number) => (v < 0 ? 0 : v > 1 ? 1 : v);
+
 // Beyond this (e^−40 ≈ 4e-18), a gamma tail is lost in double precision.
 const NEGLIGIBLE_LOG = -40;
+
+/**
+ * A cheap test that `farBeyond` would say no, so that most calls near the peak skip its
+ * log-gamma. With s = x + 1 and Stirling's bound ln Γ(s+1) ≤ s·ln s − s + ½·ln(2πs) + 1/(12s),
+ * the log of `farBeyond`'s bound is at least −s·h(y/s) − ½·ln(2πs) − 1/12, where
+ * h(u) = u − 1 − ln u ≤ (u − 1)²/2 for u ≥ 1. For s ≤ 10⁶ (½·ln(2πs) < 7.8) that is above
+ * −40 whenever (y − s)² < 64·s.
+ */
+function nearPeak(x: number, y: number): boolean {
+  const s = x + 1;
+  return s <= 1e6 && (y - s) * (y - s) < 64 * s;
+}
 
 /**
  * True when the queue is so long that the series' lower end (k near 0) weighs nothing: the
@@ -243,14 +294,19 @@ function deepOverload(
   r: number,
   logGammaX1: number,
   out: SeriesSums,
+  logY: number,
+  logR: number,
 ): SeriesSums {
-  const logA = y - x * Math.log(y) + logGammaX1;
+  const logA = y - x * logY + logGammaX1;
   const answeredIfWait = -(x / y) * Math.expm1(-logA);
-  out.logSum = logA;
+  out.sum = 1;
+  out.logScale = logA;
   out.abandonRatio = moments ? 1 - answeredIfWait : 0;
-  out.answeredWaitRatio = moments ? answeredIfWait * (Math.log(y) - digamma(x + 1)) : 0;
-  const weighted = r > 0 && r <= 1 && farBeyond(x + 1, r * y, logGammaX1 + Math.log(x + 1));
+  out.answeredWaitRatio = moments ? answeredIfWait * (logY - digamma(x + 1)) : 0;
+  const weighted =
+    r > 0 && r <= 1 && farBeyond(x + 1, r * y, logGammaX1 + Math.log(x + 1), logY + logR);
   // ln((y/(x+1))·A(x+1, ry)/A(x, y)) with A(x+1, z) = e^z·z^(−x−1)·Γ(x + 2).
-  out.logWeightedRatio = weighted ? -y * (1 - r) - (x + 1) * Math.log(r) : NaN;
+  out.weightedRatio = weighted ? 1 : NaN;
+  out.weightedLogScale = -y * (1 - r) - (x + 1) * logR;
   return out;
 }
