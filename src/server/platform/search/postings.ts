@@ -291,13 +291,17 @@ export class PostingsSearch implements SearchIndex {
         ? (from, to) => {
             const where: RawBuilder<unknown>[] = [];
             for (const g of others) {
-              // A group about as frequent as a single-term driver is read over the window's id
-              // range and joined; a much more frequent one, or any behind a prefix's terms
-              // (whose window may span every id), is probed document by document, as a
-              // correlated IN that neither database turns into a join. Either way the work is
-              // bounded by the window.
+              // Behind a single-term driver, a group is read over the window's id range and
+              // joined unless that reads far more postings than probing would: a probe costs one
+              // index seek per term of the group (a prefix's completions are several terms) for
+              // each of the window's documents, a range read one seek per term and then its
+              // postings in the range, read in order. So a group is probed when its postings
+              // outnumber the driver's DENSE times per term: a common word behind a rare one.
+              // Behind a prefix's terms (whose window may span every id) every group is probed,
+              // as a correlated IN that neither database turns into a join. Either way the work
+              // is bounded by the window.
               where.push(
-                driver.length === 1 && size(g) <= DENSE * size(driver)
+                driver.length === 1 && size(g) <= DENSE * g.length * size(driver)
                   ? sql`p.doc_id in (${inRange(g.map((x) => x.id), from, to)})`
                   : sql`p.doc_id in (select b.doc_id from search_postings b where b.term_id in (${ids(g)}) and b.doc_id = p.doc_id)`,
               );
