@@ -299,10 +299,15 @@ export class PostingsSearch implements SearchIndex {
               // outnumber the driver's DENSE times per term: a common word behind a rare one.
               // Behind a prefix's terms (whose window may span every id) every group is probed,
               // as a correlated IN that neither database turns into a join. Either way the work
-              // is bounded by the window.
+              // is bounded by the window. A prefix's ranges are one `term_id in (…)` range
+              // condition, not a union of ranges: PostgreSQL then probes it per surviving document
+              // when few survive (as a union, it hashed the union and scanned it once per outer
+              // row: 70 ms for "maria johnson garcia" at 30k patrons), and SQLite reads it once.
               where.push(
                 driver.length === 1 && size(g) <= DENSE * g.length * size(driver)
-                  ? sql`p.doc_id in (${inRange(g.map((x) => x.id), from, to)})`
+                  ? g.length === 1
+                    ? sql`p.doc_id in (${inRange(g.map((x) => x.id), from, to)})`
+                    : sql`p.doc_id in (select doc_id from search_postings where term_id in (${ids(g)}) and doc_id between ${from} and ${to})`
                   : sql`p.doc_id in (select b.doc_id from search_postings b where b.term_id in (${ids(g)}) and b.doc_id = p.doc_id)`,
               );
             }
