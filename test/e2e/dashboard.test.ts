@@ -83,6 +83,12 @@ describeOnDesk('the dashboard', (on) => {
     expect(await page.getByRole('region', { name: orgName, exact: true }).count()).toBe(0);
     expect(await violations(page)).toEqual([]);
     expect(refused).toEqual([]);
+
+    // On a phone the same figures, and the page still passes.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.getByRole('radio', { name: 'Last 30 days' }).check();
+    await expect.poll(() => figures(page, orgName)).toContain('3 on time, 1 late, 1 not kept');
+    expect(await violations(page)).toEqual([]);
   }, 120_000);
 
   it('is not in a volunteer’s navigation, and shows them only what their role allows', async () => {

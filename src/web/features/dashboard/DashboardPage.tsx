@@ -2,7 +2,19 @@
 // period. A team measure, never a ranking: teams in name order, no person named, and a team
 // with nothing settled says so rather than showing 0%.
 import { useState } from 'react';
-import { Group, Loader, Paper, Progress, Radio, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
+import {
+  ColorSwatch,
+  Group,
+  Loader,
+  Paper,
+  Progress,
+  Radio,
+  SimpleGrid,
+  Stack,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { promisesApi, type KeptRate } from '../../../contracts/promises.js';
 import { call } from '../../api/client.js';
@@ -12,7 +24,16 @@ import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { formatters, useNow } from '../../lib/format.js';
 import { promiseKeys } from '../promises/keys.js';
 import { TEAM_PROMISE_ROLES } from '../promises/feature.js';
-import { customPeriod, isoDate, lastDayOf, PERIOD_LABELS, PRESETS, presetPeriod, type Period, type PeriodChoice } from './period.js';
+import {
+  customPeriod,
+  isoDate,
+  lastDayOf,
+  PERIOD_LABELS,
+  PRESETS,
+  presetPeriod,
+  type Period,
+  type PeriodChoice,
+} from './period.js';
 
 export function DashboardPage() {
   const { user, org } = useSession();
@@ -23,13 +44,19 @@ export function DashboardPage() {
   const fmt = formatters(org);
 
   const checked = choice === 'custom' ? customPeriod(custom.from, custom.to, org.timeZone) : null;
-  const period: Period | null = choice === 'custom' ? (checked?.ok ? checked.period : null) : presetPeriod(choice, now, org.timeZone);
+  const period: Period | null =
+    choice === 'custom'
+      ? checked?.ok
+        ? checked.period
+        : null
+      : presetPeriod(choice, now, org.timeZone);
   const errors = checked && !checked.ok ? checked.errors : {};
 
   function choose(value: string) {
     const next = value as PeriodChoice;
     // A custom range starts from the period on screen, so one date changes at a time.
-    if (next === 'custom' && period) setCustom({ from: isoDate(period.from, org.timeZone), to: lastDayOf(period, org.timeZone) });
+    if (next === 'custom' && period)
+      setCustom({ from: isoDate(period.from, org.timeZone), to: lastDayOf(period, org.timeZone) });
     setChoice(next);
   }
 
@@ -44,8 +71,9 @@ export function DashboardPage() {
             Promises kept
           </Title>
           <Text c="dimmed" maw="48rem">
-            How we keep our word to patrons: the promises that fell due in the period, kept on time, kept late or not kept. It
-            is a measure of how each team keeps its word together, not a ranking of teams or of people.
+            How we keep our word to patrons: the promises that fell due in the period, kept on time,
+            kept late or not kept. It is a measure of how each team keeps its word together, not a
+            ranking of teams or of people.
           </Text>
         </div>
 
@@ -88,7 +116,13 @@ export function DashboardPage() {
 
         {period && (
           <>
-            <RateCard scope="org" title={org.name} subtitle="The whole organization" period={period} order={3} />
+            <RateCard
+              scope="org"
+              title={org.name}
+              subtitle="The whole organization"
+              period={period}
+              order={3}
+            />
             {seesTeams ? (
               <TeamRates period={period} />
             ) : (
@@ -143,7 +177,10 @@ function RateCard({
 }) {
   const q = useQuery({
     queryKey: promiseKeys.rate(scope, id ?? null, period.from, period.to),
-    queryFn: () => call(promisesApi.keptRate, { query: { scope, ...(id !== undefined ? { id } : {}), from: period.from, to: period.to } }),
+    queryFn: () =>
+      call(promisesApi.keptRate, {
+        query: { scope, ...(id !== undefined ? { id } : {}), from: period.from, to: period.to },
+      }),
     placeholderData: (previous) => previous,
   });
   const headingId = `rate-${scope}-${id ?? 'org'}`;
@@ -200,19 +237,39 @@ function Figures({ rate }: { rate: KeptRate }) {
           kept at all
         </Text>
       </Group>
-      {/* The same counts as the sentence below, drawn: hidden from screen readers, which read the words. */}
+      {/* The counts of the sentence below, drawn; screen readers read the words. */}
       <Progress.Root size="lg" aria-hidden="true">
-        <Progress.Section value={(rate.kept / settled) * 100} color="teal.7" />
-        <Progress.Section value={(rate.keptLate / settled) * 100} color="yellow.5" />
-        <Progress.Section value={(rate.broken / settled) * 100} color="red.7" />
+        <Progress.Section value={(rate.kept / settled) * 100} color={COLORS.kept} />
+        <Progress.Section value={(rate.keptLate / settled) * 100} color={COLORS.keptLate} />
+        <Progress.Section value={(rate.broken / settled) * 100} color={COLORS.broken} />
       </Progress.Root>
       <Text size="sm">
-        {n(rate.kept)} on time, {n(rate.keptLate)} late, {n(rate.broken)} not kept
+        <Swatch color={COLORS.kept} />
+        {n(rate.kept)} on time, <Swatch color={COLORS.keptLate} />
+        {n(rate.keptLate)} late, <Swatch color={COLORS.broken} />
+        {n(rate.broken)} not kept
         <Text span c="dimmed" size="sm">
           {' '}
           (of {n(settled)} that fell due)
         </Text>
       </Text>
     </>
+  );
+}
+
+/** The bar's colours, with a swatch before each count as its legend. */
+const COLORS = { kept: 'teal.7', keptLate: 'yellow.5', broken: 'red.7' } as const;
+
+function Swatch({ color }: { color: string }) {
+  return (
+    <ColorSwatch
+      component="span"
+      color={`var(--mantine-color-${color.replace('.', '-')})`}
+      size={10}
+      mr={4}
+      withShadow={false}
+      aria-hidden="true"
+      style={{ display: 'inline-block', verticalAlign: 'baseline' }}
+    />
   );
 }
