@@ -51,6 +51,12 @@ export function zonedTime(y: number, m: number, d: number, h: number, min: numbe
   return t;
 }
 
+/** The calendar date an instant falls on in the zone (month 1–12). */
+export function zonedDate(t: number, timeZone: string): { y: number; m: number; d: number } {
+  const w = wall(t, timeZone);
+  return { y: w.y, m: w.m, d: w.d };
+}
+
 /** Midnight of the day `t` falls on, in the zone, and the next midnight. */
 export function dayBounds(t: number, timeZone: string): { start: number; end: number } {
   const w = wall(t, timeZone);

@@ -37,6 +37,7 @@ const DuplicateReviewPage = lazy(() => import('./features/patrons/PatronDuplicat
 const PromisesPage = lazy(() => import('./features/promises/PromisesPage.js'), 'PromisesPage');
 const TeamPromisesPage = lazy(() => import('./features/promises/TeamPromisesPage.js'), 'TeamPromisesPage');
 const PublicBookPage = lazy(() => import('./features/staffing/PublicBookPage.js'), 'PublicBookPage');
+const DashboardPage = lazy(() => import('./features/dashboard/DashboardPage.js'), 'DashboardPage');
 const StaffingPage = lazy(() => import('./features/staffing/StaffingPage.js'), 'StaffingPage');
 
 export interface RouterContext {
@@ -121,6 +122,7 @@ const searchRoute = createRoute({
 });
 const adminRoute = createRoute({ getParentRoute: () => appRoute, path: '/admin', component: AdminPage });
 const staffingRoute = createRoute({ getParentRoute: () => appRoute, path: '/staffing', component: StaffingPage });
+const dashboardRoute = createRoute({ getParentRoute: () => appRoute, path: '/dashboard', component: DashboardPage });
 const accountRoute = createRoute({ getParentRoute: () => appRoute, path: '/account', component: AccountPage });
 const promisesRoute = createRoute({ getParentRoute: () => appRoute, path: '/promises', component: PromisesPage });
 const teamPromisesRoute = createRoute({ getParentRoute: () => appRoute, path: '/promises/team', component: TeamPromisesPage });
@@ -143,6 +145,7 @@ const routeTree = rootRoute.addChildren([
     adminRoute,
     staffingRoute,
     accountRoute,
+    dashboardRoute,
     promisesRoute,
     teamPromisesRoute,
   ]),

@@ -7,6 +7,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { DEFAULT_WEB_ROOT } from '../../src/server/app.js';
 import type { DialectName } from '../../src/server/db/index.js';
+import { ShiftedClock } from '../../src/server/platform/clock.js';
 import { makeOrg, type TestOrg } from '../../src/server/testing/factories.js';
 import { dialects, makeHarness, type Harness } from '../../src/server/testing/harness.js';
 
@@ -17,6 +18,8 @@ export interface Desk {
   h: Harness;
   base: string;
   browser: Browser;
+  /** The server's clock: real time unless a test shifts it (and shifts it back). */
+  clock: ShiftedClock;
   close(): Promise<void>;
 }
 
@@ -33,7 +36,8 @@ export async function openDesk(dialect: DialectName): Promise<Desk> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   // Browsers keep real time (presence renewals, relative dates).
-  const h = await makeHarness(dialect, { webRoot: DEFAULT_WEB_ROOT, publicUrl: base, realTime: true });
+  const clock = new ShiftedClock();
+  const h = await makeHarness(dialect, { webRoot: DEFAULT_WEB_ROOT, publicUrl: base, realClock: clock });
   await h.app.listen({ port, host: '127.0.0.1' });
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -43,6 +47,7 @@ export async function openDesk(dialect: DialectName): Promise<Desk> {
     h,
     base,
     browser,
+    clock,
     close: async () => {
       await browser.close();
       await h.close();

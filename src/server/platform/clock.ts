@@ -17,3 +17,14 @@ export class TestClock implements Clock {
     this.t = t;
   }
 }
+
+/**
+ * Real time, moved by an offset a test sets: a browser journey keeps real time (the browser
+ * does), but may step into the past to make promises that fell due days ago, then step back.
+ */
+export class ShiftedClock implements Clock {
+  offset = 0;
+  now(): number {
+    return Date.now() + this.offset;
+  }
+}

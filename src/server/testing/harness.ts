@@ -7,7 +7,7 @@ import { buildApp, type AppOptions } from '../app.js';
 import type { RateLimits } from '../config.js';
 import { verifyPreparedStatements } from '../db/prepared.js';
 import { migrateToLatest, openDb, type Db, type DialectName } from '../db/index.js';
-import { TestClock, systemClock } from '../platform/clock.js';
+import { TestClock, systemClock, type Clock } from '../platform/clock.js';
 import type { Platform } from '../platform/context.js';
 import type { App } from '../platform/http/types.js';
 import { createPlatform } from '../platform/index.js';
@@ -64,6 +64,8 @@ export async function makeHarness(
     publicUrl?: string;
     /** Browser journeys run on real time; integration tests move a TestClock. */
     realTime?: boolean;
+    /** A clock of the test's own instead (a browser journey's real time, shifted). */
+    realClock?: Clock;
     trustProxy?: AppOptions['trustProxy'];
   } = {},
 ): Promise<Harness> {
@@ -83,7 +85,7 @@ export async function makeHarness(
   try {
     if (opts.migrate !== false) await migrateToLatest(db);
     p = await createPlatform(db, {
-      clock: opts.realTime ? systemClock : clock,
+      clock: opts.realClock ?? (opts.realTime ? systemClock : clock),
       publicUrl: opts.publicUrl ?? 'http://desk.test',
     });
     app = await buildApp({

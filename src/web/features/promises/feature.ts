@@ -7,6 +7,9 @@ import { call } from '../../api/client.js';
 import { defineFeature } from '../define.js';
 import { promiseKeys } from './keys.js';
 
+/** Who sees the team's promises and kept rates (the server refuses volunteers the team lists). */
+export const TEAM_PROMISE_ROLES = ['admin', 'supervisor', 'associate'] as const;
+
 function useDueCount() {
   const q = useQuery({ queryKey: promiseKeys.mine, queryFn: () => call(promisesApi.mine, { query: {} }), staleTime: 30_000 });
   if (!q.data) return undefined;
@@ -24,7 +27,7 @@ export const feature = defineFeature({
       group: 'Promises',
       label: 'Team promises',
       link: linkOptions({ to: '/promises/team' }),
-      roles: ['admin', 'supervisor', 'associate'],
+      roles: TEAM_PROMISE_ROLES,
     },
   ],
   live: {
