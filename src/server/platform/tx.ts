@@ -29,9 +29,10 @@ function contextFor(p: Platform, tx: Kysely<Database>) {
     for (const event of events) {
       // This instance drops a revoked session at once, not when its own NOTIFY comes back.
       if (event.type === 'sessions.revoked') p.sessions.revoke(event);
-      // A lost live event only delays a browser's refresh; the change itself is committed.
-      await p.events.publish(event).catch(() => undefined);
     }
+    // All of them in one NOTIFY statement. A lost live event only delays a browser's refresh;
+    // the change itself is committed.
+    if (events.length) await p.events.publishMany(events).catch(() => undefined);
     // PostgreSQL runners hear the enqueue's NOTIFY; this process's runners are woken directly.
     if (enqueued) wakeRunners(p.db);
     for (const hook of hooks) hook();
