@@ -57,6 +57,36 @@ export async function insertJob(db: Kysely<Database>, job: NewJob): Promise<numb
   return row?.id ?? null;
 }
 
+/**
+ * Inserts jobs in one statement (those whose unique key exists already are left out) and
+ * returns how many went in. On PostgreSQL one NOTIFY for them all, only if any went in.
+ */
+export async function insertJobs(db: Kysely<Database>, jobs: readonly NewJob[]): Promise<number> {
+  if (!jobs.length) return 0;
+  const rows = await db
+    .insertInto('jobs')
+    .values(
+      jobs.map((job) => ({
+        org_id: job.org_id,
+        kind: job.kind,
+        payload: job.payload,
+        state: 'queued' as const,
+        run_at: job.run_at,
+        available_at: job.run_at,
+        attempts: 0,
+        max_attempts: job.max_attempts,
+        unique_key: job.unique_key,
+        created_at: job.now,
+        updated_at: job.now,
+      })),
+    )
+    .onConflict((oc) => oc.doNothing())
+    .returning('id')
+    .execute();
+  if (rows.length) await notifyRunners(db);
+  return rows.length;
+}
+
 /** Wakes the runners of every instance on this schema when the transaction commits. */
 export async function notifyRunners(db: Kysely<Database>): Promise<void> {
   if (isPostgres(db)) await sql`select pg_notify(${CHANNEL}, '')`.execute(db);
@@ -74,16 +104,18 @@ export interface Claimed {
 }
 
 /**
- * Takes up to `limit` due jobs, oldest due first, under a lease for `owner`; counts the
- * attempt. PostgreSQL skips rows another instance is claiming; SQLite has one writer.
+ * Takes up to `limit` due jobs (of one `kind` when given: a batch's top-up), oldest due first,
+ * under a lease for `owner`; counts the attempt. PostgreSQL skips rows another instance is
+ * claiming; SQLite has one writer.
  * (The builder is exported for the benchmark, which replays the very statement.)
  */
-export function claimQuery(db: Kysely<Database>, c: { now: number; owner: string; leaseMs: number; limit: number }) {
+export function claimQuery(db: Kysely<Database>, c: { now: number; owner: string; leaseMs: number; limit: number; kind?: string }) {
   let due = db
     .selectFrom('jobs')
     .select('id')
     .where(CLAIMABLE)
     .where('available_at', '<=', c.now)
+    .$if(c.kind !== undefined, (qb) => qb.where('kind', '=', c.kind!))
     .orderBy('available_at')
     .orderBy('id')
     .limit(c.limit);
@@ -170,6 +202,47 @@ export async function completeMany(db: Kysely<Database>, jobs: Held[], owner: st
   }
 }
 
+/**
+ * Marks a whole batch done in the caller's transaction, if this claim (owner and attempt)
+ * still holds every job of it; false otherwise (the caller rolls back). On PostgreSQL the rows
+ * are locked in id order first, so two statements on overlapping jobs (a lease renewal) wait
+ * for each other instead of deadlocking.
+ */
+export async function completeBatch(tx: Kysely<Database>, jobs: readonly Held[], owner: string, now: number): Promise<boolean> {
+  const held = (ids: number[]) =>
+    isPostgres(tx)
+      ? tx.selectFrom('jobs').select('id').where('id', 'in', ids).orderBy('id').forUpdate()
+      : tx.selectFrom('jobs').select('id').where('id', 'in', ids);
+  const keyed = jobs.filter((j) => j.unique_key !== null).map((j) => j.id);
+  const plain = jobs.filter((j) => j.unique_key === null).map((j) => j.id);
+  const done: Array<{ id: number; attempts: number }> = [];
+  if (keyed.length) {
+    done.push(
+      ...(await tx
+        .updateTable('jobs')
+        .set({ state: 'done', finished_at: now, updated_at: now, lease_owner: null, lease_expires_at: null })
+        .where('id', 'in', held(keyed))
+        .where('lease_owner', '=', owner)
+        .where('state', '=', 'running')
+        .returning(['id', 'attempts'])
+        .execute()),
+    );
+  }
+  if (plain.length) {
+    done.push(
+      ...(await tx
+        .deleteFrom('jobs')
+        .where('id', 'in', held(plain))
+        .where('lease_owner', '=', owner)
+        .where('state', '=', 'running')
+        .returning(['id', 'attempts'])
+        .execute()),
+    );
+  }
+  const attempts = new Map(done.map((r) => [r.id, r.attempts]));
+  return jobs.every((j) => attempts.get(j.id) === j.attempts);
+}
+
 /** Done jobs without a key leave the table. */
 export const completePlainQuery = (db: Kysely<Database>, ids: number[], owner: string) =>
   db.deleteFrom('jobs').where('id', 'in', ids).where('lease_owner', '=', owner).where('state', '=', 'running');
@@ -205,10 +278,11 @@ export async function renewLeases(
   leaseEnd: number,
   now: number,
 ): Promise<Set<number>> {
+  // In id order on PostgreSQL, as a batch's completion locks them (completeBatch).
   const rows = await db
     .updateTable('jobs')
     .set({ lease_expires_at: leaseEnd, available_at: leaseEnd, updated_at: now })
-    .where('id', 'in', ids)
+    .where('id', 'in', isPostgres(db) ? db.selectFrom('jobs').select('id').where('id', 'in', ids).orderBy('id').forUpdate() : ids)
     .where('lease_owner', '=', owner)
     .where('state', '=', 'running')
     .returning('id')
