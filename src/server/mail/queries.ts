@@ -145,6 +145,25 @@ export const insertOutbox = (tx: Kysely<Database>, row: Insertable<MailOutboxTab
     .returning(['id', 'message_id', 'state', 'envelope_to'])
     .executeTakeFirstOrThrow();
 
+/** Many outbox rows in one statement; each comes back with its (unique) Message-ID. */
+export const insertOutboxes = (tx: Kysely<Database>, rows: ReadonlyArray<Insertable<MailOutboxTable>>) =>
+  tx
+    .insertInto('mail_outbox')
+    .values([...rows])
+    .returning(['id', 'message_id', 'state', 'envelope_to'])
+    .execute();
+
+/** The messages already queued under any of these keys. */
+export const outboxByKeys = (db: Kysely<Database>, orgId: number, keys: readonly string[]) =>
+  keys.length
+    ? db
+        .selectFrom('mail_outbox')
+        .select(['id', 'message_id', 'state', 'envelope_to', 'dedupe_key'])
+        .where('org_id', '=', orgId)
+        .where('dedupe_key', 'in', [...keys])
+        .execute()
+    : Promise.resolve([]);
+
 export const outboxByKey = (db: Kysely<Database>, orgId: number, key: string) =>
   db
     .selectFrom('mail_outbox')
