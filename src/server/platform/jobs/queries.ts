@@ -138,6 +138,16 @@ export function claimQuery(db: Kysely<Database>, c: { now: number; owner: string
 export const claimDue = (db: Kysely<Database>, c: Parameters<typeof claimQuery>[1]): Promise<Claimed[]> =>
   claimQuery(db, c).execute();
 
+/**
+ * PostgreSQL: fresh planner statistics for the job table. A burst (10,000 jobs due at once, or
+ * made within a minute) turns the table over faster than autovacuum looks at it; planned on
+ * statistics from before it, the claim sorted every due job instead of reading the first few
+ * in index order (40 ms a claim instead of 1). Skipped when another ANALYZE runs.
+ */
+export async function refreshJobStatistics(db: Kysely<Database>): Promise<void> {
+  if (isPostgres(db)) await sql`analyze (skip_locked) jobs`.execute(db);
+}
+
 /** When the next job becomes claimable (a queued job's run_at or a lease's expiry), if any. */
 export async function nextAvailableAt(db: Kysely<Database>): Promise<number | null> {
   const row = await db
@@ -204,44 +214,41 @@ export async function completeMany(db: Kysely<Database>, jobs: Held[], owner: st
 
 /**
  * Marks a whole batch done in the caller's transaction, if this claim (owner and attempt)
- * still holds every job of it; false otherwise (the caller rolls back). On PostgreSQL the rows
- * are locked in id order first, so two statements on overlapping jobs (a lease renewal) wait
- * for each other instead of deadlocking.
+ * still holds every job of it; false otherwise (the caller rolls back). The rows are read and,
+ * on PostgreSQL, locked in id order first, so that a lease renewal on the same jobs waits
+ * instead of deadlocking; then written by primary key alone (a condition on state or owner
+ * lets the planner, on statistics older than a burst, scan every due job instead).
  */
 export async function completeBatch(tx: Kysely<Database>, jobs: readonly Held[], owner: string, now: number): Promise<boolean> {
-  const held = (ids: number[]) =>
-    isPostgres(tx)
-      ? tx.selectFrom('jobs').select('id').where('id', 'in', ids).orderBy('id').forUpdate()
-      : tx.selectFrom('jobs').select('id').where('id', 'in', ids);
+  const ids = jobs.map((j) => j.id);
+  const rows = await lockInOrder(tx, ids).select(['lease_owner', 'state', 'attempts']).execute();
+  const found = new Map(rows.map((r) => [r.id, r]));
+  const held = jobs.every((j) => {
+    const r = found.get(j.id);
+    return r !== undefined && r.lease_owner === owner && r.state === 'running' && r.attempts === j.attempts;
+  });
+  if (!held) return false;
   const keyed = jobs.filter((j) => j.unique_key !== null).map((j) => j.id);
   const plain = jobs.filter((j) => j.unique_key === null).map((j) => j.id);
-  const done: Array<{ id: number; attempts: number }> = [];
   if (keyed.length) {
-    done.push(
-      ...(await tx
-        .updateTable('jobs')
-        .set({ state: 'done', finished_at: now, updated_at: now, lease_owner: null, lease_expires_at: null })
-        .where('id', 'in', held(keyed))
-        .where('lease_owner', '=', owner)
-        .where('state', '=', 'running')
-        .returning(['id', 'attempts'])
-        .execute()),
-    );
+    await tx
+      .updateTable('jobs')
+      .set({ state: 'done', finished_at: now, updated_at: now, lease_owner: null, lease_expires_at: null })
+      .where('id', 'in', keyed)
+      .execute();
   }
-  if (plain.length) {
-    done.push(
-      ...(await tx
-        .deleteFrom('jobs')
-        .where('id', 'in', held(plain))
-        .where('lease_owner', '=', owner)
-        .where('state', '=', 'running')
-        .returning(['id', 'attempts'])
-        .execute()),
-    );
-  }
-  const attempts = new Map(done.map((r) => [r.id, r.attempts]));
-  return jobs.every((j) => attempts.get(j.id) === j.attempts);
+  if (plain.length) await tx.deleteFrom('jobs').where('id', 'in', plain).execute();
+  return true;
 }
+
+/** Job rows by id, locked in id order on PostgreSQL (SQLite has one writer). */
+const lockInOrder = (tx: Kysely<Database>, ids: number[]) =>
+  tx
+    .selectFrom('jobs')
+    .select('id')
+    .where('id', 'in', ids)
+    .orderBy('id')
+    .$if(isPostgres(tx), (qb) => qb.forUpdate());
 
 /** Done jobs without a key leave the table. */
 export const completePlainQuery = (db: Kysely<Database>, ids: number[], owner: string) =>
@@ -270,24 +277,24 @@ export async function failOne(
   return result.numUpdatedRows === 1n;
 }
 
-/** Extends the leases still held; returns the ids that were (the rest are lost). */
+/**
+ * Extends the leases still held; returns the ids that were (the rest are lost). Run it in a
+ * transaction: the rows are locked in id order first, as a batch's completion locks them.
+ */
 export async function renewLeases(
-  db: Kysely<Database>,
+  tx: Kysely<Database>,
   ids: number[],
   owner: string,
   leaseEnd: number,
   now: number,
 ): Promise<Set<number>> {
-  // In id order on PostgreSQL, as a batch's completion locks them (completeBatch).
-  const rows = await db
-    .updateTable('jobs')
-    .set({ lease_expires_at: leaseEnd, available_at: leaseEnd, updated_at: now })
-    .where('id', 'in', isPostgres(db) ? db.selectFrom('jobs').select('id').where('id', 'in', ids).orderBy('id').forUpdate() : ids)
-    .where('lease_owner', '=', owner)
-    .where('state', '=', 'running')
-    .returning('id')
-    .execute();
-  return new Set(rows.map((r) => r.id));
+  const mine = (await lockInOrder(tx, ids).select(['lease_owner', 'state']).execute())
+    .filter((r) => r.lease_owner === owner && r.state === 'running')
+    .map((r) => r.id);
+  if (mine.length) {
+    await tx.updateTable('jobs').set({ lease_expires_at: leaseEnd, available_at: leaseEnd, updated_at: now }).where('id', 'in', mine).execute();
+  }
+  return new Set(mine);
 }
 
 /** Graceful stop: jobs still held go back to queued, due at once, the attempt not counted. */

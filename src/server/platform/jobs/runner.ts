@@ -56,6 +56,7 @@ const BUSY_RETRY_MS = 20;
 const ENSURE_RECURRING_EVERY_MS = 5 * 60_000;
 const ERROR_BACKOFF_MS = 1000;
 const UNKNOWN_KIND = { backoffMs: 60_000 };
+const STATISTICS_EVERY_MS = 60_000;
 
 export class JobRunner {
   /** This runner's name on the leases it takes: host, process, and a random part per runner. */
@@ -83,6 +84,7 @@ export class JobRunner {
   private loopDone: Promise<void> | null = null;
   private timers: NodeJS.Timeout[] = [];
   private listener: JobsListener | null = null;
+  private statisticsAt = -Infinity;
 
   constructor(private readonly opts: RunnerOptions) {
     this.db = opts.db.kysely;
@@ -237,6 +239,7 @@ export class JobRunner {
       if (claimed.length < limit || more <= 0) continue; // nothing more was due a moment ago
       try {
         const extra = await q.claimDue(this.db, { ...c, limit: more, kind: type.kind });
+        if (extra.length === more) this.burst();
         for (const job of extra) this.held.set(job.id, job);
         jobs.push(...extra);
         claimed.push(...extra);
@@ -252,6 +255,17 @@ export class JobRunner {
       }
     }
     return claimed;
+  }
+
+  /**
+   * A full batch was due: a burst, which turns the job table over faster than autovacuum
+   * refreshes its statistics. Refreshes them (PostgreSQL), at most once a minute per runner.
+   */
+  private burst(): void {
+    const now = Date.now();
+    if (this.opts.db.dialect !== 'postgres' || now - this.statisticsAt < STATISTICS_EVERY_MS) return;
+    this.statisticsAt = now;
+    void q.refreshJobStatistics(this.db).catch((err: unknown) => this.log.warn({ err }, 'could not refresh the job table statistics'));
   }
 
   /** Runs one task (a job or a batch) in a slot of the concurrency. */
@@ -441,7 +455,7 @@ export class JobRunner {
     if (!ids.length) return;
     try {
       const now = this.opts.clock.now();
-      const kept = await q.renewLeases(this.db, ids, this.owner, now + this.leaseMs, now);
+      const kept = await this.db.transaction().execute((tx) => q.renewLeases(tx, ids, this.owner, now + this.leaseMs, now));
       const lost = ids.filter((id) => !kept.has(id) && this.held.has(id));
       if (lost.length) this.log.warn({ jobIds: lost }, 'lost the lease of running jobs; their results will be refused');
     } catch (err) {
