@@ -120,6 +120,13 @@ export async function queueMails(ctx: TxContext, messages: readonly MailMessage[
   // What the messages share, looked up once each.
   const orgs = new Map<number, Awaited<ReturnType<typeof q.orgForMail>>>();
   const teams = new Map<string, Awaited<ReturnType<typeof q.teamWriting>>>();
+  // The teams the messages name, read together (a case's team is read with its case below).
+  const namedTeams = new Map<number, Set<number>>();
+  for (const m of ms) if (m.teamId) namedTeams.set(m.orgId, (namedTeams.get(m.orgId) ?? new Set()).add(m.teamId));
+  for (const [orgId, ids] of namedTeams) {
+    const found = await q.teamWritings(tx, orgId, [...ids]);
+    for (const id of ids) teams.set(`${orgId}:${id}`, found.find((t) => t.id === id));
+  }
   const anyAddress = new Map<number, string | null>();
   const orgOf = async (orgId: number) => {
     if (!orgs.has(orgId)) orgs.set(orgId, await q.orgForMail(tx, orgId));

@@ -49,6 +49,13 @@ export const caseForMail = (db: Kysely<Database>, orgId: number, caseId: number)
 
 /** What a team signs with and sends from; both may be unset. */
 export const teamWriting = (db: Kysely<Database>, orgId: number, teamId: number) =>
+  teamWritingBase(db, orgId).where('t.id', '=', teamId).executeTakeFirst();
+
+/** The same for several teams of one organization at once. */
+export const teamWritings = (db: Kysely<Database>, orgId: number, teamIds: readonly number[]) =>
+  teamIds.length ? teamWritingBase(db, orgId).where('t.id', 'in', [...teamIds]).execute() : Promise.resolve([]);
+
+const teamWritingBase = (db: Kysely<Database>, orgId: number) =>
   db
     .selectFrom('teams as t')
     .leftJoin('team_mail as m', 'm.team_id', 't.id')
@@ -62,9 +69,7 @@ export const teamWriting = (db: Kysely<Database>, orgId: number, teamId: number)
         'first_address',
       ),
     ])
-    .where('t.org_id', '=', orgId)
-    .where('t.id', '=', teamId)
-    .executeTakeFirst();
+    .where('t.org_id', '=', orgId);
 
 /** The organization's first address of any team: the From of last resort. */
 export const anyOrgAddress = async (db: Kysely<Database>, orgId: number) =>
