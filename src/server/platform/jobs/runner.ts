@@ -372,6 +372,8 @@ export class JobRunner {
         this.free(...items.map((i) => i.claimed.id));
         return;
       }
+      // Stopping and past its wait: stop() hands the jobs back; nothing is written for them here.
+      if (this.abandoned) return;
       this.log.warn({ err: describe(err), jobs: items.length, kind: type.kind }, 'job batch failed; running its jobs one by one');
       for (const i of items) {
         await this.execute(i.claimed).catch((e: unknown) => {
