@@ -51,14 +51,15 @@ async function about(ctx: TxContext, row: PromiseRow) {
 }
 
 /**
- * The promises of these jobs' versions still in a state the jobs expect, locked in id order
- * (PostgreSQL), each with what its messages say; one job per promise (the first).
+ * The promises whose current version one of these jobs is for, still in a state the jobs
+ * expect, locked in id order (PostgreSQL), each once, with what its messages say. (A batch
+ * may hold jobs of two versions of one promise: only the current version's acts.)
  */
 async function currentMany(ctx: TxContext, payloads: readonly DuePayload[], states: Array<PromiseRow['state']>, lock: boolean) {
-  const wanted = new Map<number, number>();
-  for (const p of payloads) if (!wanted.has(p.promiseId)) wanted.set(p.promiseId, p.version);
+  const wanted = new Map<number, Set<number>>();
+  for (const p of payloads) wanted.set(p.promiseId, (wanted.get(p.promiseId) ?? new Set()).add(p.version));
   const rows = (await q.findPromises(ctx.tx, [...wanted.keys()], lock)).filter(
-    (row) => row.version === wanted.get(row.id) && states.includes(row.state),
+    (row) => wanted.get(row.id)!.has(row.version) && states.includes(row.state),
   );
   const contexts = new Map((await q.dueContexts(ctx.tx, rows.map((r) => r.id))).map((c) => [c.promise_id, c]));
   return rows.map((row) => ({ row, a: describe(ctx, row, contexts.get(row.id)!) }));
