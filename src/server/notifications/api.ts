@@ -1,3 +1,3 @@
 // What other domains may call of notifications: tell a person something in the app, inside
 // the caller's transaction, at most once per key (a job that may run twice).
-export { notify, type NewNotification } from './service.js';
+export { notify, notifyMany, type NewNotification } from './service.js';

@@ -13,6 +13,17 @@ export async function insertNotification(tx: Kysely<Database>, row: Insertable<N
   return out?.id ?? null;
 }
 
+/** Inserts many in one statement, leaving out those whose person already has the key; returns the new ones. */
+export async function insertNotifications(tx: Kysely<Database>, rows: ReadonlyArray<Insertable<NotificationsTable>>) {
+  if (!rows.length) return [];
+  return tx
+    .insertInto('notifications')
+    .values([...rows])
+    .onConflict((oc) => oc.columns(['user_id', 'dedupe_key']).where('dedupe_key', 'is not', null).doNothing())
+    .returning(['id', 'org_id', 'user_id'])
+    .execute();
+}
+
 export const notificationsPage = (db: Kysely<Database>, userId: number, before: number | undefined, limit: number) =>
   db
     .selectFrom('notifications')

@@ -36,6 +36,27 @@ export async function notify(ctx: TxContext, n: NewNotification): Promise<number
   return id;
 }
 
+/** Many at once (a batch of reminders): one statement; returns how many were new. */
+export async function notifyMany(ctx: TxContext, list: readonly NewNotification[]): Promise<number> {
+  const now = ctx.clock.now();
+  const added = await q.insertNotifications(
+    ctx.tx,
+    list.map((n) => ({
+      org_id: n.orgId,
+      user_id: n.userId,
+      kind: n.kind,
+      title: n.title.slice(0, 200),
+      body: n.body.slice(0, 2000),
+      link: n.link ?? null,
+      dedupe_key: n.key ?? null,
+      created_at: now,
+      read_at: null,
+    })),
+  );
+  for (const r of added) ctx.emit({ type: 'notification', orgId: r.org_id, userId: r.user_id, audience: { userIds: [r.user_id] } });
+  return added.length;
+}
+
 export const UNREAD_CAP = 100;
 
 export async function listNotifications(p: Platform, actor: Actor, before: number | undefined, limit: number): Promise<NotificationList> {

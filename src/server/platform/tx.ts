@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/types.js';
 import type { Platform, TxContext } from './context.js';
 import type { BusEvent } from './events.js';
-import type { Job } from './jobs/define.js';
+import type { Job, JobBatch } from './jobs/define.js';
 import { jobEnqueuer } from './jobs/enqueue.js';
 import { wakeRunners } from './jobs/runner.js';
 import { setSynchronous } from './queries.js';
@@ -29,9 +29,10 @@ function contextFor(p: Platform, tx: Kysely<Database>) {
     for (const event of events) {
       // This instance drops a revoked session at once, not when its own NOTIFY comes back.
       if (event.type === 'sessions.revoked') p.sessions.revoke(event);
-      // A lost live event only delays a browser's refresh; the change itself is committed.
-      await p.events.publish(event).catch(() => undefined);
     }
+    // All of them in one NOTIFY statement. A lost live event only delays a browser's refresh;
+    // the change itself is committed.
+    if (events.length) await p.events.publishMany(events).catch(() => undefined);
     // PostgreSQL runners hear the enqueue's NOTIFY; this process's runners are woken directly.
     if (enqueued) wakeRunners(p.db);
     for (const hook of hooks) hook();
@@ -59,6 +60,21 @@ export async function inTransaction<T>(p: Platform, work: (ctx: TxContext) => Pr
 export async function inJobTransaction<T>(p: Platform, job: Job, work: (ctx: TxContext) => Promise<T>): Promise<T> {
   let done: (() => Promise<void>) | undefined;
   const result = await job.transaction((tx) => {
+    const { ctx, committed } = contextFor(p, tx);
+    done = committed;
+    return work(ctx);
+  });
+  await done?.();
+  return result;
+}
+
+/**
+ * A batch of jobs' one transaction (platform/jobs/define.ts, JobBatch): the same context, and
+ * it marks every job of the batch done; its events go out together once it has committed.
+ */
+export async function inBatchTransaction<T>(p: Platform, batch: JobBatch, work: (ctx: TxContext) => Promise<T>): Promise<T> {
+  let done: (() => Promise<void>) | undefined;
+  const result = await batch.transaction((tx) => {
     const { ctx, committed } = contextFor(p, tx);
     done = committed;
     return work(ctx);

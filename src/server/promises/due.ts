@@ -3,8 +3,8 @@
 // supervisors once it is overdue. Each does nothing when the promise has moved on (kept,
 // renegotiated to a newer version), so an old job never fires for a new due time.
 import type { PromiseRow } from '../db/types.js';
-import { queueMail } from '../mail/api.js';
-import { notify } from '../notifications/api.js';
+import { queueMail, queueMails } from '../mail/api.js';
+import { notify, notifyMany } from '../notifications/api.js';
 import type { TxContext } from '../platform/context.js';
 import { escalateKind, jobKey, remindMailKind, type DuePayload } from './kinds.js';
 import { emitChanged, teamTimes } from './lifecycle.js';
@@ -29,8 +29,9 @@ function formatter(locale: string, timeZone: string) {
   return f;
 }
 
-async function about(ctx: TxContext, row: PromiseRow) {
-  const c = await q.dueContext(ctx.tx, row.id);
+type DueContextRow = Awaited<ReturnType<typeof q.dueContext>>;
+
+function describe(ctx: TxContext, row: PromiseRow, c: DueContextRow) {
   const ref = `${c.case_prefix}-${c.case_number}`;
   const link = `/cases/${ref}`;
   return {
@@ -45,46 +46,92 @@ async function about(ctx: TxContext, row: PromiseRow) {
   };
 }
 
+async function about(ctx: TxContext, row: PromiseRow) {
+  return describe(ctx, row, await q.dueContext(ctx.tx, row.id));
+}
+
+/**
+ * The promises whose current version one of these jobs is for, still in a state the jobs
+ * expect, locked in id order (PostgreSQL), each once, with what its messages say. (A batch
+ * may hold jobs of two versions of one promise: only the current version's acts.)
+ */
+async function currentMany(ctx: TxContext, payloads: readonly DuePayload[], states: Array<PromiseRow['state']>, lock: boolean) {
+  const wanted = new Map<number, Set<number>>();
+  for (const p of payloads) wanted.set(p.promiseId, (wanted.get(p.promiseId) ?? new Set()).add(p.version));
+  const rows = (await q.findPromises(ctx.tx, [...wanted.keys()], lock)).filter(
+    (row) => wanted.get(row.id)!.has(row.version) && states.includes(row.state),
+  );
+  const contexts = new Map((await q.dueContexts(ctx.tx, rows.map((r) => r.id))).map((c) => [c.promise_id, c]));
+  return rows.map((row) => ({ row, a: describe(ctx, row, contexts.get(row.id)!) }));
+}
+
 /**
  * Reminds the owner of a promise not yet kept. Usually well before due; when no instance ran at
  * the reminder's time and the due time has passed too (the due job may then run first), the
  * owner is still told, once, that it is overdue.
  */
 export async function remind(ctx: TxContext, payload: DuePayload): Promise<void> {
-  const row = await current(ctx, payload, ['open', 'broken']);
-  if (!row || row.reminded_at !== null) return;
+  await remindMany(ctx, [payload]);
+}
+
+/**
+ * `remind` for a batch of reminder jobs, in the batch's one transaction: the promises read and
+ * locked in one statement, the notifications, the email jobs, the promises' reminded mark and
+ * their history each written in one.
+ */
+export async function remindMany(ctx: TxContext, payloads: readonly DuePayload[]): Promise<void> {
+  const due = (await currentMany(ctx, payloads, ['open', 'broken'], ctx.lockRows)).filter(({ row }) => row.reminded_at === null);
+  if (!due.length) return;
   const now = ctx.clock.now();
-  const a = await about(ctx, row);
-  const owner = a.owner;
-  const key = jobKey('remind', payload);
-  const title = row.state === 'broken' ? `Promise overdue since ${a.when}: ${a.ref}` : `Promise due ${a.when}: ${a.ref}`;
-  const body = `You promised ${a.to} (${row.how.replace('_', ' ')}): ${row.what}`;
-  if (owner) {
-    await notify(ctx, { orgId: row.org_id, userId: owner.id, kind: 'promise.reminder', title, body, link: a.link, key });
-    await ctx.jobs.enqueue(remindMailKind, payload, { orgId: row.org_id, uniqueKey: jobKey('remind-mail', payload) });
-  }
-  const next = await q.updatePromise(ctx.tx, row.id, { reminded_at: now, updated_at: now });
-  await q.insertEvent(ctx.tx, event(row, 'reminded', now));
-  emitChanged(ctx, next);
+  const told = due.filter(({ a }) => a.owner !== null);
+  await notifyMany(
+    ctx,
+    told.map(({ row, a }) => ({
+      orgId: row.org_id,
+      userId: a.owner!.id,
+      kind: 'promise.reminder',
+      title: row.state === 'broken' ? `Promise overdue since ${a.when}: ${a.ref}` : `Promise due ${a.when}: ${a.ref}`,
+      body: `You promised ${a.to} (${row.how.replace('_', ' ')}): ${row.what}`,
+      link: a.link,
+      key: jobKey('remind', { promiseId: row.id, version: row.version }),
+    })),
+  );
+  await ctx.jobs.enqueueMany(
+    remindMailKind,
+    told.map(({ row }) => {
+      const payload = { promiseId: row.id, version: row.version };
+      return { payload, orgId: row.org_id, uniqueKey: jobKey('remind-mail', payload) };
+    }),
+  );
+  const next = await q.updatePromises(ctx.tx, due.map(({ row }) => row.id), { reminded_at: now, updated_at: now });
+  await q.insertEvents(ctx.tx, due.map(({ row }) => event(row, 'reminded', now)));
+  for (const row of next) emitChanged(ctx, row);
 }
 
 /** The reminder by email to the owner, queued once in the outbox (its key makes a rerun a no-op). */
 export async function remindByMail(ctx: TxContext, payload: DuePayload): Promise<void> {
-  const row = await q.findPromise(ctx.tx, payload.promiseId);
+  await remindByMailMany(ctx, [payload]);
+}
+
+/** `remindByMail` for a batch: the promises and their wording read in two statements, the mail queued in a few. */
+export async function remindByMailMany(ctx: TxContext, payloads: readonly DuePayload[]): Promise<void> {
   // Kept, released or renegotiated meanwhile: the email would remind of nothing.
-  if (!row || row.version !== payload.version || (row.state !== 'open' && row.state !== 'broken')) return;
-  const a = await about(ctx, row);
-  if (!a.owner) return;
-  const title = row.state === 'open' ? `Promise due ${a.when}: ${a.ref}` : `Promise overdue since ${a.when}: ${a.ref}`;
-  await queueMail(ctx, {
-    orgId: row.org_id,
-    kind: 'notification',
-    to: [{ address: a.owner.email, name: a.owner.name }],
-    teamId: row.team_id,
-    subject: `Reminder: ${title}`,
-    text: `You promised ${a.to} (${row.how.replace('_', ' ')}): ${row.what}\n\nCase ${a.ref}: ${a.subject}\nDue ${a.when}.\n\n${a.url}\n`,
-    key: jobKey('remind', payload),
-  });
+  const due = (await currentMany(ctx, payloads, ['open', 'broken'], false)).filter(({ a }) => a.owner !== null);
+  await queueMails(
+    ctx,
+    due.map(({ row, a }) => {
+      const title = row.state === 'open' ? `Promise due ${a.when}: ${a.ref}` : `Promise overdue since ${a.when}: ${a.ref}`;
+      return {
+        orgId: row.org_id,
+        kind: 'notification' as const,
+        to: [{ address: a.owner!.email, name: a.owner!.name }],
+        teamId: row.team_id,
+        subject: `Reminder: ${title}`,
+        text: `You promised ${a.to} (${row.how.replace('_', ' ')}): ${row.what}\n\nCase ${a.ref}: ${a.subject}\nDue ${a.when}.\n\n${a.url}\n`,
+        key: jobKey('remind', { promiseId: row.id, version: row.version }),
+      };
+    }),
+  );
 }
 
 /** At due time, a promise not kept is broken, recorded at its due time, and stays so. */

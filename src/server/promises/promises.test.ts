@@ -161,6 +161,23 @@ describeEachDialect('promises', (h) => {
     h().clock.set(t0);
   });
 
+  it('reminds once, for the new version, when the old and the new reminder run in one batch', async () => {
+    const t0 = h().clock.now();
+    const due = t0 + 3 * HOUR;
+    const { promise, associate } = await promiseOnNewCase(due);
+    const newDue = due + 5 * MIN;
+    const res = await associate.post(`/api/promises/${promise.id}/renegotiate`, { dueAt: newDue, patronConsent: true, consentNote: 'five minutes later' });
+    expect(res.statusCode, res.body).toBe(200);
+    // No runner ran at either reminder's time: both are due, and one claim takes them together.
+    h().clock.set(newDue - HOUR + 1);
+    await runner.runDue();
+    const reminders = await notifications(org.users.associate.id, 'promise.reminder');
+    expect(reminders.map((r) => r.dedupe_key)).toEqual([`promise.remind:${promise.id}:v2`]);
+    await runner.runDue(); // the reminder's email
+    expect((await mailTo(org.users.associate.email)).map((m) => m.dedupe_key)).toEqual([`promise.remind:${promise.id}:v2`]);
+    h().clock.set(t0);
+  });
+
   it('keeps a promise on time with the reply that kept it; the case leaves promised', async () => {
     const due = h().clock.now() + 3 * HOUR;
     const { kase, promise, associate } = await promiseOnNewCase(due);

@@ -29,6 +29,26 @@ export const findPromise = (db: Kysely<Database>, id: number, lock = false) =>
     .$if(lock, (qb) => qb.forUpdate())
     .executeTakeFirst();
 
+/** Promises by id, locked in id order for a read-then-write on PostgreSQL (`lock`): a batch of due work. */
+export const findPromises = (db: Kysely<Database>, ids: readonly number[], lock = false) =>
+  ids.length
+    ? db
+        .selectFrom('promises')
+        .selectAll()
+        .where('id', 'in', [...ids])
+        .orderBy('id')
+        .$if(lock, (qb) => qb.forUpdate())
+        .execute()
+    : Promise.resolve([]);
+
+/** The same change to many promises, in one statement. */
+export const updatePromises = (tx: Kysely<Database>, ids: readonly number[], set: Updateable<PromisesTable>) =>
+  ids.length ? tx.updateTable('promises').set(set).where('id', 'in', [...ids]).returningAll().execute() : Promise.resolve([]);
+
+export async function insertEvents(tx: Kysely<Database>, rows: ReadonlyArray<Insertable<PromiseEventsTable>>): Promise<void> {
+  if (rows.length) await tx.insertInto('promise_events').values([...rows]).execute();
+}
+
 /** The columns a list row needs: the promise with its case, patron, owner and colleague named. */
 function withNames(db: Kysely<Database>) {
   return db
@@ -206,7 +226,11 @@ export const patronInOrg = (db: Kysely<Database>, orgId: number, id: number) =>
 
 /** What a reminder or escalation says, in one statement: the case, the organization, the patron, the owner. */
 export const dueContext = (db: Kysely<Database>, promiseId: number) => dueContextQuery(db, promiseId).executeTakeFirstOrThrow();
-export const dueContextQuery = (db: Kysely<Database>, promiseId: number) =>
+export const dueContextQuery = (db: Kysely<Database>, promiseId: number) => dueContextBase(db).where('p.id', '=', promiseId);
+/** The same for many promises at once, each row with its promise's id. */
+export const dueContexts = (db: Kysely<Database>, promiseIds: readonly number[]) =>
+  promiseIds.length ? dueContextBase(db).select('p.id as promise_id').where('p.id', 'in', [...promiseIds]).execute() : Promise.resolve([]);
+const dueContextBase = (db: Kysely<Database>) =>
   db
     .selectFrom('promises as p')
     .innerJoin('cases as c', 'c.id', 'p.case_id')
@@ -224,5 +248,4 @@ export const dueContextQuery = (db: Kysely<Database>, promiseId: number) =>
       'u.name as owner_name',
       'u.email as owner_email',
       'u.deactivated_at as owner_gone_at',
-    ])
-    .where('p.id', '=', promiseId);
+    ]);

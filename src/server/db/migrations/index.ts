@@ -12,6 +12,7 @@ import * as m0008 from './0008_staffing.js';
 import * as m0009 from './0009_patron_memory.js';
 import * as m0010 from './0010_mail_inbound.js';
 import * as m0011 from './0011_notifications.js';
+import * as m0012 from './0012_jobs_due_kind.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -25,4 +26,5 @@ export const migrations: Record<string, Migration> = {
   '0009_patron_memory': m0009,
   '0010_mail_inbound': m0010,
   '0011_notifications': m0011,
+  '0012_jobs_due_kind': m0012,
 };

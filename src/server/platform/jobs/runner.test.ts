@@ -3,7 +3,7 @@ import { beforeAll, beforeEach, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { JobRow } from '../../db/types.js';
 import { describeEachDialect } from '../../testing/harness.js';
-import { defineJob, defineRecurring, enqueueJob, JobRunner, purgeFinishedJobs, wakeRunners, type AnyJobType, type JobType } from './index.js';
+import { defineJob, defineRecurring, enqueueJob, JobRunner, purgeFinishedJobs, wakeRunners, type AnyJobType, type JobBatch, type JobType } from './index.js';
 import { insertJob } from './queries.js';
 import { createEffectsTable, effectCounts, effectJob } from './testing/effects.js';
 import { gate, quietLog, until } from './testing/kit.js';
@@ -52,6 +52,71 @@ describeEachDialect('job runner', (h) => {
     expect(await r.runDue()).toBe(1);
     expect(seen).toEqual([1, 2]);
     expect(await jobsOf('test.ping')).toEqual([]); // done without a key: nothing kept
+  });
+
+  it('runs due jobs of a batch kind together in one transaction, and one by one when a batch fails', async () => {
+    const batches: number[][] = [];
+    const alone: number[] = [];
+    const effect = (tx: Parameters<Parameters<JobBatch['transaction']>[0]>[0], id: number, n: number, how: string) =>
+      sql`insert into job_effects (job_id, n, worker) values (${id}, ${n}, ${how})`.execute(tx);
+    const batched = defineJob({
+      kind: 'test.batched',
+      payload: z.object({ n: z.number().int() }),
+      run: async ({ n }, job) => {
+        alone.push(n);
+        if (n === 13) throw new Error('thirteen');
+        await job.transaction((tx) => effect(tx, job.id, n, 'alone'));
+      },
+      batch: {
+        max: 5,
+        run: async (items, batch) => {
+          batches.push(items.map((i) => i.payload.n));
+          await batch.transaction(async (tx) => {
+            for (const i of items) await effect(tx, i.job.id, i.payload.n, 'batch');
+            // Written, then refused: none of this batch's effects may stay.
+            if (items.some((i) => i.payload.n === 13)) throw new Error('a bad one in the batch');
+          });
+        },
+      },
+    });
+    for (let n = 1; n <= 13; n++) await enqueue(batched, { n });
+    const r = runner([batched], { concurrency: 2 });
+    expect(await r.runDue()).toBe(13);
+    // Oldest due first, in batches of up to 5 (in no particular order inside a batch).
+    expect(batches.map((b) => [...b].sort((x, y) => x - y))).toEqual([[1, 2, 3, 4, 5], [6, 7, 8, 9, 10], [11, 12, 13]]);
+    expect([...alone].sort((x, y) => x - y)).toEqual([11, 12, 13]);
+    const { rows } = await sql<{ n: number; worker: string }>`select n, worker from job_effects order by n, worker`.execute(db());
+    expect(rows.map((e) => `${e.n}:${e.worker}`)).toEqual([
+      ...[1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((n) => `${n}:batch`),
+      '11:alone',
+      '12:alone',
+    ]);
+    // Only the bad job is left, waiting for its retry with its own error.
+    const left = await jobsOf('test.batched');
+    expect(left.map((j) => [JSON.parse(j.payload).n, j.state, j.attempts, j.last_error])).toEqual([[13, 'queued', 1, 'Error: thirteen']]);
+  });
+
+  it('refuses a batch whose job another worker has taken over, and runs the others alone', async () => {
+    const ran: string[] = [];
+    const batched = defineJob({
+      kind: 'test.batched-lease',
+      payload: z.object({ n: z.number().int() }),
+      run: async ({ n }, job) => job.transaction(async () => void ran.push(`alone ${n}`)),
+      batch: { run: async (items, batch) => batch.transaction(async () => void ran.push(`batch ${items.length}`)) },
+    });
+    const ids: Array<number | null> = [];
+    for (let n = 1; n <= 3; n++) ids.push(await enqueue(batched, { n }));
+    const gateOpen = gate();
+    // The batch handler waits; meanwhile job 2's lease is handed to someone else.
+    const slow = { ...batched, batch: { ...batched.batch!, run: async (items: Parameters<NonNullable<typeof batched.batch>['run']>[0], b: JobBatch) => (await gateOpen.wait, batched.batch!.run(items, b)) } };
+    const r = runner([slow], { concurrency: 1 });
+    const running = r.runDue();
+    await until(async () => (await jobsOf('test.batched-lease')).every((j) => j.state === 'running'), 'the batch to be claimed');
+    await db().updateTable('jobs').set({ lease_owner: 'someone-else' }).where('id', '=', ids[1]!).execute();
+    gateOpen.open();
+    await running;
+    expect([...ran].sort()).toEqual(['alone 1', 'alone 3']);
+    expect((await jobsOf('test.batched-lease')).map((j) => j.lease_owner)).toEqual(['someone-else']);
   });
 
   it('retries a failing handler with growing delays, then marks it dead with its last error', async () => {

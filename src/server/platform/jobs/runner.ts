@@ -1,6 +1,7 @@
-// The job runner of one app instance: claims due jobs in batches up to its concurrency, runs
-// their handlers, renews the leases of long ones, retries failures with backoff, and on stop
-// hands back what it still holds. Any number of instances may run one on PostgreSQL.
+// The job runner of one app instance: claims due jobs up to its concurrency, runs their
+// handlers (kinds that allow it in batches: one transaction for many due jobs), renews the
+// leases of long ones, retries failures with backoff, and on stop hands back what it still
+// holds. Any number of instances may run one on PostgreSQL.
 import crypto from 'node:crypto';
 import os from 'node:os';
 import type { Kysely } from 'kysely';
@@ -8,7 +9,7 @@ import { z } from 'zod';
 import type { Db } from '../../db/index.js';
 import type { Database } from '../../db/types.js';
 import type { Clock } from '../clock.js';
-import { nextTick, retryDelay, tickKey, type AnyJobType, type Job } from './define.js';
+import { nextTick, retryDelay, tickKey, type AnyJobType, type Job, type JobBatch } from './define.js';
 import { enqueueJob } from './enqueue.js';
 import { JobsListener, type Logger } from './listener.js';
 import * as q from './queries.js';
@@ -18,7 +19,10 @@ export interface RunnerOptions {
   clock: Clock;
   /** Every kind this instance runs, recurring ones included. */
   types: readonly AnyJobType[];
-  /** Jobs run at once (and the largest claim). Default 10. */
+  /**
+   * Tasks run at once, and the first claim's size: a task is one job, or a batch of due jobs of
+   * a kind that runs in batches (JobType.batch). Default 10.
+   */
   concurrency?: number;
   /** How long a claim holds a job before another worker may take it. Default 60 s. */
   leaseMs?: number;
@@ -52,6 +56,7 @@ const BUSY_RETRY_MS = 20;
 const ENSURE_RECURRING_EVERY_MS = 5 * 60_000;
 const ERROR_BACKOFF_MS = 1000;
 const UNKNOWN_KIND = { backoffMs: 60_000 };
+const STATISTICS_EVERY_MS = 60_000;
 
 export class JobRunner {
   /** This runner's name on the leases it takes: host, process, and a random part per runner. */
@@ -79,6 +84,7 @@ export class JobRunner {
   private loopDone: Promise<void> | null = null;
   private timers: NodeJS.Timeout[] = [];
   private listener: JobsListener | null = null;
+  private statisticsAt = -Infinity;
 
   constructor(private readonly opts: RunnerOptions) {
     this.db = opts.db.kysely;
@@ -186,7 +192,7 @@ export class JobRunner {
       try {
         const claimed = await this.claim(room);
         errors = 0;
-        if (claimed.length === room || this.woken) continue; // more may be due
+        if (claimed.length >= room || this.woken) continue; // more may be due
         const next = await q.nextAvailableAt(this.db);
         if (next !== null) wait = Math.min(wait, Math.max(next - this.opts.clock.now(), BUSY_RETRY_MS));
       } catch (err) {
@@ -212,32 +218,73 @@ export class JobRunner {
     });
   }
 
+  /**
+   * Claims up to `limit` due jobs. When that was a full claim and some are of a kind that runs
+   * in batches, tops each such kind up to its batch size with a claim of that kind alone, and
+   * runs each batch as one task (one slot of the concurrency, one transaction).
+   */
   private async claim(limit: number): Promise<q.Claimed[]> {
-    const claimed = await q.claimDue(this.db, {
-      now: this.opts.clock.now(),
-      owner: this.owner,
-      leaseMs: this.leaseMs,
-      limit,
-    });
+    const c = { now: this.opts.clock.now(), owner: this.owner, leaseMs: this.leaseMs };
+    const claimed = await q.claimDue(this.db, { ...c, limit });
+    for (const job of claimed) this.held.set(job.id, job);
+    const batches = new Map<AnyJobType, q.Claimed[]>();
+    const singles: q.Claimed[] = [];
     for (const job of claimed) {
-      this.held.set(job.id, job);
-      this.running++;
-      const task = this.execute(job)
-        .catch((err: unknown) => {
-          // Only a failing database gets here; the lease runs out and the job is tried again.
-          this.log.error({ err, jobId: job.id, kind: job.kind }, 'could not record the outcome of a job');
-          this.free(job.id);
-        })
-        .finally(() => {
-          // Room for the next claim as soon as the handler is through, while its completion
-          // may still wait for its batch: claiming and completing overlap.
-          this.running--;
-          if (this.waitingForRoom) this.wakeLoop?.();
-        });
-      this.tasks.add(task);
-      void task.finally(() => this.tasks.delete(task));
+      const type = this.types.get(job.kind);
+      if (type?.batch) batches.set(type, [...(batches.get(type) ?? []), job]);
+      else singles.push(job);
+    }
+    for (const [type, jobs] of batches) {
+      const more = type.batch!.max - jobs.length;
+      if (claimed.length < limit || more <= 0) continue; // nothing more was due a moment ago
+      try {
+        const extra = await q.claimDue(this.db, { ...c, limit: more, kind: type.kind });
+        if (extra.length === more) this.burst();
+        for (const job of extra) this.held.set(job.id, job);
+        jobs.push(...extra);
+        claimed.push(...extra);
+      } catch (err) {
+        this.log.warn({ err, kind: type.kind }, 'could not claim more jobs for a batch; running the batch as it is');
+      }
+    }
+    for (const job of singles) this.spawn([job], () => this.execute(job));
+    for (const [type, jobs] of batches) {
+      for (let i = 0; i < jobs.length; i += type.batch!.max) {
+        const part = jobs.slice(i, i + type.batch!.max);
+        this.spawn(part, () => (part.length === 1 ? this.execute(part[0]!) : this.executeBatch(type, part)));
+      }
     }
     return claimed;
+  }
+
+  /**
+   * A full batch was due: a burst, which turns the job table over faster than autovacuum
+   * refreshes its statistics. Refreshes them (PostgreSQL), at most once a minute per runner.
+   */
+  private burst(): void {
+    const now = Date.now();
+    if (this.opts.db.dialect !== 'postgres' || now - this.statisticsAt < STATISTICS_EVERY_MS) return;
+    this.statisticsAt = now;
+    void q.refreshJobStatistics(this.db).catch((err: unknown) => this.log.warn({ err }, 'could not refresh the job table statistics'));
+  }
+
+  /** Runs one task (a job or a batch) in a slot of the concurrency. */
+  private spawn(jobs: q.Claimed[], run: () => Promise<void>): void {
+    this.running++;
+    const task = run()
+      .catch((err: unknown) => {
+        // Only a failing database gets here; the lease runs out and the jobs are tried again.
+        this.log.error({ err, jobIds: jobs.map((j) => j.id), kind: jobs[0]!.kind }, 'could not record the outcome of a job');
+        this.free(...jobs.map((j) => j.id));
+      })
+      .finally(() => {
+        // Room for the next claim as soon as the handler is through, while its completion
+        // may still wait for its batch: claiming and completing overlap.
+        this.running--;
+        if (this.waitingForRoom) this.wakeLoop?.();
+      });
+    this.tasks.add(task);
+    void task.finally(() => this.tasks.delete(task));
   }
 
   private free(...ids: number[]): void {
@@ -280,6 +327,70 @@ export class JobRunner {
         await this.fail(claimed, type, describe(err));
       }
     }
+  }
+
+  /**
+   * A batch: the kind's batch handler with one transaction for all. Jobs that cannot join it
+   * (a payload that does not parse, an attempt past the last) take their own way to dead; when
+   * the batch fails, its jobs run one by one, each with its own outcome and retries.
+   */
+  private async executeBatch(type: AnyJobType, claimed: q.Claimed[]): Promise<void> {
+    const items: Array<{ claimed: q.Claimed; payload: unknown }> = [];
+    for (const c of claimed) {
+      let payload: unknown;
+      try {
+        if (c.attempts > c.max_attempts) throw new Error('past its last attempt');
+        payload = type.payload.parse(JSON.parse(c.payload));
+      } catch {
+        await this.execute(c);
+        continue;
+      }
+      items.push({ claimed: c, payload });
+    }
+    if (!items.length) return;
+    const now = this.opts.clock.now();
+    let completed = false;
+    const batch: JobBatch = {
+      now,
+      transaction: async (work) => {
+        if (completed) throw new Error('batch.transaction was already called');
+        const result = await this.completeBatchWith(items.map((i) => i.claimed), work);
+        completed = true;
+        return result;
+      },
+    };
+    try {
+      await type.batch!.run(
+        items.map((i) => ({ payload: i.payload, job: batchedJob(type, i.claimed, now) })),
+        batch,
+      );
+      if (!completed) for (const i of items) this.completeLater(i.claimed);
+      else this.free(...items.map((i) => i.claimed.id));
+    } catch (err) {
+      if (completed) {
+        this.log.warn({ err, jobIds: items.map((i) => i.claimed.id), kind: type.kind }, 'batch handler failed after its transaction committed; the jobs stay done');
+        this.free(...items.map((i) => i.claimed.id));
+        return;
+      }
+      // Stopping and past its wait: stop() hands the jobs back; nothing is written for them here.
+      if (this.abandoned) return;
+      this.log.warn({ err: describe(err), jobs: items.length, kind: type.kind }, 'job batch failed; running its jobs one by one');
+      for (const i of items) {
+        await this.execute(i.claimed).catch((e: unknown) => {
+          this.log.error({ err: e, jobId: i.claimed.id, kind: type.kind }, 'could not record the outcome of a job');
+          this.free(i.claimed.id);
+        });
+      }
+    }
+  }
+
+  /** `batch.transaction`: completes every job of the batch with `work`, if this claim still holds them all. */
+  private async completeBatchWith<T>(claimed: q.Claimed[], work: (tx: Kysely<Database>) => Promise<T>): Promise<T> {
+    if (this.abandoned) throw new LeaseLost(claimed[0]!.id);
+    return this.db.transaction().execute(async (tx) => {
+      if (!(await q.completeBatch(tx, claimed, this.owner, this.opts.clock.now()))) throw new LeaseLost(claimed[0]!.id);
+      return work(tx);
+    });
   }
 
   /** `job.transaction`: completes the job with `work`, if this claim still holds it. */
@@ -346,7 +457,7 @@ export class JobRunner {
     if (!ids.length) return;
     try {
       const now = this.opts.clock.now();
-      const kept = await q.renewLeases(this.db, ids, this.owner, now + this.leaseMs, now);
+      const kept = await this.db.transaction().execute((tx) => q.renewLeases(tx, ids, this.owner, now + this.leaseMs, now));
       const lost = ids.filter((id) => !kept.has(id) && this.held.has(id));
       if (lost.length) this.log.warn({ jobIds: lost }, 'lost the lease of running jobs; their results will be refused');
     } catch (err) {
@@ -382,6 +493,23 @@ function runningJob(runner: JobRunner, type: AnyJobType, c: q.Claimed, now: numb
       const result = await runner.completeWith(type, c, work);
       this.completed = true;
       return result;
+    },
+  };
+}
+
+/** A job as a batch handler sees it: all but its own transaction (the batch has one). */
+function batchedJob(type: AnyJobType, c: q.Claimed, now: number): Job {
+  return {
+    id: c.id,
+    kind: c.kind,
+    attempt: c.attempts,
+    maxAttempts: c.max_attempts,
+    orgId: c.org_id,
+    runAt: c.run_at,
+    uniqueKey: c.unique_key,
+    now,
+    transaction() {
+      throw new Error(`job ${c.id} of kind "${type.kind}" runs in a batch: use the batch's transaction`);
     },
   };
 }
