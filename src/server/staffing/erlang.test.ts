@@ -686,7 +686,7 @@ describe('smallest staff and the week plan', () => {
           expect([
             p.erlangC.serviceLevel[n - 1],
             p.erlangC.probabilityOfWaiting[n - 1],
-            p.erlangC.occupancy[n - 1],
+            p.erlangC.averageWaitSeconds[n - 1],
           ]).toEqual([1, 0, 0]);
           expect([
             p.erlangA!.serviceLevel[n - 1],

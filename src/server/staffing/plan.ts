@@ -100,7 +100,10 @@ export interface PlanInput {
   maxAgents?: number;
 }
 
-/** Erlang C figures for agents fromAgents…maxAgents: entry i is for fromAgents + i agents. */
+/**
+ * Erlang C figures for agents fromAgents…maxAgents: entry i is for fromAgents + i agents.
+ * Occupancy is not stored: it is offeredLoad / n.
+ */
 export interface ErlangCCurve {
   /** The first stable agent count, ⌊a⌋ + 1; fewer agents are `Unstable` and have no entry. */
   fromAgents: number;
@@ -109,17 +112,19 @@ export interface ErlangCCurve {
   serviceLevel: Float64Array;
   probabilityOfWaiting: Float64Array;
   averageWaitSeconds: Float64Array;
-  occupancy: Float64Array;
 }
 
-/** Erlang A figures for agents 1…maxAgents: entry i is for i + 1 agents. */
+/**
+ * Erlang A figures for agents 1…maxAgents: entry i is for i + 1 agents. Not stored, as each is
+ * one line from the others: occupancy, min(1, offeredLoad·(1 − abandonmentShare)/n); the share
+ * of answered callers answered in time, serviceLevel / (1 − abandonmentShare). (A week's
+ * figures are a few MB; each curve left out is a tenth less for the garbage collector.)
+ */
 export interface ErlangACurve {
   requiredAgents: number | null;
   serviceLevel: Float64Array;
-  answeredWithinTarget: Float64Array;
   probabilityOfWaiting: Float64Array;
   averageWaitSeconds: Float64Array;
-  occupancy: Float64Array;
   abandonmentShare: Float64Array;
 }
 
@@ -152,11 +157,11 @@ export function weekPlan(input: PlanInput): IntervalPlan[] {
   const demands = input.intervals.map((demand, i) => checkDemand(demand, i));
   const out: IntervalPlan[] = [];
   for (const d of demands) {
-    // One buffer per interval, of exactly its curves' size: 4 Erlang C curves from the first
-    // stable count, and 7 Erlang A curves where there is a patience. (One buffer for the whole
+    // One buffer per interval, of exactly its curves' size: 3 Erlang C curves from the first
+    // stable count, and 4 Erlang A curves where there is a patience. (One buffer for the whole
     // week, 3 MB, cost more than the arithmetic: a fresh block that size is mapped and faulted
     // in page by page on every plan, 7 ms on this machine, where blocks of a few kB are reused.)
-    const length = 4 * Math.max(0, maxAgents - Math.floor((d.perHour / 3600) * d.handle)) + (d.patience === undefined ? 0 : 7 * maxAgents);
+    const length = 3 * Math.max(0, maxAgents - Math.floor((d.perHour / 3600) * d.handle)) + (d.patience === undefined ? 0 : 4 * maxAgents);
     out.push(planInterval(d, maxAgents, t, goal, b, point, new Slab(new Float64Array(length))));
   }
   return out;
@@ -196,7 +201,6 @@ function planInterval(
     serviceLevel: slab.take(size),
     probabilityOfWaiting: slab.take(size),
     averageWaitSeconds: slab.take(size),
-    occupancy: slab.take(size),
   };
   // erlangCFromB unrolled into the arrays; e^{−(n−a)t/h} by one multiplication per agent.
   const step = Math.exp(-t / handle);
@@ -209,7 +213,6 @@ function planInterval(
     c.serviceLevel[j] = serviceLevel;
     c.probabilityOfWaiting[j] = wait;
     c.averageWaitSeconds[j] = (wait * handle) / (n - a);
-    c.occupancy[j] = a / n;
     if (c.requiredAgents === null && serviceLevel >= goal) c.requiredAgents = n;
   }
 
@@ -218,10 +221,8 @@ function planInterval(
     curveA = {
       requiredAgents: null,
       serviceLevel: slab.take(maxAgents),
-      answeredWithinTarget: slab.take(maxAgents),
       probabilityOfWaiting: slab.take(maxAgents),
       averageWaitSeconds: slab.take(maxAgents),
-      occupancy: slab.take(maxAgents),
       abandonmentShare: slab.take(maxAgents),
     };
     const interval = erlangAInterval(lambda, handle, patience, t);
@@ -229,10 +230,8 @@ function planInterval(
       const f = erlangAPoint(interval, n, b[n]!, point);
       const j = n - 1;
       curveA.serviceLevel[j] = f.serviceLevel;
-      curveA.answeredWithinTarget[j] = f.answeredWithinTarget;
       curveA.probabilityOfWaiting[j] = f.wait;
       curveA.averageWaitSeconds[j] = f.averageWait;
-      curveA.occupancy[j] = f.occupancy;
       curveA.abandonmentShare[j] = f.abandonment;
       if (curveA.requiredAgents === null && f.serviceLevel >= goal) curveA.requiredAgents = n;
     }
