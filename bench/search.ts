@@ -26,7 +26,7 @@ import { fold } from '../src/server/platform/search/text.js';
 import { SessionCache } from '../src/server/platform/sessions.js';
 import { search } from '../src/server/search/service.js';
 import { prng } from '../scripts/corpus.js';
-import { Http, startServer, stat, type Stat } from './server.js';
+import { Http, freePort, startServer, stat, type Stat } from './server.js';
 
 export interface Dataset {
   /** "1M", "100k": how the tables name it. */
@@ -240,7 +240,9 @@ async function benchDatasets(ds: Dataset[], queries: Record<string, string[]>, r
   const rows: ClassRow[] = [];
   try {
     for (const d of ds) {
-      const { base, stop } = await startServer(d.dialect === 'postgres' ? { dialect: 'postgres', databaseUrl: d.location } : { dialect: 'sqlite', dataDir: d.location });
+      const data = d.dialect === 'postgres' ? ({ dialect: 'postgres', databaseUrl: d.location } as const) : ({ dialect: 'sqlite', dataDir: d.location } as const);
+      // Each server its own SMTP port: two run at once.
+      const { base, stop } = await startServer(data, { SMTP_PORT: String(await freePort()) });
       const replay = sqlReplayer(d);
       envs.push({ d, stop, replay, http: new Http(base), actor: undefined as never });
       envs.at(-1)!.actor = await envs.at(-1)!.http.signIn();
