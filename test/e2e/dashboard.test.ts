@@ -89,7 +89,24 @@ describeOnDesk('the dashboard', (on) => {
     await page.getByRole('radio', { name: 'Last 30 days' }).check();
     await expect.poll(() => figures(page, orgName)).toContain('3 on time, 1 late, 1 not kept');
     expect(await violations(page)).toEqual([]);
-  }, 120_000);
+
+    // The associate who made them sees the same on their own page, over the period they choose.
+    const mine = await (await browser.newContext()).newPage();
+    await signInAs(mine, base, org.users.associate.email, PASSWORD);
+    await mine.goto(`${base}/promises`);
+    const card = mine.getByRole('region', { name: 'My promises kept' });
+    await expect.poll(() => card.innerText()).toContain('60% kept on time');
+    expect(await card.innerText()).toContain('3 on time, 1 late, 1 not kept');
+    await mine.getByRole('radio', { name: 'Last 7 days' }).check();
+    await expect.poll(() => card.innerText()).toContain('1 on time, 1 late, 1 not kept');
+    await mine.getByRole('radio', { name: 'Custom dates' }).check();
+    await mine.getByLabel('To', { exact: true }).fill(made.dayBeforeOldDay);
+    await mine.getByLabel('From', { exact: true }).fill(made.oldDay);
+    await mine.getByText('To must be on or after the From date').waitFor();
+    expect(await card.count()).toBe(0);
+    expect(await violations(mine)).toEqual([]);
+    expect(refused).toEqual([]);
+  }, 150_000);
 
   it('is not in a volunteer’s navigation, and shows them only what their role allows', async () => {
     const { desk, org } = on();

@@ -5,7 +5,7 @@ import type { JobRunner } from '../../src/server/platform/jobs/index.js';
 import type { ShiftedClock } from '../../src/server/platform/clock.js';
 import type { Client } from '../../src/server/testing/client.js';
 import { logCall } from '../../src/server/testing/factories.js';
-import { isoDate } from '../../src/web/features/dashboard/period.js';
+import { isoDate } from '../../src/web/features/promises/period.js';
 
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;

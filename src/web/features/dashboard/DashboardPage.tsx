@@ -1,18 +1,15 @@
 // The dashboard: for now, how the organization and each of its teams kept their promises over a
 // period. A team measure, never a ranking: teams in name order, no person named, and a team
 // with nothing settled says so rather than showing 0%.
-import { useState } from 'react';
 import {
   ColorSwatch,
   Group,
   Loader,
   Paper,
   Progress,
-  Radio,
   SimpleGrid,
   Stack,
   Text,
-  TextInput,
   Title,
 } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
@@ -21,44 +18,17 @@ import { call } from '../../api/client.js';
 import { useSession, useTeams } from '../../api/queries.js';
 import { AnchorLink } from '../../components/links.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
-import { formatters, useNow } from '../../lib/format.js';
+import { formatters } from '../../lib/format.js';
 import { promiseKeys } from '../promises/keys.js';
 import { TEAM_PROMISE_ROLES } from '../promises/feature.js';
-import {
-  customPeriod,
-  isoDate,
-  lastDayOf,
-  PERIOD_LABELS,
-  PRESETS,
-  presetPeriod,
-  type Period,
-  type PeriodChoice,
-} from './period.js';
+import { PeriodPicker, usePeriod } from '../promises/PeriodPicker.js';
+import type { Period } from '../promises/period.js';
 
 export function DashboardPage() {
   const { user, org } = useSession();
   const seesTeams = (TEAM_PROMISE_ROLES as readonly string[]).includes(user.role);
-  const now = useNow();
-  const [choice, setChoice] = useState<PeriodChoice>('30d');
-  const [custom, setCustom] = useState({ from: '', to: '' });
-  const fmt = formatters(org);
-
-  const checked = choice === 'custom' ? customPeriod(custom.from, custom.to, org.timeZone) : null;
-  const period: Period | null =
-    choice === 'custom'
-      ? checked?.ok
-        ? checked.period
-        : null
-      : presetPeriod(choice, now, org.timeZone);
-  const errors = checked && !checked.ok ? checked.errors : {};
-
-  function choose(value: string) {
-    const next = value as PeriodChoice;
-    // A custom range starts from the period on screen, so one date changes at a time.
-    if (next === 'custom' && period)
-      setCustom({ from: isoDate(period.from, org.timeZone), to: lastDayOf(period, org.timeZone) });
-    setChoice(next);
-  }
+  const periodState = usePeriod('30d');
+  const { period } = periodState;
 
   return (
     <Stack gap="lg">
@@ -77,42 +47,7 @@ export function DashboardPage() {
           </Text>
         </div>
 
-        <Paper withBorder p="md" radius="md">
-          <Stack gap="sm">
-            <Radio.Group label="Period" value={choice} onChange={choose}>
-              <Group gap="md" mt="xs">
-                {[...PRESETS, 'custom' as const].map((c) => (
-                  <Radio key={c} value={c} label={PERIOD_LABELS[c]} />
-                ))}
-              </Group>
-            </Radio.Group>
-            {choice === 'custom' && (
-              <Group align="flex-start" gap="md">
-                <TextInput
-                  type="date"
-                  label="From"
-                  value={custom.from}
-                  onChange={(e) => setCustom((c) => ({ ...c, from: e.currentTarget.value }))}
-                  error={errors.from}
-                  w={200}
-                />
-                <TextInput
-                  type="date"
-                  label="To"
-                  value={custom.to}
-                  onChange={(e) => setCustom((c) => ({ ...c, to: e.currentTarget.value }))}
-                  error={errors.to}
-                  w={200}
-                />
-              </Group>
-            )}
-            <Text size="sm" aria-live="polite" data-testid="period-in-words">
-              {period
-                ? `Promises due from ${fmt.date(period.from)} to ${fmt.date(period.to - 1)}, both days included (days in ${org.timeZone.replace(/_/g, ' ')} time).`
-                : 'Fix the dates above to see the figures.'}
-            </Text>
-          </Stack>
-        </Paper>
+        <PeriodPicker state={periodState} />
 
         {period && (
           <>

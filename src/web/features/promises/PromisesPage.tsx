@@ -1,10 +1,12 @@
-// "My promises today": overdue, due soon, due today, later, kept today; and my own kept rate.
+// "My promises today": overdue, due soon, due today, later, kept today; and my own kept rate
+// over a period of my choosing.
 import { Alert, Loader, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { promisesApi, type PromiseView } from '../../../contracts/promises.js';
 import { call } from '../../api/client.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { KeptRateCard, PromiseTable } from './parts.js';
+import { PeriodPicker, usePeriod } from './PeriodPicker.js';
 import { promiseKeys } from './keys.js';
 
 const BUCKETS = [
@@ -17,6 +19,7 @@ const BUCKETS = [
 
 export function PromisesPage() {
   const q = useQuery({ queryKey: promiseKeys.mine, queryFn: () => call(promisesApi.mine, { query: {} }) });
+  const periodState = usePeriod('30d');
   return (
     <Stack gap="lg">
       <Title order={1} size="h2">
@@ -36,7 +39,13 @@ export function PromisesPage() {
           ))}
         </>
       )}
-      <KeptRateCard scope="person" title="My promises kept" />
+      <Stack component="section" aria-labelledby="my-kept-heading" gap="sm">
+        <Title order={2} size="h4" id="my-kept-heading">
+          How I kept my word
+        </Title>
+        <PeriodPicker state={periodState} />
+        {periodState.period && <KeptRateCard scope="person" title="My promises kept" period={periodState.period} />}
+      </Stack>
     </Stack>
   );
 }

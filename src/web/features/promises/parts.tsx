@@ -9,6 +9,7 @@ import { AnchorLink } from '../../components/links.js';
 import { When } from '../../components/When.js';
 import { formatters, useNow } from '../../lib/format.js';
 import { promiseKeys } from './keys.js';
+import type { Period } from './period.js';
 
 const STATE_COLORS: Record<PromiseState, string> = { open: 'blue', kept: 'green', broken: 'red', kept_late: 'orange', released: 'gray' };
 
@@ -64,11 +65,11 @@ export function PromiseTable({ items, caption, showOwner = false }: { items: Pro
 
 const DAY = 24 * 3600_000;
 
-/** Kept on time and late over the last 30 days, for one scope. */
-export function KeptRateCard({ scope, id, title }: { scope: 'org' | 'team' | 'person'; id?: number; title: string }) {
+/** Kept on time and late over a period (default: the last 30 days), for one scope. */
+export function KeptRateCard({ scope, id, title, period }: { scope: 'org' | 'team' | 'person'; id?: number; title: string; period?: Period }) {
   // To the end of this hour, so the key stays the same while the clock ticks.
-  const to = Math.ceil(useNow() / 3600_000) * 3600_000;
-  const from = to - 30 * DAY;
+  const hour = Math.ceil(useNow() / 3600_000) * 3600_000;
+  const { from, to } = period ?? { from: hour - 30 * DAY, to: hour };
   const q = useQuery({
     queryKey: promiseKeys.rate(scope, id ?? null, from, to),
     queryFn: () => call(promisesApi.keptRate, { query: { scope, ...(id !== undefined ? { id } : {}), from, to } }),
@@ -96,7 +97,7 @@ export function KeptRateCard({ scope, id, title }: { scope: 'org' | 'team' | 'pe
           </Text>
         </Group>
         <Text size="sm" c="dimmed">
-          Last 30 days: {r ? `${r.kept} on time, ${r.keptLate} late, ${r.broken} not kept` : '…'}. A measure of how the team keeps its word, not a ranking of people.
+          {period ? 'In the period' : 'Last 30 days'}: {r ? `${r.kept} on time, ${r.keptLate} late, ${r.broken} not kept` : '…'}. A measure of how the team keeps its word, not a ranking of people.
         </Text>
       </Stack>
     </Paper>
