@@ -55,14 +55,16 @@ const SECTIONS: Record<string, (o: BenchOptions) => Promise<string>> = {
   },
   // Promises (issue 11): the lists beside their bare SQL, reminders of 10,000 promises due in
   // one minute (two instances on PostgreSQL), the plans. Its own database, filled with
-  // BENCH_PROMISES promises (default 100,000).
+  // BENCH_PROMISES promises (default 400,000: 100,000 open) among BENCH_PROMISE_CASES cases
+  // (default 1,000,000), the issue's sizes.
   promises: async (o) =>
     promisesTable(
       await benchPromises({
         dialect: o.dialect,
         dataDir: o.dataDir,
         databaseUrl: o.databaseUrl,
-        promises: Number(process.env.BENCH_PROMISES ?? 100_000),
+        promises: Number(process.env.BENCH_PROMISES ?? 400_000),
+        cases: Number(process.env.BENCH_PROMISE_CASES ?? 1_000_000),
         iterations: o.iterations,
       }),
     ),
