@@ -19,19 +19,22 @@ export interface NewNotification {
   key?: string;
 }
 
+/** A new notification's row, its title and body cut to what the bell shows. */
+const notificationRow = (n: NewNotification, now: number) => ({
+  org_id: n.orgId,
+  user_id: n.userId,
+  kind: n.kind,
+  title: n.title.slice(0, 200),
+  body: n.body.slice(0, 2000),
+  link: n.link ?? null,
+  dedupe_key: n.key ?? null,
+  created_at: now,
+  read_at: null,
+});
+
 /** Returns the notification's id, or null when the key had already been used for this person. */
 export async function notify(ctx: TxContext, n: NewNotification): Promise<number | null> {
-  const id = await q.insertNotification(ctx.tx, {
-    org_id: n.orgId,
-    user_id: n.userId,
-    kind: n.kind,
-    title: n.title.slice(0, 200),
-    body: n.body.slice(0, 2000),
-    link: n.link ?? null,
-    dedupe_key: n.key ?? null,
-    created_at: ctx.clock.now(),
-    read_at: null,
-  });
+  const id = await q.insertNotification(ctx.tx, notificationRow(n, ctx.clock.now()));
   if (id !== null) ctx.emit({ type: 'notification', orgId: n.orgId, userId: n.userId, audience: { userIds: [n.userId] } });
   return id;
 }
@@ -41,17 +44,7 @@ export async function notifyMany(ctx: TxContext, list: readonly NewNotification[
   const now = ctx.clock.now();
   const added = await q.insertNotifications(
     ctx.tx,
-    list.map((n) => ({
-      org_id: n.orgId,
-      user_id: n.userId,
-      kind: n.kind,
-      title: n.title.slice(0, 200),
-      body: n.body.slice(0, 2000),
-      link: n.link ?? null,
-      dedupe_key: n.key ?? null,
-      created_at: now,
-      read_at: null,
-    })),
+    list.map((n) => notificationRow(n, now)),
   );
   for (const r of added) ctx.emit({ type: 'notification', orgId: r.org_id, userId: r.user_id, audience: { userIds: [r.user_id] } });
   return added.length;

@@ -27,24 +27,27 @@ export interface NewJob {
   now: number;
 }
 
+/** A new job's row: queued, available at its run time, no attempt yet. */
+const jobRow = (job: NewJob) => ({
+  org_id: job.org_id,
+  kind: job.kind,
+  payload: job.payload,
+  state: 'queued' as const,
+  run_at: job.run_at,
+  available_at: job.run_at,
+  attempts: 0,
+  max_attempts: job.max_attempts,
+  unique_key: job.unique_key,
+  created_at: job.now,
+  updated_at: job.now,
+});
+
 /** Inserts a job; null when its unique key already exists. On PostgreSQL also NOTIFYs (at commit). */
 export async function insertJob(db: Kysely<Database>, job: NewJob): Promise<number | null> {
   const insert = (d: QueryCreator<Database>) =>
     d
       .insertInto('jobs')
-      .values({
-        org_id: job.org_id,
-        kind: job.kind,
-        payload: job.payload,
-        state: 'queued',
-        run_at: job.run_at,
-        available_at: job.run_at,
-        attempts: 0,
-        max_attempts: job.max_attempts,
-        unique_key: job.unique_key,
-        created_at: job.now,
-        updated_at: job.now,
-      })
+      .values(jobRow(job))
       .onConflict((oc) => oc.doNothing())
       .returning('id');
   if (!isPostgres(db)) return (await insert(db).executeTakeFirst())?.id ?? null;
@@ -66,19 +69,7 @@ export async function insertJobs(db: Kysely<Database>, jobs: readonly NewJob[]):
   const rows = await db
     .insertInto('jobs')
     .values(
-      jobs.map((job) => ({
-        org_id: job.org_id,
-        kind: job.kind,
-        payload: job.payload,
-        state: 'queued' as const,
-        run_at: job.run_at,
-        available_at: job.run_at,
-        attempts: 0,
-        max_attempts: job.max_attempts,
-        unique_key: job.unique_key,
-        created_at: job.now,
-        updated_at: job.now,
-      })),
+      jobs.map(jobRow),
     )
     .onConflict((oc) => oc.doNothing())
     .returning('id')

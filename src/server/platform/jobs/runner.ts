@@ -476,17 +476,22 @@ export class JobRunner {
   }
 }
 
+/** What a handler may know of its claimed job, with or without a transaction of its own. */
+const jobFacts = (c: q.Claimed, now: number) => ({
+  id: c.id,
+  kind: c.kind,
+  attempt: c.attempts,
+  maxAttempts: c.max_attempts,
+  orgId: c.org_id,
+  runAt: c.run_at,
+  uniqueKey: c.unique_key,
+  now,
+});
+
 /** The `job` object handed to a handler; `completed` once its transaction has committed. */
 function runningJob(runner: JobRunner, type: AnyJobType, c: q.Claimed, now: number): Job & { completed: boolean } {
   return {
-    id: c.id,
-    kind: c.kind,
-    attempt: c.attempts,
-    maxAttempts: c.max_attempts,
-    orgId: c.org_id,
-    runAt: c.run_at,
-    uniqueKey: c.unique_key,
-    now,
+    ...jobFacts(c, now),
     completed: false,
     async transaction(work) {
       if (this.completed) throw new Error(`job.transaction was already called for job ${c.id}`);
@@ -500,14 +505,7 @@ function runningJob(runner: JobRunner, type: AnyJobType, c: q.Claimed, now: numb
 /** A job as a batch handler sees it: all but its own transaction (the batch has one). */
 function batchedJob(type: AnyJobType, c: q.Claimed, now: number): Job {
   return {
-    id: c.id,
-    kind: c.kind,
-    attempt: c.attempts,
-    maxAttempts: c.max_attempts,
-    orgId: c.org_id,
-    runAt: c.run_at,
-    uniqueKey: c.unique_key,
-    now,
+    ...jobFacts(c, now),
     transaction() {
       throw new Error(`job ${c.id} of kind "${type.kind}" runs in a batch: use the batch's transaction`);
     },
