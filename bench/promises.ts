@@ -14,6 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { dayBounds } from '../src/contracts/promise-times.js';
 import { sql, type CompiledQuery, type Kysely } from 'kysely';
 import pg from 'pg';
 import { migrateToLatest, openDb, type Db } from '../src/server/db/index.js';
@@ -28,7 +29,7 @@ import { claimQuery } from '../src/server/platform/jobs/queries.js';
 import { promiseJobTypes } from '../src/server/promises/api.js';
 import { jobKey, remindKind } from '../src/server/promises/kinds.js';
 import * as q from '../src/server/promises/queries.js';
-import { mine, team } from '../src/server/promises/service.js';
+import { mine, mineLater, team } from '../src/server/promises/service.js';
 
 export interface PromisesBenchOptions {
   dialect: 'sqlite' | 'postgres';
@@ -41,6 +42,8 @@ export interface PromisesBenchOptions {
   /** Promises whose reminders fall due in one minute. */
   due?: number;
   iterations?: number;
+  /** Leave the data in place afterwards (to look at plans by hand). */
+  keep?: boolean;
   log?: (line: string) => void;
 }
 
@@ -125,7 +128,9 @@ async function fill(k: Kysely<Database>, n: number, cases: number, now: number) 
       .insertInto('cases')
       .values(
         patrons.map((p, j) => {
-          const owner = users[(start + j) % USERS]!;
+          // Twelve consecutive promises to an owner: each owner gets every kind below (an owner
+          // index of (start + j) % USERS would tie each owner to one kind, 300 being a multiple of 12).
+          const owner = users[Math.floor((start + j) / 12) % USERS]!;
           return {
             org_id: org.id,
             number: start + j + 1,
@@ -262,14 +267,26 @@ export async function benchPromises(o: PromisesBenchOptions): Promise<PromisesBe
     log(`  filled ${n.toLocaleString('en-US')} promises among ${Math.max(n, o.cases ?? n).toLocaleString('en-US')} cases in ${((Date.now() - t) / 1000).toFixed(1)} s`);
     const p = await createPlatform(db, { clock, publicUrl: 'http://bench.test' });
     platforms.push(p);
-    const owner = data.users[1]!;
+    const day = dayBounds(now, 'America/Chicago');
+    // The worst owner the data holds: the one with the most promises to keep today.
+    const busiest = await db.kysely
+      .selectFrom('promises')
+      .select(['owner_user_id', (eb) => eb.fn.countAll<number>().as('n')])
+      .where(sql<boolean>`state in ('open', 'broken')`)
+      .where('due_at', '<', day.end)
+      .groupBy('owner_user_id')
+      .orderBy('n', 'desc')
+      .limit(1)
+      .executeTakeFirstOrThrow();
+    const owner = data.users.find((u) => u.id === busiest.owner_user_id)!;
+    log(`  the busiest owner has ${Number(busiest.n)} promises to keep today`);
     const actor: Actor = { userId: owner.id, orgId: data.orgId, role: 'associate', name: 'User 1', email: 'u1@bench.test', teamId: owner.team_id, casePrefix: 'SW' };
 
     // ---- the lists, beside their bare SQL --------------------------------------------------
     const k = db.kysely;
-    const dayStart = now - 10 * 3600_000;
     // The service's own list statements, compiled once: what the service adds is the rest.
-    const compiledMine = [q.ownerPendingQuery(k, owner.id, 200).compile(), q.ownerKeptSinceQuery(k, owner.id, dayStart, 200).compile()];
+    const compiledMine = [q.ownerPendingQuery(k, owner.id, { before: day.end }, 201).compile(), q.ownerKeptSinceQuery(k, owner.id, day.start, 200).compile()];
+    const compiledLater = [q.ownerPendingQuery(k, owner.id, { after: [day.end, 0] }, 51).compile()];
     const compiledTeam = [q.teamPendingQuery(k, owner.team_id!, null, 51).compile()];
     const lists: PromisesBenchResult['lists'] = [];
     const measure = async (name: string, service: () => Promise<unknown>, bare: CompiledQuery[]) => {
@@ -291,6 +308,7 @@ export async function benchPromises(o: PromisesBenchOptions): Promise<PromisesBe
       log(`  ${name}: service p95 ${stat(s).p95.toFixed(2)} ms, bare SQL p95 ${stat(b).p95.toFixed(2)} ms`);
     };
     await measure('My promises today', () => mine(p, actor), compiledMine);
+    await measure('My promises after today (first page)', () => mineLater(p, actor, undefined, undefined), compiledLater);
     await measure('My team’s promises (first page)', () => team(p, actor, owner.team_id!, undefined), compiledTeam);
 
     // ---- plans -------------------------------------------------------------------------------
@@ -299,6 +317,7 @@ export async function benchPromises(o: PromisesBenchOptions): Promise<PromisesBe
     for (const [name, c] of [
       ['my promises (pending)', compiledMine[0]!],
       ['my promises (kept today)', compiledMine[1]!],
+      ['my promises (after today)', compiledLater[0]!],
       ['team promises', compiledTeam[0]!],
       ['kept rate, team, 30 days', k.selectFrom('promises as p').select(['p.state', (eb) => eb.fn.countAll<number>().as('n')]).where('p.team_id', '=', owner.team_id!).where('p.due_at', '>=', now - 30 * DAY).where('p.due_at', '<', now).where(sql<boolean>`p.state in ('kept', 'kept_late', 'broken')`).groupBy('p.state').compile()],
       ['due work: the promise, locked', (db.dialect === 'postgres' ? k.selectFrom('promises').selectAll().where('id', '=', some.id).forUpdate() : k.selectFrom('promises').selectAll().where('id', '=', some.id)).compile()],
@@ -364,7 +383,8 @@ export async function benchPromises(o: PromisesBenchOptions): Promise<PromisesBe
     for (const pp of platforms) await pp.events.close();
     for (const d of extra) await d.close();
     await db.close();
-    await drop();
+    if (o.keep) log(`  kept the data${schema ? ` in schema ${schema}` : ''} (--keep)`);
+    else await drop();
   }
 }
 
@@ -396,6 +416,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
       due: { type: 'string', default: '10000' },
       iterations: { type: 'string', default: '300' },
       'data-dir': { type: 'string', default: '.bench-data' },
+      keep: { type: 'boolean', default: false },
     },
   });
   const dialects = values.dialect === 'both' ? (['sqlite', 'postgres'] as const) : [values.dialect as 'sqlite' | 'postgres'];
@@ -408,6 +429,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
       ...(values.cases ? { cases: Number(values.cases) } : {}),
       due: Number(values.due),
       iterations: Number(values.iterations),
+      keep: values.keep!,
     });
     console.log(`\n${promisesTable(r)}\n`);
   }

@@ -130,8 +130,12 @@ export const MyPromises = z.object({
   overdue: z.array(PromiseView),
   dueSoon: z.array(PromiseView),
   dueToday: z.array(PromiseView),
-  later: z.array(PromiseView),
   keptToday: z.array(PromiseView),
+  /**
+   * More are due before today ends than the buckets hold (they hold the soonest 200); the
+   * later ones are read page by page from `GET /api/promises/mine/later`.
+   */
+  moreToday: z.boolean(),
   /** Start and end of today in the organization's time zone. */
   dayStart: z.number(),
   dayEnd: z.number(),
@@ -140,6 +144,9 @@ export type MyPromises = z.infer<typeof MyPromises>;
 
 export const MyPromisesQuery = z.object({ userId: Id.optional() });
 export type MyPromisesQuery = z.infer<typeof MyPromisesQuery>;
+
+export const MyLaterPromisesQuery = MyPromisesQuery.extend({ after: z.string().max(40).optional() });
+export type MyLaterPromisesQuery = z.infer<typeof MyLaterPromisesQuery>;
 
 export const TeamPromisesQuery = z.object({ teamId: Id.optional(), after: z.string().max(40).optional() });
 export type TeamPromisesQuery = z.infer<typeof TeamPromisesQuery>;
@@ -247,9 +254,17 @@ export const promisesApi = {
     method: 'GET',
     path: '/api/promises/mine',
     tags: ['promises'],
-    summary: 'My promises today: overdue, due soon, due today, later, kept today',
+    summary: 'My promises today: overdue, due soon, due later today, kept today',
     query: MyPromisesQuery,
     replies: { 200: MyPromises },
+  }),
+  mineLater: endpoint({
+    method: 'GET',
+    path: '/api/promises/mine/later',
+    tags: ['promises'],
+    summary: 'My promises due after today, soonest first, page by page',
+    query: MyLaterPromisesQuery,
+    replies: { 200: PromiseList },
   }),
   team: endpoint({
     method: 'GET',
@@ -298,6 +313,7 @@ export type PromiseDetailInput = z.input<typeof PromiseDetail>;
 export type PromiseListInput = z.input<typeof PromiseList>;
 export type MyPromisesInput = z.input<typeof MyPromises>;
 export type MyPromisesQueryInput = z.input<typeof MyPromisesQuery>;
+export type MyLaterPromisesQueryInput = z.input<typeof MyLaterPromisesQuery>;
 export type TeamPromisesQueryInput = z.input<typeof TeamPromisesQuery>;
 export type PromiseHistoryQueryInput = z.input<typeof PromiseHistoryQuery>;
 export type PatronPromisesParamsInput = z.input<typeof PatronPromisesParams>;

@@ -228,8 +228,10 @@ describeEachDialect('promises', (h) => {
     await promiseOnNewCase(t0 + 5 * HOUR); // due today
     await promiseOnNewCase(t0 + 30 * HOUR); // later
     const associate = await org.as('associate');
-    const mine = (await associate.get('/api/promises/mine')).json() as Record<string, unknown[]>;
-    expect([mine.overdue!.length, mine.dueSoon!.length, mine.dueToday!.length, mine.later!.length, mine.keptToday!.length]).toEqual([0, 1, 1, 1, 0]);
+    const mine = (await associate.get('/api/promises/mine')).json() as Record<string, unknown[]> & { moreToday: boolean };
+    expect([mine.overdue!.length, mine.dueSoon!.length, mine.dueToday!.length, mine.keptToday!.length, mine.moreToday]).toEqual([0, 1, 1, 0, false]);
+    const later = (await associate.get('/api/promises/mine/later')).json() as { items: Array<{ dueAt: number }>; nextCursor: string | null };
+    expect(later).toMatchObject({ items: [{ dueAt: t0 + 30 * HOUR }], nextCursor: null });
     const supervisor = await org.as('supervisor');
     const team = (await supervisor.get(`/api/promises/team?teamId=${org.teams.boxOffice}`)).json() as { items: Array<{ dueAt: number }> };
     expect(team.items.map((i) => i.dueAt)).toEqual([t0 + HOUR, t0 + 5 * HOUR, t0 + 30 * HOUR]);
@@ -243,6 +245,57 @@ describeEachDialect('promises', (h) => {
     const nowMine = (await associate.get('/api/promises/mine')).json() as Record<string, unknown[]>;
     expect(nowMine.overdue).toHaveLength(1);
     h().clock.set(t0);
+  });
+
+  it('pages the promises due after today apart from today’s, and says when today holds more than its buckets show', async () => {
+    const t0 = h().clock.now(); // 08:00 in Chicago: the day ends at 06:00 UTC tomorrow, t0 + 16 h
+    const { promise } = await promiseOnNewCase(t0 + 30 * HOUR);
+    const row = await db().selectFrom('promises').selectAll().where('id', '=', promise.id).executeTakeFirstOrThrow();
+    const { id: _id, ...copy } = row;
+    // 54 more after today (five at the very same due time, so the cursor must break the tie by
+    // id), 201 due today, and one at the day's last instant and one at its end.
+    const dueAfter = [...Array.from({ length: 49 }, (_, i) => t0 + 20 * HOUR + i * MIN), ...Array(5).fill(t0 + 40 * HOUR)];
+    const dueToday = Array.from({ length: 201 }, (_, i) => t0 + 3 * HOUR + i * 1000);
+    const dayEnd = t0 + 16 * HOUR;
+    for (const due of [...dueAfter, ...dueToday, dayEnd - 1, dayEnd]) await db().insertInto('promises').values({ ...copy, due_at: due }).execute();
+
+    const associate = await org.as('associate');
+    const mine = (await associate.get('/api/promises/mine')).json() as { dueToday: Array<{ dueAt: number }>; dueSoon: unknown[]; overdue: unknown[]; moreToday: boolean; dayEnd: number };
+    expect(mine.dayEnd).toBe(dayEnd);
+    expect(mine.moreToday).toBe(true);
+    expect(mine.overdue.length + mine.dueSoon.length + mine.dueToday.length).toBe(200);
+    expect(mine.dueToday.at(-1)!.dueAt).toBe(t0 + 3 * HOUR + 199 * 1000); // the soonest 200, in due order
+
+    const seen: Array<{ id: number; dueAt: number }> = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const res = await associate.get(`/api/promises/mine/later${cursor ? `?after=${cursor}` : ''}`);
+      expect(res.statusCode, res.body).toBe(200);
+      const page = res.json() as { items: Array<{ id: number; dueAt: number }>; nextCursor: string | null };
+      seen.push(...page.items);
+      cursor = page.nextCursor;
+      pages++;
+    } while (cursor && pages < 5);
+    expect(pages).toBe(2);
+    // Every one due at or after the day's end, once, soonest first: the original, the 54, the one at the end.
+    expect(seen).toHaveLength(56);
+    expect(new Set(seen.map((s) => s.id)).size).toBe(56);
+    expect(seen.every((s) => s.dueAt >= dayEnd)).toBe(true);
+    const order = [...seen].sort((a, b) => a.dueAt - b.dueAt || a.id - b.id);
+    expect(seen).toEqual(order);
+    expect(seen[0]!.dueAt).toBe(dayEnd);
+
+    const bad = await associate.get('/api/promises/mine/later?after=tomorrow');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error).toMatchObject({ field: 'after' });
+    const volunteer = await org.as('volunteer');
+    expect((await volunteer.get(`/api/promises/mine/later?userId=${org.users.associate.id}`)).statusCode).toBe(403);
+    const supervisor = await org.as('supervisor');
+    const theirs = (await supervisor.get(`/api/promises/mine/later?userId=${org.users.associate.id}`)).json() as { items: unknown[] };
+    expect(theirs.items).toHaveLength(50);
+    const stranger = await (await makeOrg(h())).as('admin');
+    expect(((await stranger.get(`/api/promises/mine/later?userId=${org.users.associate.id}`)).json() as { items: unknown[] }).items).toHaveLength(0);
   });
 
   it('answers bad input with a clear 4xx', async () => {

@@ -91,10 +91,30 @@ export type PromiseListRow = Awaited<ReturnType<typeof promisesByIds>>[number];
 export const promisesByIds = (db: Kysely<Database>, ids: number[]) =>
   ids.length ? withNames(db).where('p.id', 'in', ids).execute() : Promise.resolve([]);
 
-/** An owner's promises still to keep (open or broken, not yet kept late), soonest due first. */
-export const ownerPendingQuery = (db: Kysely<Database>, ownerId: number, limit: number) =>
-  withNames(db).where('p.owner_user_id', '=', ownerId).where(PENDING).orderBy('p.due_at').orderBy('p.id').limit(limit);
-export const ownerPending = (db: Kysely<Database>, ownerId: number, limit: number) => ownerPendingQuery(db, ownerId, limit).execute();
+/** Rows after a (due_at, id) keyset, in that order: a row value, which both dialects read as one index range. */
+const afterKeyset = ([due, id]: [number, number]) => sql<boolean>`(p.due_at, p.id) > (${due}, ${id})`;
+
+/**
+ * An owner's promises still to keep (open or broken, not yet kept late), soonest due first,
+ * after a (due_at, id) keyset and due before an instant when given: one range of
+ * `promises_owner_pending` either way.
+ */
+export const ownerPendingQuery = (
+  db: Kysely<Database>,
+  ownerId: number,
+  range: { after?: [number, number]; before?: number },
+  limit: number,
+) =>
+  withNames(db)
+    .where('p.owner_user_id', '=', ownerId)
+    .where(PENDING)
+    .$if(range.after !== undefined, (qb) => qb.where(afterKeyset(range.after!)))
+    .$if(range.before !== undefined, (qb) => qb.where('p.due_at', '<', range.before!))
+    .orderBy('p.due_at')
+    .orderBy('p.id')
+    .limit(limit);
+export const ownerPending = (db: Kysely<Database>, ownerId: number, range: { after?: [number, number]; before?: number }, limit: number) =>
+  ownerPendingQuery(db, ownerId, range, limit).execute();
 
 /** An owner's promises kept since `since` (kept or kept late). */
 export const ownerKeptSinceQuery = (db: Kysely<Database>, ownerId: number, since: number, limit: number) =>
@@ -109,13 +129,10 @@ export const teamPendingQuery = (db: Kysely<Database>, teamId: number, after: [n
   withNames(db)
     .where('p.team_id', '=', teamId)
     .where(PENDING)
-    .$if(after !== null, (qb) =>
-      qb.where((eb) => eb.or([eb('p.due_at', '>', after![0]), eb.and([eb('p.due_at', '=', after![0]), eb('p.id', '>', after![1])])])),
-    )
+    .$if(after !== null, (qb) => qb.where(afterKeyset(after!)))
     .orderBy('p.due_at')
     .orderBy('p.id')
-    .limit(limit)
-    ;
+    .limit(limit);
 
 export const onCase = (db: Kysely<Database>, caseId: number, limit: number) =>
   withNames(db).where('p.case_id', '=', caseId).orderBy('p.id', 'desc').limit(limit).execute();

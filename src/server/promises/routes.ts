@@ -15,6 +15,9 @@ export function promiseRoutes(app: App, p: Platform): void {
     service.onPatron(p, actorOf(req), req.params.id, req.query.after),
   );
   route(app, promisesApi.mine, { roles: ANY_STAFF }, async (req) => service.mine(p, actorOf(req), req.query.userId));
+  route(app, promisesApi.mineLater, { roles: ANY_STAFF }, async (req) =>
+    service.mineLater(p, actorOf(req), req.query.userId, req.query.after),
+  );
   route(app, promisesApi.team, { roles: STAFF_BUT_VOLUNTEERS }, async (req) =>
     service.team(p, actorOf(req), req.query.teamId, req.query.after),
   );

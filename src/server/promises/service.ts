@@ -28,7 +28,8 @@ import { toDetail, toPromiseView, type EventRow } from './views.js';
 
 /** "Due soon": within the next two hours. */
 export const DUE_SOON_MS = 2 * 3600_000;
-const LIST_LIMIT = 200;
+/** The most promises today's buckets hold (the soonest due), and the most kept today listed. */
+const TODAY_LIMIT = 200;
 const PAGE = 50;
 
 async function details(p: Platform, actor: Actor, ids: number[]): Promise<PromiseDetail[]> {
@@ -174,36 +175,64 @@ export async function onPatron(p: Platform, actor: Actor, patronId: number, afte
   };
 }
 
-/** My promises today, in the organization's day: overdue, due soon, due today, later, kept today. */
+/** My promises today, in the organization's day: overdue, due soon, due later today, kept today. */
 export async function mine(p: Platform, actor: Actor, userId?: number): Promise<MyPromises> {
   requireMayReadOthers(actor, userId);
   const whose = userId ?? actor.userId;
-  const org = await findOrg(p.db, actor.orgId);
   const now = p.clock.now();
-  const day = dayBounds(now, org?.time_zone ?? 'UTC');
+  const day = await today(p, actor, now);
   const [pending, kept] = await Promise.all([
-    q.ownerPending(p.db, whose, LIST_LIMIT),
-    q.ownerKeptSince(p.db, whose, day.start, LIST_LIMIT),
+    q.ownerPending(p.db, whose, { before: day.end }, TODAY_LIMIT + 1),
+    q.ownerKeptSince(p.db, whose, day.start, TODAY_LIMIT),
   ]);
-  const out: MyPromises = { overdue: [], dueSoon: [], dueToday: [], later: [], keptToday: [], dayStart: day.start, dayEnd: day.end };
-  for (const r of pending) {
+  const out: MyPromises = {
+    overdue: [],
+    dueSoon: [],
+    dueToday: [],
+    keptToday: [],
+    moreToday: pending.length > TODAY_LIMIT,
+    dayStart: day.start,
+    dayEnd: day.end,
+  };
+  for (const r of pending.slice(0, TODAY_LIMIT)) {
     if (r.org_id !== actor.orgId) continue;
     const v = toPromiseView(r, actor.casePrefix);
     if (r.state === 'broken' || r.due_at <= now) out.overdue.push(v);
     else if (r.due_at <= now + DUE_SOON_MS) out.dueSoon.push(v);
-    else if (r.due_at < day.end) out.dueToday.push(v);
-    else out.later.push(v);
+    else out.dueToday.push(v);
   }
   out.keptToday = kept.filter((r) => r.org_id === actor.orgId).map((r) => toPromiseView(r, actor.casePrefix));
   return out;
 }
 
+/**
+ * My promises still to keep that fall due after today (or, with `after`, after a cursor of this
+ * list), soonest first: read apart from today's, so that a busy week ahead costs today's page nothing.
+ */
+export async function mineLater(p: Platform, actor: Actor, userId: number | undefined, after: string | undefined): Promise<PromiseList> {
+  requireMayReadOthers(actor, userId);
+  const whose = userId ?? actor.userId;
+  const from = after ? decodeCursor(after) : ([(await today(p, actor, p.clock.now())).end, 0] as [number, number]);
+  const rows = await q.ownerPending(p.db, whose, { after: from }, PAGE + 1);
+  const items = rows
+    .slice(0, PAGE)
+    .filter((r) => r.org_id === actor.orgId)
+    .map((r) => toPromiseView(r, actor.casePrefix));
+  return { items, nextCursor: rows.length > PAGE ? encodeCursor(rows[PAGE - 1]!) : null };
+}
+
 /** Keyset cursor over (due_at, id). */
-const encodeCursor = (v: PromiseView) => `${v.dueAt}.${v.id}`;
+const encodeCursor = (r: { due_at: number; id: number }) => `${r.due_at}.${r.id}`;
 function decodeCursor(s: string): [number, number] {
   const m = /^(\d{1,16})\.(\d{1,10})$/.exec(s);
   if (!m) throw badRequest('is not a cursor of this list', 'after');
   return [Number(m[1]), Number(m[2])];
+}
+
+/** Today's bounds in the organization's time zone. */
+async function today(p: Platform, actor: Actor, now: number) {
+  const org = await findOrg(p.db, actor.orgId);
+  return dayBounds(now, org?.time_zone ?? 'UTC');
 }
 
 export async function team(p: Platform, actor: Actor, teamId: number | undefined, after: string | undefined): Promise<PromiseList> {
@@ -213,7 +242,7 @@ export async function team(p: Platform, actor: Actor, teamId: number | undefined
   if (!(await findTeam(p.db, actor.orgId, id))) throw notFound('Team');
   const rows = await q.teamPending(p.db, id, after ? decodeCursor(after) : null, PAGE + 1);
   const items = rows.slice(0, PAGE).map((r) => toPromiseView(r, actor.casePrefix));
-  return { items, nextCursor: rows.length > PAGE ? encodeCursor(items[items.length - 1]!) : null };
+  return { items, nextCursor: rows.length > PAGE ? encodeCursor(rows[PAGE - 1]!) : null };
 }
 
 /**

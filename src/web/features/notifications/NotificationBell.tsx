@@ -34,9 +34,7 @@ export function NotificationBell() {
       <Indicator label={q.data?.unreadCapped ? '99+' : unread} size={18} disabled={!unread} offset={4}>
         <Menu.Target>
           <ActionIcon variant="subtle" size={36} aria-label={label} data-testid="notification-bell">
-            <span aria-hidden="true" style={{ fontSize: 20, lineHeight: 1 }}>
-              🔔
-            </span>
+            <BellIcon />
           </ActionIcon>
         </Menu.Target>
       </Indicator>
@@ -67,5 +65,15 @@ export function NotificationBell() {
         ))}
       </Menu.Dropdown>
     </Menu>
+  );
+}
+
+/** A bell drawn inline: an emoji bell needs an emoji font, which many office PCs and Linux desks lack. */
+function BellIcon() {
+  return (
+    <svg aria-hidden="true" width="22" height="22" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round">
+      <path d="M6 8a6 6 0 0 1 12 0c0 7 3 9 3 9H3s3-2 3-9" />
+      <path d="M10.3 21a1.94 1.94 0 0 0 3.4 0" />
+    </svg>
   );
 }

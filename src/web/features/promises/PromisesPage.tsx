@@ -1,11 +1,16 @@
-// "My promises today": overdue, due soon, due today, later, kept today; and my own kept rate
-// over a period of my choosing.
+// "My promises today": overdue, due soon, due later today, kept today; the promises due after
+// today page by page; and my own kept rate over a period of my choosing.
 import { Alert, Loader, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
-import { promisesApi, type PromiseView } from '../../../contracts/promises.js';
+import { HOW_LABELS, promisesApi, type PromiseList, type PromiseView } from '../../../contracts/promises.js';
 import { call } from '../../api/client.js';
+import { useKeysetList } from '../../api/keyset.js';
+import { useSession } from '../../api/queries.js';
+import { DataTable, type Column } from '../../components/DataTable.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
-import { KeptRateCard, PromiseTable } from './parts.js';
+import { AnchorLink } from '../../components/links.js';
+import { formatters } from '../../lib/format.js';
+import { KeptRateCard, PromiseStateBadge, PromiseTable } from './parts.js';
 import { PeriodPicker, usePeriod } from './PeriodPicker.js';
 import { promiseKeys } from './keys.js';
 
@@ -13,9 +18,10 @@ const BUCKETS = [
   ['overdue', 'Overdue'],
   ['dueSoon', 'Due soon (next 2 hours)'],
   ['dueToday', 'Due later today'],
-  ['later', 'Later'],
-  ['keptToday', 'Kept today'],
 ] as const;
+
+const itemsOf = (p: PromiseList) => p.items;
+const nextOf = (p: PromiseList) => p.nextCursor;
 
 export function PromisesPage() {
   const q = useQuery({ queryKey: promiseKeys.mine, queryFn: () => call(promisesApi.mine, { query: {} }) });
@@ -30,15 +36,22 @@ export function PromisesPage() {
       {q.data && (
         <>
           {q.data.overdue.length > 0 && (
-            <Alert color="red" variant="light" title={`${q.data.overdue.length} overdue`}>
+            <Alert color="red" variant="light" title={`${q.data.overdue.length}${q.data.moreToday ? '+' : ''} overdue`}>
               Contact the patron now, or agree a new time with them.
             </Alert>
           )}
           {BUCKETS.map(([key, label]) => (
             <Bucket key={key} label={label} items={q.data[key]} />
           ))}
+          {q.data.moreToday && (
+            <Text c="dimmed">
+              These are the 200 due soonest; more fall due before the day ends. Keep or renegotiate these first.
+            </Text>
+          )}
         </>
       )}
+      <Later />
+      {q.data && <Bucket label="Kept today" items={q.data.keptToday} />}
       <Stack component="section" aria-labelledby="my-kept-heading" gap="sm">
         <Title order={2} size="h4" id="my-kept-heading">
           How I kept my word
@@ -57,6 +70,58 @@ function Bucket({ label, items }: { label: string; items: PromiseView[] }) {
         {label} ({items.length})
       </Title>
       {items.length ? <PromiseTable items={items} caption={label} /> : <Text c="dimmed">None.</Text>}
+    </section>
+  );
+}
+
+/** The promises due after today, soonest first, page by page. */
+function Later() {
+  const { org } = useSession();
+  const fmt = formatters(org);
+  const list = useKeysetList({
+    queryKey: promiseKeys.mineLater,
+    page: (after: string | undefined) => call(promisesApi.mineLater, { query: after ? { after } : {} }),
+    items: itemsOf,
+    next: nextOf,
+  });
+  const columns: Column<PromiseView>[] = [
+    {
+      key: 'case',
+      header: 'Case',
+      primary: true,
+      cell: (p) => (
+        <AnchorLink to="/cases/$ref" params={{ ref: p.caseRef }} ff="monospace">
+          {p.caseRef}
+        </AnchorLink>
+      ),
+    },
+    {
+      key: 'what',
+      header: 'Promised',
+      cell: (p) => (
+        <>
+          {p.what} <Text span size="xs" c="dimmed">({HOW_LABELS[p.how]})</Text>
+        </>
+      ),
+    },
+    { key: 'to', header: 'To', cell: (p) => p.patron?.name ?? p.toUser?.name ?? '—' },
+    { key: 'due', header: 'Due', nowrap: true, cell: (p) => <time dateTime={new Date(p.dueAt).toISOString()}>{fmt.dateTime(p.dueAt)}</time> },
+    { key: 'state', header: 'State', cell: (p) => <PromiseStateBadge state={p.state} /> },
+  ];
+  return (
+    <section aria-label="Later">
+      <Title order={2} size="h4" mb="xs">
+        Later
+      </Title>
+      <DataTable
+        label="Later"
+        columns={columns}
+        list={list}
+        rowKey={(p) => p.id}
+        empty={<Text c="dimmed">None.</Text>}
+        loadingLabel="Loading your later promises"
+        errorTitle="Your later promises could not be loaded"
+      />
     </section>
   );
 }
