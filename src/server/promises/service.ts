@@ -9,7 +9,6 @@ import type {
   PromiseCreateBody,
   PromiseDetail,
   PromiseList,
-  PromiseView,
   RenegotiateBody,
   TeamPromiseSettings,
   TeamPromiseSettingsBody,
