@@ -29,7 +29,7 @@ import { claimQuery } from '../src/server/platform/jobs/queries.js';
 import { promiseJobTypes } from '../src/server/promises/api.js';
 import { jobKey, remindKind } from '../src/server/promises/kinds.js';
 import * as q from '../src/server/promises/queries.js';
-import { mine, mineLater, team } from '../src/server/promises/service.js';
+import { mine, mineLater, team, TODAY_LIMIT } from '../src/server/promises/service.js';
 
 export interface PromisesBenchOptions {
   dialect: 'sqlite' | 'postgres';
@@ -285,8 +285,8 @@ export async function benchPromises(o: PromisesBenchOptions): Promise<PromisesBe
     // ---- the lists, beside their bare SQL --------------------------------------------------
     const k = db.kysely;
     // The service's own list statements, compiled once: what the service adds is the rest.
-    const compiledMine = [q.ownerPendingQuery(k, owner.id, { before: day.end }, 201).compile(), q.ownerKeptSinceQuery(k, owner.id, day.start, 200).compile()];
-    const compiledLater = [q.ownerPendingQuery(k, owner.id, { after: [day.end, 0] }, 51).compile()];
+    const compiledMine = [q.ownerTodayQuery(k, owner.id, day, TODAY_LIMIT).compile()];
+    const compiledLater = [q.ownerPendingQuery(k, owner.id, [day.end, 0], 51).compile()];
     const compiledTeam = [q.teamPendingQuery(k, owner.team_id!, null, 51).compile()];
     const lists: PromisesBenchResult['lists'] = [];
     const measure = async (name: string, service: () => Promise<unknown>, bare: CompiledQuery[]) => {
@@ -315,8 +315,7 @@ export async function benchPromises(o: PromisesBenchOptions): Promise<PromisesBe
     const plans: PromisesBenchResult['plans'] = [];
     const some = await k.selectFrom('promises').select('id').limit(1).executeTakeFirstOrThrow();
     for (const [name, c] of [
-      ['my promises (pending)', compiledMine[0]!],
-      ['my promises (kept today)', compiledMine[1]!],
+      ['my promises today (due today and kept today)', compiledMine[0]!],
       ['my promises (after today)', compiledLater[0]!],
       ['team promises', compiledTeam[0]!],
       ['kept rate, team, 30 days', k.selectFrom('promises as p').select(['p.state', (eb) => eb.fn.countAll<number>().as('n')]).where('p.team_id', '=', owner.team_id!).where('p.due_at', '>=', now - 30 * DAY).where('p.due_at', '<', now).where(sql<boolean>`p.state in ('kept', 'kept_late', 'broken')`).groupBy('p.state').compile()],

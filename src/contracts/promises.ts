@@ -131,11 +131,13 @@ export const MyPromises = z.object({
   dueSoon: z.array(PromiseView),
   dueToday: z.array(PromiseView),
   keptToday: z.array(PromiseView),
-  /**
-   * More are due before today ends than the buckets hold (they hold the soonest 200); the
-   * later ones are read page by page from `GET /api/promises/mine/later`.
-   */
+  /** More are due before today ends than the buckets hold (they hold the soonest 100). */
   moreToday: z.boolean(),
+  /**
+   * Where the list of the rest starts (`GET /api/promises/mine/later?after=…`): after the last
+   * promise in the buckets when there are more today, else at the end of today.
+   */
+  laterAfter: z.string(),
   /** Start and end of today in the organization's time zone. */
   dayStart: z.number(),
   dayEnd: z.number(),

@@ -247,44 +247,65 @@ describeEachDialect('promises', (h) => {
     h().clock.set(t0);
   });
 
-  it('pages the promises due after today apart from today’s, and says when today holds more than its buckets show', async () => {
+  it('pages the promises after today’s buckets apart from them, and continues from the buckets when today holds more', async () => {
     const t0 = h().clock.now(); // 08:00 in Chicago: the day ends at 06:00 UTC tomorrow, t0 + 16 h
     const { promise } = await promiseOnNewCase(t0 + 30 * HOUR);
     const row = await db().selectFrom('promises').selectAll().where('id', '=', promise.id).executeTakeFirstOrThrow();
     const { id: _id, ...copy } = row;
     // 54 more after today (five at the very same due time, so the cursor must break the tie by
-    // id), 201 due today, and one at the day's last instant and one at its end.
+    // id), 101 due today, and one at the day's last instant and one at its end.
     const dueAfter = [...Array.from({ length: 49 }, (_, i) => t0 + 20 * HOUR + i * MIN), ...Array(5).fill(t0 + 40 * HOUR)];
-    const dueToday = Array.from({ length: 201 }, (_, i) => t0 + 3 * HOUR + i * 1000);
+    const dueToday = Array.from({ length: 101 }, (_, i) => t0 + 3 * HOUR + i * 1000);
     const dayEnd = t0 + 16 * HOUR;
     for (const due of [...dueAfter, ...dueToday, dayEnd - 1, dayEnd]) await db().insertInto('promises').values({ ...copy, due_at: due }).execute();
 
     const associate = await org.as('associate');
-    const mine = (await associate.get('/api/promises/mine')).json() as { dueToday: Array<{ dueAt: number }>; dueSoon: unknown[]; overdue: unknown[]; moreToday: boolean; dayEnd: number };
+    type Mine = { dueToday: Array<{ id: number; dueAt: number }>; dueSoon: unknown[]; overdue: unknown[]; moreToday: boolean; laterAfter: string; dayEnd: number };
+    const mine = (await associate.get('/api/promises/mine')).json() as Mine;
     expect(mine.dayEnd).toBe(dayEnd);
     expect(mine.moreToday).toBe(true);
-    expect(mine.overdue.length + mine.dueSoon.length + mine.dueToday.length).toBe(200);
-    expect(mine.dueToday.at(-1)!.dueAt).toBe(t0 + 3 * HOUR + 199 * 1000); // the soonest 200, in due order
+    expect(mine.overdue.length + mine.dueSoon.length + mine.dueToday.length).toBe(100);
+    const lastShown = mine.dueToday.at(-1)!;
+    expect(lastShown.dueAt).toBe(t0 + 3 * HOUR + 99 * 1000); // the soonest 100, in due order
 
-    const seen: Array<{ id: number; dueAt: number }> = [];
-    let cursor: string | null = null;
-    let pages = 0;
-    do {
-      const res = await associate.get(`/api/promises/mine/later${cursor ? `?after=${cursor}` : ''}`);
-      expect(res.statusCode, res.body).toBe(200);
-      const page = res.json() as { items: Array<{ id: number; dueAt: number }>; nextCursor: string | null };
-      seen.push(...page.items);
-      cursor = page.nextCursor;
-      pages++;
-    } while (cursor && pages < 5);
-    expect(pages).toBe(2);
-    // Every one due at or after the day's end, once, soonest first: the original, the 54, the one at the end.
-    expect(seen).toHaveLength(56);
-    expect(new Set(seen.map((s) => s.id)).size).toBe(56);
-    expect(seen.every((s) => s.dueAt >= dayEnd)).toBe(true);
-    const order = [...seen].sort((a, b) => a.dueAt - b.dueAt || a.id - b.id);
-    expect(seen).toEqual(order);
-    expect(seen[0]!.dueAt).toBe(dayEnd);
+    type Page = { items: Array<{ id: number; dueAt: number }>; nextCursor: string | null };
+    async function readAll(first: string) {
+      const seen: Page['items'] = [];
+      let cursor: string | null = first;
+      let pages = 0;
+      while (cursor !== null && pages < 10) {
+        const res = await associate.get(`/api/promises/mine/later${cursor ? `?after=${cursor}` : ''}`);
+        expect(res.statusCode, res.body).toBe(200);
+        const page = res.json() as Page;
+        seen.push(...page.items);
+        cursor = page.nextCursor;
+        pages++;
+      }
+      return { seen, pages };
+    }
+    const inOrder = (xs: Page['items']) => [...xs].sort((a, b) => a.dueAt - b.dueAt || a.id - b.id);
+
+    // From the buckets on: the other 2 due today, then every one from the day's end, each once.
+    const rest = await readAll(mine.laterAfter);
+    expect(rest.pages).toBe(2);
+    expect(rest.seen).toHaveLength(2 + 56);
+    expect(new Set(rest.seen.map((s) => s.id)).size).toBe(58);
+    expect(rest.seen).toEqual(inOrder(rest.seen));
+    expect(rest.seen.slice(0, 2).map((s) => s.dueAt)).toEqual([t0 + 3 * HOUR + 100 * 1000, dayEnd - 1]);
+    expect(rest.seen.slice(2).every((s) => s.dueAt >= dayEnd)).toBe(true);
+
+    // With no cursor: from the day's end.
+    const later = await readAll('');
+    expect(later.seen).toHaveLength(56);
+    expect(later.seen[0]!.dueAt).toBe(dayEnd);
+    expect(later.seen).toEqual(inOrder(later.seen));
+
+    // When today fits, the list starts at the day's end.
+    await db().deleteFrom('promises').where('owner_user_id', '=', org.users.associate.id).where('due_at', '<', dayEnd).execute();
+    const fits = (await associate.get('/api/promises/mine')).json() as Mine;
+    expect(fits.moreToday).toBe(false);
+    const fromEnd = (await associate.get(`/api/promises/mine/later?after=${fits.laterAfter}`)).json() as Page;
+    expect(fromEnd.items[0]!.dueAt).toBe(dayEnd);
 
     const bad = await associate.get('/api/promises/mine/later?after=tomorrow');
     expect(bad.statusCode).toBe(400);
@@ -292,10 +313,11 @@ describeEachDialect('promises', (h) => {
     const volunteer = await org.as('volunteer');
     expect((await volunteer.get(`/api/promises/mine/later?userId=${org.users.associate.id}`)).statusCode).toBe(403);
     const supervisor = await org.as('supervisor');
-    const theirs = (await supervisor.get(`/api/promises/mine/later?userId=${org.users.associate.id}`)).json() as { items: unknown[] };
+    const theirs = (await supervisor.get(`/api/promises/mine/later?userId=${org.users.associate.id}`)).json() as Page;
     expect(theirs.items).toHaveLength(50);
     const stranger = await (await makeOrg(h())).as('admin');
-    expect(((await stranger.get(`/api/promises/mine/later?userId=${org.users.associate.id}`)).json() as { items: unknown[] }).items).toHaveLength(0);
+    expect((await stranger.get(`/api/promises/mine/later?userId=${org.users.associate.id}`)).statusCode).toBe(404);
+    expect((await stranger.get(`/api/promises/mine?userId=${org.users.associate.id}`)).statusCode).toBe(404);
   });
 
   it('answers bad input with a clear 4xx', async () => {

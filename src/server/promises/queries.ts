@@ -95,32 +95,61 @@ export const promisesByIds = (db: Kysely<Database>, ids: number[]) =>
 const afterKeyset = ([due, id]: [number, number]) => sql<boolean>`(p.due_at, p.id) > (${due}, ${id})`;
 
 /**
- * An owner's promises still to keep (open or broken, not yet kept late), soonest due first,
- * after a (due_at, id) keyset and due before an instant when given: one range of
- * `promises_owner_pending` either way.
+ * An owner's promises still to keep (open or broken, not yet kept late) after a (due_at, id)
+ * keyset, soonest due first: one range of `promises_owner_pending`.
  */
-export const ownerPendingQuery = (
-  db: Kysely<Database>,
-  ownerId: number,
-  range: { after?: [number, number]; before?: number },
-  limit: number,
-) =>
+export const ownerPendingQuery = (db: Kysely<Database>, ownerId: number, after: [number, number], limit: number) =>
   withNames(db)
     .where('p.owner_user_id', '=', ownerId)
     .where(PENDING)
-    .$if(range.after !== undefined, (qb) => qb.where(afterKeyset(range.after!)))
-    .$if(range.before !== undefined, (qb) => qb.where('p.due_at', '<', range.before!))
+    .where(afterKeyset(after))
     .orderBy('p.due_at')
     .orderBy('p.id')
     .limit(limit);
-export const ownerPending = (db: Kysely<Database>, ownerId: number, range: { after?: [number, number]; before?: number }, limit: number) =>
-  ownerPendingQuery(db, ownerId, range, limit).execute();
+export const ownerPending = (db: Kysely<Database>, ownerId: number, after: [number, number], limit: number) =>
+  ownerPendingQuery(db, ownerId, after, limit).execute();
 
-/** An owner's promises kept since `since` (kept or kept late). */
-export const ownerKeptSinceQuery = (db: Kysely<Database>, ownerId: number, since: number, limit: number) =>
-  withNames(db).where('p.owner_user_id', '=', ownerId).where('p.kept_at', '>=', since).orderBy('p.kept_at', 'desc').limit(limit);
-export const ownerKeptSince = (db: Kysely<Database>, ownerId: number, since: number, limit: number) =>
-  ownerKeptSinceQuery(db, ownerId, since, limit).execute();
+/**
+ * "My promises today" in one statement: the owner's promises still to keep that fall due before
+ * `dayEnd` (the soonest `limit + 1`, to tell whether there are more) and those kept since
+ * `dayStart` (the latest `limit`), each list one index range (`promises_owner_pending`,
+ * `promises_owner_kept`), named in one join. One plan and one round trip instead of two: on
+ * PostgreSQL the planning of the five-table join costs about as much as running it. Unordered:
+ * the caller sorts each list.
+ */
+export const ownerTodayQuery = (db: Kysely<Database>, ownerId: number, day: { start: number; end: number }, limit: number) =>
+  withNames(db).where('p.id', 'in', (eb) =>
+    eb
+      .selectFrom(
+        db
+          .selectFrom('promises as p')
+          .select('p.id')
+          .where('p.owner_user_id', '=', ownerId)
+          .where(PENDING)
+          .where('p.due_at', '<', day.end)
+          .orderBy('p.due_at')
+          .orderBy('p.id')
+          .limit(limit + 1)
+          .as('pending'),
+      )
+      .select('pending.id')
+      .unionAll(
+        eb
+          .selectFrom(
+            db
+              .selectFrom('promises as p')
+              .select('p.id')
+              .where('p.owner_user_id', '=', ownerId)
+              .where('p.kept_at', '>=', day.start)
+              .orderBy('p.kept_at', 'desc')
+              .limit(limit)
+              .as('kept'),
+          )
+          .select('kept.id'),
+      ),
+  );
+export const ownerToday = (db: Kysely<Database>, ownerId: number, day: { start: number; end: number }, limit: number) =>
+  ownerTodayQuery(db, ownerId, day, limit).execute();
 
 /** A team's promises still to keep, soonest due first, after a (due_at, id) keyset. */
 export const teamPending = (db: Kysely<Database>, teamId: number, after: [number, number] | null, limit: number) =>

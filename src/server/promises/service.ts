@@ -27,8 +27,12 @@ import { toDetail, toPromiseView, type EventRow } from './views.js';
 
 /** "Due soon": within the next two hours. */
 export const DUE_SOON_MS = 2 * 3600_000;
-/** The most promises today's buckets hold (the soonest due), and the most kept today listed. */
-const TODAY_LIMIT = 200;
+/**
+ * The most promises today's buckets hold (the soonest due; the rest follow in the later list), and
+ * the most kept today listed: a page a person can work from, whose cost does not grow with a
+ * backlog.
+ */
+export const TODAY_LIMIT = 100;
 const PAGE = 50;
 
 async function details(p: Platform, actor: Actor, ids: number[]): Promise<PromiseDetail[]> {
@@ -176,48 +180,56 @@ export async function onPatron(p: Platform, actor: Actor, patronId: number, afte
 
 /** My promises today, in the organization's day: overdue, due soon, due later today, kept today. */
 export async function mine(p: Platform, actor: Actor, userId?: number): Promise<MyPromises> {
-  requireMayReadOthers(actor, userId);
-  const whose = userId ?? actor.userId;
+  const whose = await whosePromises(p, actor, userId);
   const now = p.clock.now();
   const day = await today(p, actor, now);
-  const [pending, kept] = await Promise.all([
-    q.ownerPending(p.db, whose, { before: day.end }, TODAY_LIMIT + 1),
-    q.ownerKeptSince(p.db, whose, day.start, TODAY_LIMIT),
-  ]);
+  const rows = await q.ownerToday(p.db, whose, day, TODAY_LIMIT);
+  // Still to keep (open or broken) are today's, soonest first; the others were kept today, latest first.
+  const pending = rows.filter((r) => r.state === 'open' || r.state === 'broken').sort((a, b) => a.due_at - b.due_at || a.id - b.id);
+  const kept = rows.filter((r) => r.state === 'kept' || r.state === 'kept_late').sort((a, b) => b.kept_at! - a.kept_at! || b.id - a.id);
+  const shown = pending.slice(0, TODAY_LIMIT);
+  const moreToday = pending.length > TODAY_LIMIT;
   const out: MyPromises = {
     overdue: [],
     dueSoon: [],
     dueToday: [],
     keptToday: [],
-    moreToday: pending.length > TODAY_LIMIT,
+    moreToday,
+    // The list after the buckets: today's rest, when they could not hold it all, then later days.
+    laterAfter: moreToday ? encodeCursor(shown[shown.length - 1]!) : encodeCursor({ due_at: day.end, id: 0 }),
     dayStart: day.start,
     dayEnd: day.end,
   };
-  for (const r of pending.slice(0, TODAY_LIMIT)) {
-    if (r.org_id !== actor.orgId) continue;
+  for (const r of shown) {
     const v = toPromiseView(r, actor.casePrefix);
     if (r.state === 'broken' || r.due_at <= now) out.overdue.push(v);
     else if (r.due_at <= now + DUE_SOON_MS) out.dueSoon.push(v);
     else out.dueToday.push(v);
   }
-  out.keptToday = kept.filter((r) => r.org_id === actor.orgId).map((r) => toPromiseView(r, actor.casePrefix));
+  out.keptToday = kept.map((r) => toPromiseView(r, actor.casePrefix));
   return out;
 }
 
 /**
- * My promises still to keep that fall due after today (or, with `after`, after a cursor of this
- * list), soonest first: read apart from today's, so that a busy week ahead costs today's page nothing.
+ * My promises still to keep after a cursor (`laterAfter` of "my promises today", then each page's
+ * `nextCursor`; by default from the end of today), soonest first: read apart from today's
+ * buckets, so that a busy week ahead costs today's page nothing.
  */
 export async function mineLater(p: Platform, actor: Actor, userId: number | undefined, after: string | undefined): Promise<PromiseList> {
-  requireMayReadOthers(actor, userId);
-  const whose = userId ?? actor.userId;
+  const whose = await whosePromises(p, actor, userId);
   const from = after ? decodeCursor(after) : ([(await today(p, actor, p.clock.now())).end, 0] as [number, number]);
-  const rows = await q.ownerPending(p.db, whose, { after: from }, PAGE + 1);
-  const items = rows
-    .slice(0, PAGE)
-    .filter((r) => r.org_id === actor.orgId)
-    .map((r) => toPromiseView(r, actor.casePrefix));
+  const rows = await q.ownerPending(p.db, whose, from, PAGE + 1);
+  const items = rows.slice(0, PAGE).map((r) => toPromiseView(r, actor.casePrefix));
   return { items, nextCursor: rows.length > PAGE ? encodeCursor(rows[PAGE - 1]!) : null };
+}
+
+/** Whose promises a person may list: their own, or (staff but volunteers) a colleague's in their organization. */
+async function whosePromises(p: Platform, actor: Actor, userId: number | undefined): Promise<number> {
+  requireMayReadOthers(actor, userId);
+  if (userId === undefined || userId === actor.userId) return actor.userId;
+  const u = await q.userContact(p.db, userId);
+  if (!u || u.org_id !== actor.orgId) throw notFound('User');
+  return userId;
 }
 
 /** Keyset cursor over (due_at, id). */

@@ -26,6 +26,9 @@ const nextOf = (p: PromiseList) => p.nextCursor;
 export function PromisesPage() {
   const q = useQuery({ queryKey: promiseKeys.mine, queryFn: () => call(promisesApi.mine, { query: {} }) });
   const periodState = usePeriod('30d');
+  // The buckets hold the soonest due; every overdue one comes first, so all shown are overdue
+  // when the overdue count is cut short.
+  const overdueCapped = !!q.data?.moreToday && q.data.dueSoon.length === 0 && q.data.dueToday.length === 0;
   return (
     <Stack gap="lg">
       <Title order={1} size="h2">
@@ -36,21 +39,17 @@ export function PromisesPage() {
       {q.data && (
         <>
           {q.data.overdue.length > 0 && (
-            <Alert color="red" variant="light" title={`${q.data.overdue.length}${q.data.moreToday ? '+' : ''} overdue`}>
+            <Alert color="red" variant="light" title={`${q.data.overdue.length}${overdueCapped ? '+' : ''} overdue`}>
               Contact the patron now, or agree a new time with them.
             </Alert>
           )}
           {BUCKETS.map(([key, label]) => (
             <Bucket key={key} label={label} items={q.data[key]} />
           ))}
-          {q.data.moreToday && (
-            <Text c="dimmed">
-              These are the 200 due soonest; more fall due before the day ends. Keep or renegotiate these first.
-            </Text>
-          )}
+          {q.data.moreToday && <Text c="dimmed">These are the 100 due soonest; the rest of today’s follow below.</Text>}
+          <Later from={q.data.laterAfter} moreToday={q.data.moreToday} />
         </>
       )}
-      <Later />
       {q.data && <Bucket label="Kept today" items={q.data.keptToday} />}
       <Stack component="section" aria-labelledby="my-kept-heading" gap="sm">
         <Title order={2} size="h4" id="my-kept-heading">
@@ -74,13 +73,13 @@ function Bucket({ label, items }: { label: string; items: PromiseView[] }) {
   );
 }
 
-/** The promises due after today, soonest first, page by page. */
-function Later() {
+/** The promises after today's buckets (today's rest, then later days), soonest first, page by page. */
+function Later({ from, moreToday }: { from: string; moreToday: boolean }) {
   const { org } = useSession();
   const fmt = formatters(org);
   const list = useKeysetList({
-    queryKey: promiseKeys.mineLater,
-    page: (after: string | undefined) => call(promisesApi.mineLater, { query: after ? { after } : {} }),
+    queryKey: promiseKeys.mineLater(from),
+    page: (after: string | undefined) => call(promisesApi.mineLater, { query: { after: after ?? from } }),
     items: itemsOf,
     next: nextOf,
   });
@@ -108,13 +107,14 @@ function Later() {
     { key: 'due', header: 'Due', nowrap: true, cell: (p) => <time dateTime={new Date(p.dueAt).toISOString()}>{fmt.dateTime(p.dueAt)}</time> },
     { key: 'state', header: 'State', cell: (p) => <PromiseStateBadge state={p.state} /> },
   ];
+  const title = moreToday ? 'More due today, then later' : 'Later';
   return (
-    <section aria-label="Later">
+    <section aria-label={title}>
       <Title order={2} size="h4" mb="xs">
-        Later
+        {title}
       </Title>
       <DataTable
-        label="Later"
+        label={title}
         columns={columns}
         list={list}
         rowKey={(p) => p.id}

@@ -3,7 +3,7 @@
 export const promiseKeys = {
   all: ['promises'] as const,
   mine: ['promises', 'mine'] as const,
-  mineLater: ['promises', 'mine', 'later'] as const,
+  mineLater: (from: string) => ['promises', 'mine', 'later', from] as const,
   team: (teamId: number | null) => ['promises', 'team', teamId] as const,
   onCase: (ref: string) => ['promises', 'case', ref.toUpperCase()] as const,
   onPatron: (id: number) => ['promises', 'patron', id] as const,
