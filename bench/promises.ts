@@ -280,12 +280,12 @@ export async function benchPromises(o: PromisesBenchOptions): Promise<PromisesBe
       .executeTakeFirstOrThrow();
     const owner = data.users.find((u) => u.id === busiest.owner_user_id)!;
     log(`  the busiest owner has ${Number(busiest.n)} promises to keep today`);
-    const actor: Actor = { userId: owner.id, orgId: data.orgId, role: 'associate', name: 'User 1', email: 'u1@bench.test', teamId: owner.team_id, casePrefix: 'SW' };
+    const actor: Actor = { userId: owner.id, orgId: data.orgId, role: 'associate', name: 'User 1', email: 'u1@bench.test', teamId: owner.team_id, casePrefix: 'SW', timeZone: 'America/Chicago' };
 
     // ---- the lists, beside their bare SQL --------------------------------------------------
     const k = db.kysely;
     // The service's own list statements, compiled once: what the service adds is the rest.
-    const compiledMine = [q.ownerTodayQuery(k, owner.id, day, TODAY_LIMIT).compile()];
+    const compiledMine = [q.ownerTodayQuery(k, { ownerId: owner.id, dayStart: day.start, dayEnd: day.end, pendingLimit: TODAY_LIMIT + 1, keptLimit: TODAY_LIMIT }).compile()];
     const compiledLater = [q.ownerPendingQuery(k, owner.id, [day.end, 0], 51).compile()];
     const compiledTeam = [q.teamPendingQuery(k, owner.team_id!, null, 51).compile()];
     const lists: PromisesBenchResult['lists'] = [];

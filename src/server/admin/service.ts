@@ -91,6 +91,8 @@ export async function updateOrganization(p: Platform, actor: Actor, input: OrgUp
       ...(input.timeZone !== undefined ? { time_zone: input.timeZone } : {}),
       ...(input.defaultTeamId !== undefined ? { default_team_id: input.defaultTeamId } : {}),
     });
+    // Cached sessions carry the organization's time zone: every instance reads them afresh.
+    if (input.timeZone !== undefined) ctx.emit({ type: 'sessions.revoked', orgId: actor.orgId });
     await audit(ctx, {
       orgId: actor.orgId,
       actorId: actor.userId,

@@ -11,6 +11,7 @@ export const sessionWithUser = prepared((db, param: Params<{ id: string; now: nu
     .innerJoin('organizations as o', 'o.id', 'u.org_id')
     .select([
       'o.case_prefix',
+      'o.time_zone',
       's.last_seen_at',
       's.created_at as session_created_at',
       's.expires_at',

@@ -49,6 +49,7 @@ export async function resolveSession(p: Platform, token: string): Promise<{ acto
         email: row.email,
         teamId: row.team_id,
         casePrefix: row.case_prefix,
+        timeZone: row.time_zone,
       },
       lastSeenAt: row.last_seen_at,
       createdAt: row.session_created_at,

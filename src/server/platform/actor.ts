@@ -12,6 +12,11 @@ export interface Actor {
   teamId: number | null;
   /** The organization's case reference prefix ("SW"). */
   casePrefix: string;
+  /**
+   * The organization's time zone, where the actor came from a session (which reads it with the
+   * user); others look it up when they need it.
+   */
+  timeZone?: string;
   ip?: string | null;
 }
 

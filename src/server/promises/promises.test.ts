@@ -320,6 +320,19 @@ describeEachDialect('promises', (h) => {
     expect((await stranger.get(`/api/promises/mine?userId=${org.users.associate.id}`)).statusCode).toBe(404);
   });
 
+  it('follows the organization’s day: a new time zone moves today’s bounds at once', async () => {
+    const associate = await org.as('associate');
+    const before = (await associate.get('/api/promises/mine')).json() as { dayStart: number; dayEnd: number };
+    expect(before.dayEnd - before.dayStart).toBe(24 * HOUR);
+    const admin = await org.as('admin');
+    const zone = await admin.patch('/api/admin/organization', { timeZone: 'Asia/Tokyo' });
+    expect(zone.statusCode, zone.body).toBe(200);
+    const after = (await associate.get('/api/promises/mine')).json() as { dayStart: number; dayEnd: number };
+    const hourOf = (t: number, tz: string) => new Intl.DateTimeFormat('en-US', { timeZone: tz, hour: 'numeric', hourCycle: 'h23' }).format(t);
+    expect(hourOf(after.dayStart, 'Asia/Tokyo')).toBe('00');
+    expect(after.dayStart).not.toBe(before.dayStart);
+  });
+
   it('answers bad input with a clear 4xx', async () => {
     const associate = await org.as('associate');
     const kase = await logCall(associate);

@@ -1,6 +1,7 @@
 // SQL for promises: each list reads one partial index range in due order; the kept rate counts
 // over an index range of the period; the due-work reads and locks one promise by its id.
-import { sql, type Insertable, type Kysely, type Updateable } from 'kysely';
+import { sql, type Expression, type Insertable, type Kysely, type Updateable } from 'kysely';
+import { prepared, type Params } from '../db/prepared.js';
 import type { Database, PromiseEventsTable, PromisesTable } from '../db/types.js';
 
 /**
@@ -111,25 +112,28 @@ export const ownerPending = (db: Kysely<Database>, ownerId: number, after: [numb
 
 /**
  * "My promises today" in one statement: the owner's promises still to keep that fall due before
- * `dayEnd` (the soonest `limit + 1`, to tell whether there are more) and those kept since
- * `dayStart` (the latest `limit`), each list one index range (`promises_owner_pending`,
- * `promises_owner_kept`), named in one join. One plan and one round trip instead of two: on
- * PostgreSQL the planning of the five-table join costs about as much as running it. Unordered:
- * the caller sorts each list.
+ * the day's end (the soonest `pendingLimit`) and those kept since its start (the latest
+ * `keptLimit`), each list one index range (`promises_owner_pending`, `promises_owner_kept`),
+ * named in one join. One plan and one round trip instead of two: on PostgreSQL the planning of
+ * the five-table join costs about as much as running it. Unordered: the caller sorts each list.
+ * Values or prepared-statement parameters alike (`V`).
  */
-export const ownerTodayQuery = (db: Kysely<Database>, ownerId: number, day: { start: number; end: number }, limit: number) =>
-  withNames(db).where('p.id', 'in', (eb) =>
+function todayQuery<V extends number | Expression<number>>(
+  db: Kysely<Database>,
+  v: { ownerId: V; dayStart: V; dayEnd: V; pendingLimit: V; keptLimit: V },
+) {
+  return withNames(db).where('p.id', 'in', (eb) =>
     eb
       .selectFrom(
         db
           .selectFrom('promises as p')
           .select('p.id')
-          .where('p.owner_user_id', '=', ownerId)
+          .where('p.owner_user_id', '=', v.ownerId)
           .where(PENDING)
-          .where('p.due_at', '<', day.end)
+          .where('p.due_at', '<', v.dayEnd)
           .orderBy('p.due_at')
           .orderBy('p.id')
-          .limit(limit + 1)
+          .limit(v.pendingLimit)
           .as('pending'),
       )
       .select('pending.id')
@@ -139,17 +143,27 @@ export const ownerTodayQuery = (db: Kysely<Database>, ownerId: number, day: { st
             db
               .selectFrom('promises as p')
               .select('p.id')
-              .where('p.owner_user_id', '=', ownerId)
-              .where('p.kept_at', '>=', day.start)
+              .where('p.owner_user_id', '=', v.ownerId)
+              .where('p.kept_at', '>=', v.dayStart)
               .orderBy('p.kept_at', 'desc')
-              .limit(limit)
+              .limit(v.keptLimit)
               .as('kept'),
           )
           .select('kept.id'),
       ),
   );
-export const ownerToday = (db: Kysely<Database>, ownerId: number, day: { start: number; end: number }, limit: number) =>
-  ownerTodayQuery(db, ownerId, day, limit).execute();
+}
+export type TodayValues = { ownerId: number; dayStart: number; dayEnd: number; pendingLimit: number; keptLimit: number };
+export const ownerTodayQuery = (db: Kysely<Database>, values: TodayValues) => todayQuery(db, values);
+export const ownerToday = prepared((db, param: Params<TodayValues>) =>
+  todayQuery(db, {
+    ownerId: param('ownerId'),
+    dayStart: param('dayStart'),
+    dayEnd: param('dayEnd'),
+    pendingLimit: param('pendingLimit'),
+    keptLimit: param('keptLimit'),
+  }),
+);
 
 /** A team's promises still to keep, soonest due first, after a (due_at, id) keyset. */
 export const teamPending = (db: Kysely<Database>, teamId: number, after: [number, number] | null, limit: number) =>

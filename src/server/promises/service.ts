@@ -183,7 +183,7 @@ export async function mine(p: Platform, actor: Actor, userId?: number): Promise<
   const whose = await whosePromises(p, actor, userId);
   const now = p.clock.now();
   const day = await today(p, actor, now);
-  const rows = await q.ownerToday(p.db, whose, day, TODAY_LIMIT);
+  const rows = await q.ownerToday.all(p.db, { ownerId: whose, dayStart: day.start, dayEnd: day.end, pendingLimit: TODAY_LIMIT + 1, keptLimit: TODAY_LIMIT });
   // Still to keep (open or broken) are today's, soonest first; the others were kept today, latest first.
   const pending = rows.filter((r) => r.state === 'open' || r.state === 'broken').sort((a, b) => a.due_at - b.due_at || a.id - b.id);
   const kept = rows.filter((r) => r.state === 'kept' || r.state === 'kept_late').sort((a, b) => b.kept_at! - a.kept_at! || b.id - a.id);
@@ -242,8 +242,8 @@ function decodeCursor(s: string): [number, number] {
 
 /** Today's bounds in the organization's time zone. */
 async function today(p: Platform, actor: Actor, now: number) {
-  const org = await findOrg(p.db, actor.orgId);
-  return dayBounds(now, org?.time_zone ?? 'UTC');
+  const zone = actor.timeZone ?? (await findOrg(p.db, actor.orgId))?.time_zone ?? 'UTC';
+  return dayBounds(now, zone);
 }
 
 export async function team(p: Platform, actor: Actor, teamId: number | undefined, after: string | undefined): Promise<PromiseList> {
