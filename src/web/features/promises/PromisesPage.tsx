@@ -109,7 +109,8 @@ function Later({ from, moreToday }: { from: string; moreToday: boolean }) {
   ];
   const title = moreToday ? 'More due today, then later' : 'Later';
   return (
-    <section aria-label={title}>
+    // No name of its own: the list inside is the region of that name (one region, not two).
+    <section>
       <Title order={2} size="h4" mb="xs">
         {title}
       </Title>
