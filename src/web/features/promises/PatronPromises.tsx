@@ -1,17 +1,13 @@
 // Promises made to a patron, across their cases: the kept/broken record, newest first.
 import { Paper, Title } from '@mantine/core';
-import { promisesApi, type PromiseList, type PromiseView } from '../../../contracts/promises.js';
+import { promisesApi, type PromiseView } from '../../../contracts/promises.js';
 import { call } from '../../api/client.js';
 import { useKeysetList } from '../../api/keyset.js';
 import { useSession } from '../../api/queries.js';
 import { DataTable, type Column } from '../../components/DataTable.js';
-import { AnchorLink } from '../../components/links.js';
 import { formatters } from '../../lib/format.js';
 import { promiseKeys } from './keys.js';
-import { PromiseStateBadge } from './parts.js';
-
-const itemsOf = (p: PromiseList) => p.items;
-const nextOf = (p: PromiseList) => p.nextCursor;
+import { caseColumn, listItems, listNext, PromiseStateBadge } from './parts.js';
 
 export function PatronPromises({ patronId }: { patronId: number }) {
   const { user, org } = useSession();
@@ -19,22 +15,13 @@ export function PatronPromises({ patronId }: { patronId: number }) {
   const list = useKeysetList({
     queryKey: promiseKeys.onPatron(patronId),
     page: (after: string | undefined) => call(promisesApi.onPatron, { params: { id: patronId }, query: after ? { after } : {} }),
-    items: itemsOf,
-    next: nextOf,
+    items: listItems,
+    next: listNext,
     enabled: user.role !== 'volunteer',
   });
   if (user.role === 'volunteer' || (!list.isPending && list.items.length === 0)) return null;
   const columns: Column<PromiseView>[] = [
-    {
-      key: 'case',
-      header: 'Case',
-      primary: true,
-      cell: (p) => (
-        <AnchorLink to="/cases/$ref" params={{ ref: p.caseRef }} ff="monospace">
-          {p.caseRef}
-        </AnchorLink>
-      ),
-    },
+    caseColumn,
     { key: 'what', header: 'Promised', cell: (p) => p.what },
     { key: 'due', header: 'Due', nowrap: true, cell: (p) => fmt.dateTime(p.dueAt) },
     { key: 'state', header: 'State', cell: (p) => <PromiseStateBadge state={p.state} /> },

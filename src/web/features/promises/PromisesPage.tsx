@@ -2,15 +2,14 @@
 // today page by page; and my own kept rate over a period of my choosing.
 import { Alert, Loader, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
-import { HOW_LABELS, promisesApi, type PromiseList, type PromiseView } from '../../../contracts/promises.js';
+import { HOW_LABELS, promisesApi, type PromiseView } from '../../../contracts/promises.js';
 import { call } from '../../api/client.js';
 import { useKeysetList } from '../../api/keyset.js';
 import { useSession } from '../../api/queries.js';
 import { DataTable, type Column } from '../../components/DataTable.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
-import { AnchorLink } from '../../components/links.js';
 import { formatters } from '../../lib/format.js';
-import { KeptRateCard, PromiseStateBadge, PromiseTable } from './parts.js';
+import { caseColumn, KeptRateCard, listItems, listNext, PromiseStateBadge, PromiseTable } from './parts.js';
 import { PeriodPicker, usePeriod } from './PeriodPicker.js';
 import { promiseKeys } from './keys.js';
 
@@ -19,9 +18,6 @@ const BUCKETS = [
   ['dueSoon', 'Due soon (next 2 hours)'],
   ['dueToday', 'Due later today'],
 ] as const;
-
-const itemsOf = (p: PromiseList) => p.items;
-const nextOf = (p: PromiseList) => p.nextCursor;
 
 export function PromisesPage() {
   const q = useQuery({ queryKey: promiseKeys.mine, queryFn: () => call(promisesApi.mine, { query: {} }) });
@@ -80,20 +76,11 @@ function Later({ from, moreToday }: { from: string; moreToday: boolean }) {
   const list = useKeysetList({
     queryKey: promiseKeys.mineLater(from),
     page: (after: string | undefined) => call(promisesApi.mineLater, { query: { after: after ?? from } }),
-    items: itemsOf,
-    next: nextOf,
+    items: listItems,
+    next: listNext,
   });
   const columns: Column<PromiseView>[] = [
-    {
-      key: 'case',
-      header: 'Case',
-      primary: true,
-      cell: (p) => (
-        <AnchorLink to="/cases/$ref" params={{ ref: p.caseRef }} ff="monospace">
-          {p.caseRef}
-        </AnchorLink>
-      ),
-    },
+    caseColumn,
     {
       key: 'what',
       header: 'Promised',

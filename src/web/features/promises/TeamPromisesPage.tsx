@@ -2,19 +2,15 @@
 // organization's kept rate.
 import { useState } from 'react';
 import { Group, NativeSelect, Stack, Title } from '@mantine/core';
-import { promisesApi, type PromiseList, type PromiseView } from '../../../contracts/promises.js';
+import { promisesApi, type PromiseView } from '../../../contracts/promises.js';
 import { call } from '../../api/client.js';
 import { useKeysetList } from '../../api/keyset.js';
 import { useSession, useTeams } from '../../api/queries.js';
 import { DataTable, type Column } from '../../components/DataTable.js';
-import { AnchorLink } from '../../components/links.js';
 import { formatters, useNow } from '../../lib/format.js';
 import { promiseKeys } from './keys.js';
-import { KeptRateCard, PromiseStateBadge } from './parts.js';
+import { caseColumn, KeptRateCard, listItems, listNext, PromiseStateBadge } from './parts.js';
 import { TeamReminderSettings } from './TeamReminderSettings.js';
-
-const itemsOf = (p: PromiseList) => p.items;
-const nextOf = (p: PromiseList) => p.nextCursor;
 
 export function TeamPromisesPage() {
   const { user, org } = useSession();
@@ -24,22 +20,13 @@ export function TeamPromisesPage() {
   const list = useKeysetList({
     queryKey: promiseKeys.team(teamId),
     page: (after: string | undefined) => call(promisesApi.team, { query: { ...(teamId ? { teamId } : {}), ...(after ? { after } : {}) } }),
-    items: itemsOf,
-    next: nextOf,
+    items: listItems,
+    next: listNext,
     enabled: teamId !== null,
   });
   const now = useNow();
   const columns: Column<PromiseView>[] = [
-    {
-      key: 'case',
-      header: 'Case',
-      primary: true,
-      cell: (p) => (
-        <AnchorLink to="/cases/$ref" params={{ ref: p.caseRef }} ff="monospace">
-          {p.caseRef}
-        </AnchorLink>
-      ),
-    },
+    caseColumn,
     { key: 'what', header: 'Promised', cell: (p) => p.what },
     { key: 'to', header: 'To', cell: (p) => p.patron?.name ?? p.toUser?.name ?? '—' },
     { key: 'owner', header: 'Owner', cell: (p) => p.owner.name },

@@ -2,9 +2,10 @@
 // kept rate over a period (a team measure, shown for one scope at a time, never ranked).
 import { Badge, Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
-import { HOW_LABELS, PROMISE_STATE_LABELS, promisesApi, type PromiseState, type PromiseView } from '../../../contracts/promises.js';
+import { HOW_LABELS, PROMISE_STATE_LABELS, promisesApi, type PromiseList, type PromiseState, type PromiseView } from '../../../contracts/promises.js';
 import { call } from '../../api/client.js';
 import { useSession } from '../../api/queries.js';
+import type { Column } from '../../components/DataTable.js';
 import { AnchorLink } from '../../components/links.js';
 import { When } from '../../components/When.js';
 import { formatters, useNow } from '../../lib/format.js';
@@ -22,6 +23,22 @@ export function PromiseStateBadge({ state, overdue }: { state: PromiseState; ove
 }
 
 /** A short list (one bucket of "my promises", a case's or a patron's) as a plain table. */
+/** A keyset page of promises, as `useKeysetList` reads it (defined once: the list is rebuilt when these change). */
+export const listItems = (p: PromiseList) => p.items;
+export const listNext = (p: PromiseList) => p.nextCursor;
+
+/** The column every list of promises starts with: the case, as a link. */
+export const caseColumn: Column<PromiseView> = {
+  key: 'case',
+  header: 'Case',
+  primary: true,
+  cell: (p) => (
+    <AnchorLink to="/cases/$ref" params={{ ref: p.caseRef }} ff="monospace">
+      {p.caseRef}
+    </AnchorLink>
+  ),
+};
+
 export function PromiseTable({ items, caption, showOwner = false }: { items: PromiseView[]; caption: string; showOwner?: boolean }) {
   const { org } = useSession();
   const fmt = formatters(org);
