@@ -14,7 +14,7 @@ import {
   type QueueFigures,
 } from './erlang.js';
 import { smallestStaff, weekPlan } from './plan.js';
-import { digamma, logGamma } from './series.js';
+import { digamma, logGamma, queueSeries, type SeriesSums } from './series.js';
 
 const figuresC = (
   arrivalsPerHour: number,
@@ -796,5 +796,53 @@ describe('the special functions under Erlang A', () => {
     }
     expect(logGamma(1.5)).toBeCloseTo(Math.log(Math.sqrt(Math.PI) / 2), 14);
     expect(digamma(1.5)).toBeCloseTo(2 - eulerGamma - 2 * Math.LN2, 13);
+  });
+
+  it('sums the queue series to 11 digits in every regime, against 40-digit values', () => {
+    // [x, y, r, ln A(x, y), share abandoning of those who wait, answered-wait ratio,
+    //  ln(Σ_(k≥1) r^(k−1)·t_k / A)], from mpmath 1.3 at 40 digits: A = 1F1(1; x + 1; y) (hyp1f1),
+    // the abandoning share 1 − (x/y)(1 − 1/A), the answered-wait ratio −x·(∂A/∂x)/(y·A) (diff),
+    // and the weighted sum (y/(x + 1))·1F1(1; x + 2; r·y). Overloads near and deep (the closed form
+    // less the terms below k = 0), the peak, light loads, and a hundred thousand Erlangs.
+    const references = [
+      [8, 20, 0.8464817248906141, 6.637965820972137, 0.6005238754708971, 0.3423629266813145, -1.5827822959250604],
+      [80, 100, 0.8464817248906141, 5.241904014693082, 0.20423213973625548, 0.1773106238761081, -2.2366382222195424],
+      [325, 500, 0.9672161004820059, 38.8066598044974, 0.35000000000000003, 0.2790094082801226, -5.525283092330393],
+      [480, 500, 0.9672161004820059, 4.213089582515016, 0.05420854724156234, 0.052114805932767044, -0.7521903273799326],
+      [497.5, 500, 0.9672161004820059, 3.4331720037104185, 0.03712295017662846, 0.03604105940298232, -0.544712052237611],
+      [520, 500, 0.9672161004820059, 2.785760118381605, 0.024149472861868405, 0.023647438198582626, -0.40646447955461446],
+      [600, 500, 0.9672161004820059, 1.747199583930233, 0.009113517792423665, 0.009033304708248074, -0.3303269256238306],
+      [1000, 500, 0.9672161004820059, 0.6911610051090752, 0.0019881492038545156, 0.001984204157432743, -0.7271486678583626],
+      [9946.935428294932, 10000, 0.99, 5.310793395412783, 0.010218261216579866, 0.01014118467095891, -0.8192296455237702],
+      [96668.04875513609, 100000, 0.99, 62.79495145452925, 0.03331951244863914, 0.03275314752772033, -28.44359337237701],
+      [45.5, 50, 0.5, 2.7595529725934567, 0.14762126173399628, 0.1310078292568142, -1.9621204840146913],
+      [3.2, 40, 0.95, 30.244141383795988, 0.9200000000000058, 0.1902032450261883, -1.7845681635727837],
+    ] as const;
+    const sums = (x: number, y: number, r: number, moments: boolean): SeriesSums =>
+      queueSeries({ x, y, r, logY: Math.log(y), logR: r > 0 ? Math.log(r) : -Infinity }, moments, {
+        sum: 0,
+        logScale: 0,
+        abandonRatio: 0,
+        answeredWaitRatio: 0,
+        weightedRatio: 0,
+        weightedLogScale: 0,
+      });
+    const close = (got: number, want: number, where: string) =>
+      expect(Math.abs(got - want), where).toBeLessThan(1e-11 * Math.abs(want));
+    for (const [x, y, r, logA, abandon, answeredWait, logWeighted] of references) {
+      const s = sums(x, y, r, true);
+      const where = `x ${x}, y ${y}, r ${r}`;
+      const ownLogA = s.logScale + Math.log(s.sum);
+      close(ownLogA, logA, `ln A, ${where}`);
+      expect(Math.abs(s.abandonRatio - abandon), `abandoning, ${where}`).toBeLessThan(1e-13);
+      close(s.answeredWaitRatio, answeredWait, `answered wait, ${where}`);
+      // The weighted sum comes from the same pass, or (NaN) from its own series, as erlangAPoint does.
+      let weighted = Math.log(s.weightedRatio) + s.weightedLogScale;
+      if (Number.isNaN(s.weightedRatio)) {
+        const own = sums(x + 1, r * y, 0, false);
+        weighted = Math.log(y / (x + 1)) + own.logScale + Math.log(own.sum) - ownLogA;
+      }
+      close(weighted, logWeighted, `weighted, ${where}`);
+    }
   });
 });

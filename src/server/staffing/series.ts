@@ -99,7 +99,9 @@ const DIRECT_HARMONIC = 16;
  *
  * The terms rise while k ≤ y − x and then fall, and may pass 1e308 long before the peak, so the
  * sum starts at the peak (its logarithm from log-gamma) and walks outward in both directions
- * with every term relative to the peak term. The cost is O(√y) terms, never O(y).
+ * with every term relative to the peak term. The cost is O(√y) terms, never O(y). In an
+ * overload (peak at k ≥ 1) the closed form less the terms below k = 0 (`overload`) costs less,
+ * and nothing at all deep in one: the week plan's heaviest points are there.
  *
  * With `moments`, the two ratios of `SeriesSums` are summed in the same pass. With 0 < r ≤ 1,
  * so is Σ_{k≥1} r^{k−1}·t_k, which is (y/(x+1))·A(x+1, r·y): the series the service level needs
@@ -109,8 +111,14 @@ const DIRECT_HARMONIC = 16;
 export function queueSeries(input: SeriesInput, moments: boolean, out: SeriesSums): SeriesSums {
   const { x, y, r, logY, logR } = input;
   let logGammaX1 = NaN;
-  if (y > x + 3 && !nearPeak(x, y)) {
+  // An overload whose weighted series (when asked for) is one too: from the closed form, less the
+  // few terms below k = 0, rather than walking the whole bell.
+  if (y >= x + 1 && (r === 0 || (r <= 1 && r * y >= x + 2))) {
     logGammaX1 = logGamma(x + 1);
+    if (overload(x, y, moments, r, logGammaX1, out, logY, logR)) return out;
+  }
+  if (y > x + 3 && !nearPeak(x, y)) {
+    if (Number.isNaN(logGammaX1)) logGammaX1 = logGamma(x + 1);
     if (farBeyond(x, y, logGammaX1, logY)) {
       return deepOverload(x, y, moments, r, logGammaX1, out, logY, logR);
     }
@@ -245,6 +253,117 @@ export function queueSeries(input: SeriesInput, moments: boolean, out: SeriesSum
   out.weightedRatio = weighted ? sumW / total : NaN;
   out.weightedLogScale = (peak - 1) * logR;
   return out;
+}
+
+/**
+ * The series in an overload (y ≥ x + 1, the terms' peak at k ≥ 1), by the terms below k = 0.
+ * The terms' recurrence t_(k−1) = t_k·(x + k)/y carried below k = 0 gives
+ * t_(−j) = x(x − 1)…(x − j + 1)/y^j, and (integrating the upper incomplete gamma function by
+ * parts, A = x·e^y·y^(−x)·(Γ(x) − Γ(x, y)))
+ *   A(x, y) = C − Σ_(j≥1) t_(−j),   C = e^y·y^(−x)·Γ(x + 1),
+ * where the sum is the asymptotic series of x·e^y·y^(−x)·Γ(x, y): its remainder after any
+ * term is at most the next term (once the factors x − j turn negative, and they alternate) or
+ * the next term over 1 − (x − j)/y (while they are positive and shrink), so it is summed until
+ * that bound is below `TAIL` of the result. The terms start one below the peak's distance from
+ * k = 0 and fall from there, so this costs the bell's lower tail beyond k = 0, not the bell:
+ * a few terms deep in the overload, never more than the walk from the peak. With y small the
+ * series may turn before it is small enough (its factors pass y); then it answers false and the
+ * walk is used.
+ *
+ * The moments in the same pass, by no division per term: the answered-wait sum is −x·A′/(y·A)
+ * (A′ = ∂A/∂x; see `deepOverload`), with C′ = C·(ψ(x + 1) − ln y) and the terms' derivatives
+ * carried beside them (∂t_(−j−1) = (∂t_(−j)·(x − j) + t_(−j))/y); the weighted sum
+ * Σ_(k≥1) r^(k−1)·t_k = (y/(x + 1))·A(x + 1, ry) by the same identity when ry ≥ x + 2.
+ */
+function overload(
+  x: number,
+  y: number,
+  moments: boolean,
+  r: number,
+  logGammaX1: number,
+  out: SeriesSums,
+  logY: number,
+  logR: number,
+): boolean {
+  const logC = y - x * logY + logGammaX1;
+  const weighted = r > 0;
+  const ry = r * y;
+  // 1/C and 1/C_w: nil once C passes a double's range, and then so is everything below k = 0
+  // relative to it (the terms are relative to t_0 = 1, and sum to at most 1/(1 − x/y)).
+  const invC = Math.exp(-logC);
+  const invCW = weighted
+    ? Math.exp((x + 1) * (logY + logR) - ry - logGammaX1 - Math.log(x + 1))
+    : 0;
+  // The answered-wait sum's scale: C·(ln y − ψ(x + 1)), positive as y ≥ x + 1; so is every
+  // derivative term while x − j > 0.
+  const logDrop = moments ? logY - digamma(x + 1) : 0;
+  let n = 0;
+  let dn = 0;
+  let nw = 0;
+  {
+    const invY = 1 / y;
+    const invRY = weighted ? 1 / ry : 0;
+    const limit = TAIL / invC;
+    const limitW = weighted ? TAIL / invCW : 0;
+    const limitD = limit * logDrop;
+    let t = 1;
+    let dt = 0;
+    let u = 1;
+    let f = x;
+    for (;;) {
+      // Two terms a step, the remainder tested after the second: no division in the loop.
+      const f2 = f - 1;
+      const g1 = f * invY;
+      const g2 = f2 * invY;
+      if (moments) {
+        const dt1 = (dt * f + t) * invY;
+        dt = (dt1 * f2 + t * g1) * invY;
+        dn += dt1 + dt;
+      }
+      const t1 = t * g1;
+      t = t1 * g2;
+      n += t1 + t;
+      if (weighted) {
+        const u1 = u * (f + 1) * invRY;
+        u = u1 * f * invRY;
+        nw += u1 + u;
+      }
+      f -= 2;
+      // The next factor bounds the remainder: at most the next term once the factors alternate
+      // (f < 0), the next term over (1 − ratio) while they are positive and shrink.
+      const ratio = (f < 0 ? -f : f) * invY;
+      if (ratio >= 1) return false;
+      const keep = f > 0 ? 1 - ratio : 1;
+      const size = (t < 0 ? -t : t) * ratio;
+      if (size >= limit * keep) continue;
+      if (moments && (dt < 0 ? -dt : dt) * ratio * 2 >= (limitD + TAIL * dn) * keep) continue;
+      if (!weighted) break;
+      const fw = f + 1;
+      const ratioW = (fw < 0 ? -fw : fw) * invRY;
+      if (ratioW >= 1) return false;
+      if ((u < 0 ? -u : u) * ratioW < limitW * (fw > 0 ? 1 - ratioW : 1)) break;
+    }
+  }
+  // A = C·(1 − n/C); relative to C, the part below k = 0 is at most about a half (x near y).
+  const rest = 1 - n * invC;
+  out.sum = rest;
+  out.logScale = logC;
+  if (moments) {
+    out.abandonRatio = clampShare(1 - (x / y) * (1 - invC / rest));
+    out.answeredWaitRatio = ((x / y) * (logDrop + dn * invC)) / rest;
+  } else {
+    out.abandonRatio = out.answeredWaitRatio = 0;
+  }
+  if (weighted) {
+    // Σ_(k≥1) r^(k−1)·t_k / A = e^(−y(1−r) − (x+1)·ln r)·(A(x+1, ry)/C_w)/(A/C), as `deepOverload`.
+    const restW = 1 - nw * invCW;
+    out.weightedRatio = restW / rest;
+    out.weightedLogScale = -y * (1 - r) - (x + 1) * logR;
+  } else {
+    out.weightedRatio = NaN;
+    out.weightedLogScale = 0;
+  }
+  return true;
 }
 
 const clampShare = (v: number) => (v < 0 ? 0 : v > 1 ? 1 : v);
