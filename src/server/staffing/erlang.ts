@@ -290,34 +290,57 @@ const NOBODY_WAITS = 1e-18;
 
 /** Erlang A for n agents, given Erlang B(n, a) (see `erlangAFromB` for the mathematics). */
 export function erlangAPoint(k: ErlangAInterval, n: number, b: number, out: Point): Point {
-  const { a, y, decay, r } = k;
   const x = n * k.xPerAgent;
-
-  // While y < x + 1 the series is below the geometric (x+1)/(x+1−y), so P(wait) ≤ that·B.
-  if (y < x + 1 && b * (x + 1) < NOBODY_WAITS * (x + 1 - y)) {
-    out.wait = out.abandonment = out.averageWait = 0;
-    out.serviceLevel = out.answeredWithinTarget = 1;
-    out.occupancy = a / n;
-    return out;
-  }
-
+  if (nobodyWaits(k, x, b)) return noQueue(k, n, out);
   series.x = x;
-  series.y = y;
-  series.r = r;
+  series.y = k.y;
+  series.r = k.r;
   series.logY = k.logY;
   series.logR = k.logR;
-  queueSeries(series, true, scratch);
-  const { sum, logScale } = scratch;
-  const abandonIfWait = scratch.abandonRatio;
-  const answeredWaitIfWait = scratch.answeredWaitRatio * k.patience;
+  return erlangAFromSums(k, n, b, queueSeries(series, true, scratch), out);
+}
+
+/** While y < x + 1 the series is below the geometric (x+1)/(x+1−y), so P(wait) ≤ that·B. */
+export function nobodyWaits(k: ErlangAInterval, x: number, b: number): boolean {
+  return k.y < x + 1 && b * (x + 1) < NOBODY_WAITS * (x + 1 - k.y);
+}
+
+function noQueue(k: ErlangAInterval, n: number, out: Point): Point {
+  out.wait = out.abandonment = out.averageWait = 0;
+  out.serviceLevel = out.answeredWithinTarget = 1;
+  out.occupancy = k.a / n;
+  return out;
+}
+
+/**
+ * Erlang A for n agents from the series' sums at x = n·μ/θ (`queueSeries`, or a `QueueSweep`
+ * for a run of agent counts), given Erlang B(n, a). A weighted sum left NaN is summed here.
+ */
+export function erlangAFromSums(
+  k: ErlangAInterval,
+  n: number,
+  b: number,
+  sums: SeriesSums,
+  out: Point,
+): Point {
+  const { a, y, decay, r } = k;
+  const x = n * k.xPerAgent;
+  if (nobodyWaits(k, x, b)) return noQueue(k, n, out);
+  const { sum, logScale, weightedRatio, weightedLogScale } = sums;
+  const abandonIfWait = sums.abandonRatio;
+  const answeredWaitIfWait = sums.answeredWaitRatio * k.patience;
 
   // P(wait) = 1 / (1 + (1/B − 1)/A); 1/B may overflow to Infinity, which gives P(wait) = 0.
   // A within a double's range is taken as it is (no transcendental when the terms only fall);
   // beyond, in log space.
+  // Deep in an overload (A beyond e^700, B near 1) that is 1 without a logarithm.
+  const odds = 1 / b - 1;
   const wait =
     logScale < 700
-      ? 1 / (1 + (1 / b - 1) / (logScale === 0 ? sum : sum * Math.exp(logScale)))
-      : 1 / (1 + Math.exp(Math.log(1 / b - 1) - logScale - Math.log(sum)));
+      ? 1 / (1 + odds / (logScale === 0 ? sum : sum * Math.exp(logScale)))
+      : odds < 1e250 && sum > 1e-50
+        ? 1
+        : 1 / (1 + Math.exp(Math.log(odds) - logScale - Math.log(sum)));
   const abandonment = wait * abandonIfWait;
   const answered = 1 - abandonment;
 
@@ -325,24 +348,24 @@ export function erlangAPoint(k: ErlangAInterval, n: number, b: number, out: Poin
   // x/(x+1)·e^{y(1−r) − (x+1)θt}·A(x+1, ry)/A(x, y), and A(x+1, ry) = ((x+1)/y)·Σ_{k≥1} r^{k−1}t_k.
   const exponent = k.yMissed - (x + 1) * decay;
   let late: number;
-  if (Number.isNaN(scratch.weightedRatio)) {
+  if (Number.isNaN(weightedRatio)) {
     series.x = x + 1;
     series.y = y * r;
     series.r = 0;
     series.logY = Math.log(y * r);
     series.logR = -Infinity;
-    queueSeries(series, false, scratch);
+    const own = queueSeries(series, false, scratch);
     late = Math.exp(
-      Math.log(((x / (x + 1)) * scratch.sum) / sum) + exponent + scratch.logScale - logScale,
+      Math.log(((x / (x + 1)) * own.sum) / sum) + exponent + own.logScale - logScale,
     );
   } else {
     // (x/y)·weightedRatio is a moderate number; the scale goes with the exponent, which stays
     // within a double's range unless the share is nil (underflow) or the figures are extreme.
-    const scale = exponent + scratch.weightedLogScale;
+    const scale = exponent + weightedLogScale;
     late =
       scale < 700
-        ? ((x / y) * scratch.weightedRatio) * Math.exp(scale)
-        : Math.exp(Math.log((x / y) * scratch.weightedRatio) + scale);
+        ? (x / y) * weightedRatio * Math.exp(scale)
+        : Math.exp(Math.log((x / y) * weightedRatio) + scale);
   }
   const serviceLevel = clamp01(1 - wait + wait * Math.max(0, 1 - abandonIfWait - late));
 

@@ -11,6 +11,7 @@ import {
   checkTarget,
   clamp01,
   erlangAFromB,
+  erlangAFromSums,
   erlangAInterval,
   erlangAPoint,
   erlangBTable,
@@ -19,6 +20,8 @@ import {
   type Point,
   type QueueFigures,
 } from './erlang.js';
+import type { SeriesSums } from './series.js';
+import { QueueSweep, sweepRange } from './sweep.js';
 
 export interface StaffTarget {
   arrivalsPerHour: number;
@@ -154,6 +157,7 @@ export function weekPlan(input: PlanInput): IntervalPlan[] {
   const maxAgents = input.maxAgents === undefined ? 200 : checkAgents('maxAgents', input.maxAgents);
   const b = new Float64Array(maxAgents + 1);
   const point = newPoint();
+  const sweep = new QueueSweep();
   const demands = input.intervals.map((demand, i) => checkDemand(demand, i));
   const out: IntervalPlan[] = [];
   for (const d of demands) {
@@ -162,7 +166,7 @@ export function weekPlan(input: PlanInput): IntervalPlan[] {
     // week, 3 MB, cost more than the arithmetic: a fresh block that size is mapped and faulted
     // in page by page on every plan, 7 ms on this machine, where blocks of a few kB are reused.)
     const length = 3 * Math.max(0, maxAgents - Math.floor((d.perHour / 3600) * d.handle)) + (d.patience === undefined ? 0 : 4 * maxAgents);
-    out.push(planInterval(d, maxAgents, t, goal, b, point, new Slab(new Float64Array(length))));
+    out.push(planInterval(d, maxAgents, t, goal, b, point, sweep, new Slab(new Float64Array(length))));
   }
   return out;
 }
@@ -179,6 +183,20 @@ class Slab {
   }
 }
 
+// The sweep pays for its rule (a few hundred exponentials) from about this y (below, a walk of
+// the series is a few dozen terms) and this many agent counts near the load.
+const SWEEP_FROM_Y = 200;
+const SWEEP_FROM_RUN = 8;
+// Reused for every sweep step: the plan allocates nothing per point.
+const sums: SeriesSums = {
+  sum: 0,
+  logScale: 0,
+  abandonRatio: 0,
+  answeredWaitRatio: 0,
+  weightedRatio: 0,
+  weightedLogScale: 0,
+};
+
 /** One interval's curves: Erlang C from the first stable count, Erlang A for every count. */
 function planInterval(
   { perHour, handle, patience }: ReturnType<typeof checkDemand>,
@@ -187,6 +205,7 @@ function planInterval(
   goal: number,
   b: Float64Array<ArrayBuffer>,
   point: Point,
+  sweep: QueueSweep,
   slab: Slab,
 ): IntervalPlan {
   const lambda = perHour / 3600;
@@ -226,8 +245,20 @@ function planInterval(
       abandonmentShare: slab.take(maxAgents),
     };
     const interval = erlangAInterval(lambda, handle, patience, t);
+    // Near the load, one quadrature rule for the whole run of agent counts (`QueueSweep`);
+    // elsewhere each point is summed on its own, which is cheap there.
+    const { y, xPerAgent: c } = interval;
+    const { first, last: lastOfRange } = sweepRange(y, interval.r, c);
+    const last = Math.min(maxAgents, lastOfRange);
+    const run =
+      y >= SWEEP_FROM_Y && last - first + 1 >= SWEEP_FROM_RUN
+        ? sweep.start(y, interval.r, c, first * c, last * c)
+        : null;
     for (let n = 1; n <= maxAgents; n++) {
-      const f = erlangAPoint(interval, n, b[n]!, point);
+      const f =
+        run !== null && n >= first && n <= last
+          ? erlangAFromSums(interval, n, b[n]!, run.next(sums), point)
+          : erlangAPoint(interval, n, b[n]!, point);
       const j = n - 1;
       curveA.serviceLevel[j] = f.serviceLevel;
       curveA.probabilityOfWaiting[j] = f.wait;

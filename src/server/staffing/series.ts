@@ -3,8 +3,11 @@
 
 const HALF_LOG_2PI = 0.9189385332046728;
 
-/** ln Γ(z) for z ≥ 1 (Stirling's series after shifting z to ≥ 15; good to a few 1e-15, relative). */
-export function logGamma(z: number): number {
+/**
+ * ln Γ(z) for z ≥ 1 (Stirling's series after shifting z to ≥ 15; good to a few 1e-15, relative).
+ * `logZ`, when the caller has ln z already, saves the logarithm for z ≥ 15.
+ */
+export function logGamma(z: number, logZ = NaN): number {
   let shift = 0;
   if (z < 15) {
     let product = 1;
@@ -22,11 +25,12 @@ export function logGamma(z: number): number {
       inv2 *
         (1 / 360 -
           inv2 * (1 / 1260 - inv2 * (1 / 1680 - inv2 * (1 / 1188 - (inv2 * 691) / 360360)))));
-  return (z - 0.5) * Math.log(z) - z + HALF_LOG_2PI + tail - shift;
+  return (z - 0.5) * (shift === 0 && !Number.isNaN(logZ) ? logZ : Math.log(z)) - z + HALF_LOG_2PI + tail - shift;
 }
 
-/** ψ(z), the digamma function, for z ≥ 1 (asymptotic series after shifting z to ≥ 10). */
-export function digamma(z: number): number {
+/** ψ(z), the digamma function, for z ≥ 1 (asymptotic series after shifting z to ≥ 10); `logZ`
+ * as for `logGamma`. */
+export function digamma(z: number, logZ = NaN): number {
   let shift = 0;
   while (z < 10) {
     shift -= 1 / z;
@@ -35,7 +39,7 @@ export function digamma(z: number): number {
   const inv2 = 1 / (z * z);
   return (
     shift +
-    Math.log(z) -
+    (shift === 0 && !Number.isNaN(logZ) ? logZ : Math.log(z)) -
     0.5 / z -
     inv2 * (1 / 12 - inv2 * (1 / 120 - inv2 * (1 / 252 - inv2 * (1 / 240 - inv2 / 132))))
   );
@@ -114,8 +118,9 @@ export function queueSeries(input: SeriesInput, moments: boolean, out: SeriesSum
   // An overload whose weighted series (when asked for) is one too: from the closed form, less the
   // few terms below k = 0, rather than walking the whole bell.
   if (y >= x + 1 && (r === 0 || (r <= 1 && r * y >= x + 2))) {
-    logGammaX1 = logGamma(x + 1);
-    if (overload(x, y, moments, r, logGammaX1, out, logY, logR)) return out;
+    const logX1 = Math.log(x + 1);
+    logGammaX1 = logGamma(x + 1, logX1);
+    if (overload(x, y, moments, r, logGammaX1, logX1, out, logY, logR)) return out;
   }
   if (y > x + 3 && !nearPeak(x, y)) {
     if (Number.isNaN(logGammaX1)) logGammaX1 = logGamma(x + 1);
@@ -281,6 +286,7 @@ function overload(
   moments: boolean,
   r: number,
   logGammaX1: number,
+  logX1: number,
   out: SeriesSums,
   logY: number,
   logR: number,
@@ -288,19 +294,19 @@ function overload(
   const logC = y - x * logY + logGammaX1;
   const weighted = r > 0;
   const ry = r * y;
-  // 1/C and 1/C_w: nil once C passes a double's range, and then so is everything below k = 0
-  // relative to it (the terms are relative to t_0 = 1, and sum to at most 1/(1 − x/y)).
-  const invC = Math.exp(-logC);
-  const invCW = weighted
-    ? Math.exp((x + 1) * (logY + logR) - ry - logGammaX1 - Math.log(x + 1))
-    : 0;
+  // 1/C and 1/C_w: nil once C is beyond e^40, and then so is everything below k = 0 relative to
+  // it (the terms are relative to t_0 = 1 and sum to at most 1/(1 − x/y)); deep in an overload
+  // that spares the exponentials and the terms.
+  const invC = logC > NEGLIGIBLE_SCALE ? 0 : Math.exp(-logC);
+  const logCW = weighted ? ry - (x + 1) * (logY + logR) + logGammaX1 + logX1 : Infinity;
+  const invCW = logCW > NEGLIGIBLE_SCALE ? 0 : Math.exp(-logCW);
   // The answered-wait sum's scale: C·(ln y − ψ(x + 1)), positive as y ≥ x + 1; so is every
   // derivative term while x − j > 0.
-  const logDrop = moments ? logY - digamma(x + 1) : 0;
+  const logDrop = moments ? logY - digamma(x + 1, logX1) : 0;
   let n = 0;
   let dn = 0;
   let nw = 0;
-  {
+  if (invC !== 0 || invCW !== 0) {
     const invY = 1 / y;
     const invRY = weighted ? 1 / ry : 0;
     const limit = TAIL / invC;
@@ -336,7 +342,14 @@ function overload(
       const keep = f > 0 ? 1 - ratio : 1;
       const size = (t < 0 ? -t : t) * ratio;
       if (size >= limit * keep) continue;
-      if (moments && (dt < 0 ? -dt : dt) * ratio * 2 >= (limitD + TAIL * dn) * keep) continue;
+      if (moments) {
+        // The derivatives' next term is (∂t·f + t)/y, not ∂t·ratio: where a factor x − j is near
+        // 0 the terms all but stop (at an integer x, exactly) while their derivatives do not.
+        const nextD = (dt * f + t) * invY;
+        const ratioD = (f < 1 ? 1 - f : f - 1) * invY;
+        if (ratioD >= 1) return false;
+        if ((nextD < 0 ? -nextD : nextD) * 2 >= (limitD + TAIL * dn) * (1 - ratioD)) continue;
+      }
       if (!weighted) break;
       const fw = f + 1;
       const ratioW = (fw < 0 ? -fw : fw) * invRY;
@@ -367,6 +380,10 @@ function overload(
 }
 
 const clampShare = (v: number) => (v < 0 ? 0 : v > 1 ? 1 : v);
+
+// A sum of terms below k = 0 (at most 1/(1 − x/y) ≤ y, as y ≥ x + 1) against C = e^this or more
+// is lost beside 1 in double precision for every y the calculator takes (y·e^−60 < 1e-19).
+const NEGLIGIBLE_SCALE = 60;
 
 // Beyond this (e^−40 ≈ 4e-18), a gamma tail is lost in double precision.
 const NEGLIGIBLE_LOG = -40;
