@@ -184,8 +184,9 @@ class Slab {
 }
 
 // The sweep pays for its rule (a few hundred exponentials) from about this y (below, a walk of
-// the series is a few dozen terms) and this many agent counts near the load.
-const SWEEP_FROM_Y = 200;
+// the series is a few dozen terms and costs about what a step of the sweep does) and this many
+// agent counts near the load.
+const SWEEP_FROM_Y = 100;
 const SWEEP_FROM_RUN = 8;
 // Reused for every sweep step: the plan allocates nothing per point.
 const sums: SeriesSums = {

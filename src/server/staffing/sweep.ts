@@ -12,9 +12,11 @@ import type { SeriesSums } from './series.js';
  * integral in other clothes). In u the integrand is a bell of width about 1/√y, at
  * u* = ln(y/x) when x < y (an overload) or falling from u = 0 when x ≥ y, at a rate up to a few
  * √y. So the rule is written in units of s = 1/√y, with the map
- *   u = s·softplus(τ − e^(−τ)),   τ = τ₀ + j·h,
- * which is uniform (spacing s·h) over the bell and packs nodes doubly exponentially towards
- * u = 0, where a light load's integrand starts at its largest. The trapezoid rule in τ then
+ *   u = s·(p + β·p²),   p = softplus(τ − e^(−τ)),   τ = τ₀ + j·h,
+ * which packs nodes doubly exponentially towards u = 0, where a light load's integrand starts
+ * at its largest, and spaces them s·h apart near u = s, spreading out gently beyond (by 2β·h·s
+ * per s), as far into an overload as the bells sit and widen (β = 0.2 halves the nodes a week's
+ * runs need against a uniform spacing, at the same accuracy). The trapezoid rule in τ then
  * converges geometrically (the integrand is analytic in a strip around the real τ axis): with
  * h = 1/4 every x from 9√y below y (but not below y/2) to 8√y above it (but not above 2y) is
  * summed to 1e-12 or better, for y from 4 to a million (the tests check this against the walk
@@ -30,19 +32,23 @@ import type { SeriesSums } from './series.js';
 
 /** Step of the rule in τ, and its first τ (the node there is below 1e-15·s). */
 const H = 0.25;
+/** How fast the nodes spread out beyond u = s (see the map above). */
+const SPREAD = 0.2;
 const TAU_FIRST = -3.5;
-/** The rule's last τ: u up to about 40·s, which only a small y with a long overload needs. */
+/** The rule's last τ: u up to several hundred s, far beyond any bell it is used for. */
 const TAU_LAST = 40;
 /** How far from the load (in √y) the rule is exact to 1e-12; beyond, the caller walks (and from
  * 9√y below, the overload's closed form needs next to no terms). */
 export const SWEEP_BELOW = -9;
 export const SWEEP_ABOVE = 8;
+const SWEEP_FROM_SHARE = 0.1;
 /** A node is dropped once its integrand is this far (in e-folds) below the bell's top. */
 const DROP = 40;
 
 /**
  * The agent counts a sweep serves at y = λ/θ, r = e^(−θt) and c = μ/θ: x = n·c from 9√y below y
- * (but not below y/2: further into an overload the closed form needs next to no terms) to 8√y
+ * (further into an overload the closed form needs next to no terms; and not below y/10, where a
+ * small y's bell would outlast the rule) to 8√y
  * above (but not above 2y, where the abandoning share would come from a difference that
  * cancels, and the walks are short), less the distance the weighted sum's bell sits further out,
  * (1 − r)·y + 1, so that the rule reaches it too.
@@ -51,20 +57,21 @@ export function sweepRange(y: number, r: number, c: number): { first: number; la
   const spread = Math.sqrt(y);
   const reach = SWEEP_ABOVE * spread - (r > 0 ? 1 + (1 - r) * y : 0);
   return {
-    first: Math.max(1, Math.ceil(Math.max(y / 2, y + SWEEP_BELOW * spread) / c)),
+    first: Math.max(1, Math.ceil(Math.max(y * SWEEP_FROM_SHARE, y + SWEEP_BELOW * spread) / c)),
     last: Math.floor(Math.min(2 * y, y + reach) / c),
   };
 }
 
-// softplus(τ − e^(−τ)) and its derivative in τ, once for the whole rule.
+// g(τ) = p + β·p² with p = softplus(τ − e^(−τ)), and h·g′(τ), once for the whole rule.
 const BASE_U: Float64Array = new Float64Array(Math.floor((TAU_LAST - TAU_FIRST) / H) + 1);
 const BASE_W: Float64Array = new Float64Array(BASE_U.length);
 for (let j = 0; j < BASE_U.length; j++) {
   const tau = TAU_FIRST + j * H;
   const e = Math.exp(-tau);
   const v = tau - e;
-  BASE_U[j] = v > 36 ? v : Math.log1p(Math.exp(v));
-  BASE_W[j] = (H * (1 + e)) / (1 + Math.exp(-v));
+  const p = v > 36 ? v : Math.log1p(Math.exp(v));
+  BASE_U[j] = p + SPREAD * p * p;
+  BASE_W[j] = (H * (1 + 2 * SPREAD * p) * (1 + e)) / (1 + Math.exp(-v));
 }
 
 /**
