@@ -1,6 +1,7 @@
 // The staffing planner's arithmetic benchmark (issue 12): a full week plan (7 × 24 intervals ×
-// 1…200 agents, Erlang C and A) for three demand profiles, one Erlang A point at 500 agents, and
-// the forecast from a year of hourly history at a million cases. Pure CPU work, no database.
+// 1…200 agents, Erlang C and A) for three demand profiles and for the worst flat week of a grid,
+// one Erlang A point at 500 agents, and the forecast from a year of hourly history at a million
+// cases. Pure CPU work, no database.
 // Run alone with `flock /tmp/servewell-bench.lock npx tsx bench/staffing.ts`; `bench/run.ts`
 // can call `benchStaffing()` and append `staffingTable()`. It reports numbers and never fails.
 import os from 'node:os';
@@ -141,11 +142,46 @@ function measure(
   };
 }
 
+/**
+ * The worst week for the plan's arithmetic, searched rather than chosen: a flat week (every hour
+ * at the same load, a 24/7 line) over a grid of loads up to 200 Erlangs, handle times from 20 s
+ * to 15 min and patience from 30 s to 30 min. Each candidate is timed as the fastest of a few
+ * plans (so the machine's slow moments do not pick it), and the slowest candidate is returned.
+ */
+export function worstFlatWeek(): { name: string; intervals: IntervalDemand[] } {
+  let worst = { ms: -1, name: '', intervals: [] as IntervalDemand[] };
+  for (const erlangs of [50, 100, 150, 199]) {
+    for (const handleSeconds of [20, 60, 120, 180, 240, 300, 600, 900]) {
+      for (const patienceSeconds of [30, 60, 120, 180, 300, 600, 1800]) {
+        const arrivalsPerHour = (erlangs / handleSeconds) * 3600;
+        const intervals = Array.from({ length: 7 * 24 }, () => ({ arrivalsPerHour, handleSeconds, patienceSeconds }));
+        const input = { intervals, targetSeconds: 20, serviceLevelTarget: 0.8, maxAgents: 200 };
+        weekPlan(input);
+        let fastest = Infinity;
+        for (let i = 0; i < 3; i++) {
+          const t0 = performance.now();
+          weekPlan(input);
+          fastest = Math.min(fastest, performance.now() - t0);
+        }
+        if (fastest > worst.ms) {
+          worst = {
+            ms: fastest,
+            name: `worst flat week of the grid (${erlangs} Erlangs every hour: ${Math.round(arrivalsPerHour).toLocaleString('en-US')} calls/h, ${handleSeconds} s, patience ${patienceSeconds} s)`,
+            intervals,
+          };
+        }
+      }
+    }
+  }
+  return worst;
+}
+
 export function benchStaffing(options: { repetitions?: number } = {}): StaffingRow[] {
   const reps = options.repetitions ?? 200;
   const rows: StaffingRow[] = [];
-  for (const p of PROFILES) {
-    const intervals = weekOf(p);
+  const worst = worstFlatWeek();
+  for (const p of [...PROFILES, { name: worst.name, intervals: worst.intervals }]) {
+    const intervals = 'intervals' in p ? p.intervals : weekOf(p);
     rows.push(
       measure(
         `Week plan, ${p.name}`,
