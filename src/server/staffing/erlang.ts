@@ -297,7 +297,7 @@ export function erlangAPoint(k: ErlangAInterval, n: number, b: number, out: Poin
   series.r = k.r;
   series.logY = k.logY;
   series.logR = k.logR;
-  return erlangAFromSums(k, n, b, queueSeries(series, true, scratch), out);
+  return combine(k, n, x, b, queueSeries(series, true, scratch), out);
 }
 
 /** While y < x + 1 the series is below the geometric (x+1)/(x+1−y), so P(wait) ≤ that·B. */
@@ -323,9 +323,21 @@ export function erlangAFromSums(
   sums: SeriesSums,
   out: Point,
 ): Point {
-  const { a, y, decay, r } = k;
   const x = n * k.xPerAgent;
   if (nobodyWaits(k, x, b)) return noQueue(k, n, out);
+  return combine(k, n, x, b, sums, out);
+}
+
+/** `erlangAFromSums` once somebody waits. */
+function combine(
+  k: ErlangAInterval,
+  n: number,
+  x: number,
+  b: number,
+  sums: SeriesSums,
+  out: Point,
+): Point {
+  const { a, y, decay, r } = k;
   const { sum, logScale, weightedRatio, weightedLogScale } = sums;
   const abandonIfWait = sums.abandonRatio;
   const answeredWaitIfWait = sums.answeredWaitRatio * k.patience;

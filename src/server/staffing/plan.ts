@@ -184,10 +184,10 @@ class Slab {
 }
 
 // The sweep pays for its rule (a few hundred exponentials) from this many agent counts near the
-// load, and is used from this y: below y = 100 a walk of the series costs about what a step of
-// the sweep does, but the worst week the bench finds (y just under 100, every agent count in
-// its run) took 0.7 of the time with it.
-const SWEEP_FROM_Y = 8;
+// load, and from this y: below, a walk of the series costs about what a step of the sweep does,
+// and a small y's widest bell needs the most nodes (measured side by side with the walk: 1.1 to
+// 1.4 times slower below y = 20, half the time at y = 100).
+const SWEEP_FROM_Y = 64;
 const SWEEP_FROM_RUN = 8;
 // Reused for every sweep step: the plan allocates nothing per point.
 const sums: SeriesSums = {

@@ -117,7 +117,15 @@ export function queueSeries(input: SeriesInput, moments: boolean, out: SeriesSum
   let logGammaX1 = NaN;
   // An overload whose weighted series (when asked for) is one too: from the closed form, less the
   // few terms below k = 0, rather than walking the whole bell.
-  if (y >= x + 1 && (r === 0 || (r <= 1 && r * y >= x + 2))) {
+  // (Where it pays: at a large y, or a √y or more below the peak of a moderate one; near the
+  // peak of a small y the walk is shorter than its set-up. And where its terms get small: an
+  // asymptotic series at y or ry under 30 may turn before they do, and then it is wasted.)
+  if (
+    y >= x + 1 &&
+    y >= ASYMPTOTIC_FROM &&
+    (y >= OVERLOAD_FROM_Y || (y - x) * (y - x) >= y) &&
+    (r === 0 || (r <= 1 && r * y >= x + 2 && r * y >= ASYMPTOTIC_FROM))
+  ) {
     const logX1 = Math.log(x + 1);
     logGammaX1 = logGamma(x + 1, logX1);
     if (overload(x, y, moments, r, logGammaX1, logX1, out, logY, logR)) return out;
@@ -128,9 +136,9 @@ export function queueSeries(input: SeriesInput, moments: boolean, out: SeriesSum
       return deepOverload(x, y, moments, r, logGammaX1, out, logY, logR);
     }
   }
-  // A light load where the walk would be long: by continued fractions. (Up to x = 2y, beyond
-  // which the walk is short and the abandoning share needs it.)
-  if (y >= FRACTION_FROM && x >= y + FRACTION_FROM_SPREAD * Math.sqrt(y) && (!moments || 2 * y >= x)) {
+  // A light load where the walk would be long: by continued fractions. (Up to x = 1.5y, beyond
+  // which the walk is short.)
+  if (y >= FRACTION_FROM && x >= y + FRACTION_FROM_SPREAD * Math.sqrt(y) && 2 * x <= 3 * y) {
     if (lightLoad(x, y, moments, r, out)) return out;
   }
   const peak = y > x + 1 ? Math.floor(y - x) : 0;
@@ -384,11 +392,16 @@ function overload(
   return true;
 }
 
-// The continued fraction costs about twice a term of the walk per step, and takes 2.5 times
-// fewer steps at the peak, 6 times fewer a few √y beyond it: it pays from this far beyond the
-// peak (in √y) and from this y (below, the walk is a few dozen terms either way).
+// The continued fraction costs about twice a term of the walk per step (four recurrences with
+// their derivatives, and a second fraction for the weighted sum), and takes 2.5 times fewer
+// steps at the peak, 6 times fewer a few √y beyond it: measured, it pays from this far beyond
+// the peak (in √y) and from this y.
 const FRACTION_FROM_SPREAD = 4;
-const FRACTION_FROM = 200;
+const FRACTION_FROM = 1000;
+// The overload's closed form pays everywhere from this y (below, see `queueSeries`), and its
+// series below k = 0 reliably gets small enough from this y (and r·y).
+const OVERLOAD_FROM_Y = 200;
+const ASYMPTOTIC_FROM = 30;
 // The continued fraction stops when two convergents agree to this (relative), value and
 // derivative both; past the peak its convergents close in faster than geometrically.
 const FRACTION_TOLERANCE = 1e-14;
