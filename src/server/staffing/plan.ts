@@ -184,10 +184,10 @@ class Slab {
 }
 
 // The sweep pays for its rule (a few hundred exponentials) from this many agent counts near the
-// load, and from this y: below, a walk of the series costs about what a step of the sweep does,
-// and a small y's widest bell needs the most nodes (measured side by side with the walk: 1.1 to
-// 1.4 times slower below y = 20, half the time at y = 100).
-const SWEEP_FROM_Y = 64;
+// load, and from this y: below, a walk of the series costs about what a step of the sweep does
+// (measured side by side: the same at y = 15, 0.83–0.92 of the walk's time at y = 25–50, half
+// at y = 100).
+const SWEEP_FROM_Y = 24;
 const SWEEP_FROM_RUN = 8;
 // Reused for every sweep step: the plan allocates nothing per point.
 const sums: SeriesSums = {
