@@ -4,7 +4,7 @@
 // Notation: λ arrivals per second, μ = 1/handle, θ = 1/patience, a = λ/μ the offered load in
 // Erlangs, N agents, t the target answer time. Nothing here uses a factorial or a power that
 // can overflow: Erlang B comes from its recurrence, the Erlang A series from `series.ts`.
-import { queueSeries, type SeriesInput, type SeriesSums } from './series.js';
+import { newSums, queueSeries, type SeriesInput, type SeriesSums } from './series.js';
 
 /** Bounds beyond which an input is a mistake, not a call centre; shared with the API contract. */
 export const LIMITS = {
@@ -276,14 +276,7 @@ export const newPoint = (): Point => ({
 });
 // Reused for every series (see `SeriesInput`); the fields start as doubles and stay doubles.
 const series: SeriesInput = { x: 0.5, y: 0.5, r: 0.5, logY: 0.5, logR: 0.5 };
-const scratch: SeriesSums = {
-  sum: 0,
-  logScale: 0,
-  abandonRatio: 0,
-  answeredWaitRatio: 0,
-  weightedRatio: 0,
-  weightedLogScale: 0,
-};
+const scratch = newSums();
 
 // Below this chance of waiting, every figure equals its no-queue value to double precision.
 const NOBODY_WAITS = 1e-18;

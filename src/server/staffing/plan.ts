@@ -20,7 +20,7 @@ import {
   type Point,
   type QueueFigures,
 } from './erlang.js';
-import type { SeriesSums } from './series.js';
+import { newSums } from './series.js';
 import { QueueSweep, sweepRange } from './sweep.js';
 
 export interface StaffTarget {
@@ -190,14 +190,7 @@ class Slab {
 const SWEEP_FROM_Y = 24;
 const SWEEP_FROM_RUN = 8;
 // Reused for every sweep step: the plan allocates nothing per point.
-const sums: SeriesSums = {
-  sum: 0,
-  logScale: 0,
-  abandonRatio: 0,
-  answeredWaitRatio: 0,
-  weightedRatio: 0,
-  weightedLogScale: 0,
-};
+const sums = newSums();
 
 /** One interval's curves: Erlang C from the first stable count, Erlang A for every count. */
 function planInterval(

@@ -87,6 +87,16 @@ export interface SeriesSums {
   weightedLogScale: number;
 }
 
+/** A fresh `SeriesSums`; the week plan reuses one per caller, so nothing is allocated per point. */
+export const newSums = (): SeriesSums => ({
+  sum: 0,
+  logScale: 0,
+  abandonRatio: 0,
+  answeredWaitRatio: 0,
+  weightedRatio: 0,
+  weightedLogScale: 0,
+});
+
 // A term is dropped once the whole remaining tail (bounded by a geometric series, since the
 // ratio between terms only shrinks away from the peak) is below this share of the sum: every
 // figure is then good to about 1e-13, ten digits beyond what the planner shows (0.1%) and well
@@ -464,15 +474,17 @@ function perron(x: number, y: number, derivative: boolean): boolean {
   let last = p;
   let lastLog = 1 / x;
   let b = x;
-  for (let m = 1; 2 * m <= FRACTION_STEPS; m++) {
-    // n = 2m − 1
+  for (let n = 1; n <= FRACTION_STEPS; n++) {
     b += 1;
-    let a = -(x + m - 1) * y;
-    let np = b * p + a * pm;
-    let nq = b * q + a * qm;
+    const odd = (n & 1) === 1;
+    const m = (n + 1) >> 1;
+    const a = odd ? -(x + m - 1) * y : m * y;
+    const np = b * p + a * pm;
+    const nq = b * q + a * qm;
     if (derivative) {
-      const ndp = p + b * dp - y * pm + a * dpm;
-      const ndq = q + b * dq - y * qm + a * dqm;
+      const da = odd ? -y : 0;
+      const ndp = p + b * dp + da * pm + a * dpm;
+      const ndq = q + b * dq + da * qm + a * dqm;
       dpm = dp;
       dqm = dq;
       dp = ndp;
@@ -482,23 +494,8 @@ function perron(x: number, y: number, derivative: boolean): boolean {
     qm = q;
     p = np;
     q = nq;
-    // n = 2m
-    b += 1;
-    a = m * y;
-    np = b * p + a * pm;
-    nq = b * q + a * qm;
-    if (derivative) {
-      const ndp = p + b * dp + a * dpm;
-      const ndq = q + b * dq + a * dqm;
-      dpm = dp;
-      dqm = dq;
-      dp = ndp;
-      dq = ndq;
-    }
-    pm = p;
-    qm = q;
-    p = np;
-    q = nq;
+    // Tested after each even step (an odd and an even step make one step of the even part).
+    if (odd) continue;
     // Keep the numbers within range: all eight scale together, the ratios do not change.
     const size = q < 0 ? -q : q;
     if (size > 1e150) {

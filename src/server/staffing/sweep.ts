@@ -147,7 +147,9 @@ export class QueueSweep {
     const x = this.x;
     this.x += this.c;
     const n = this.nodes;
-    // Two running sums of each kind (even and odd nodes), so that no addition waits on the last.
+    // Two running sums of each kind (even and odd nodes), so that no addition waits on the last;
+    // and two copies of the loop, with and without the weighted sum, so that the hottest loop of
+    // the week plan tests nothing per node.
     let w0 = 0;
     let w1 = 0;
     let u0 = 0;
