@@ -47,8 +47,8 @@ const DROP = 40;
 
 /**
  * The agent counts a sweep serves at y = λ/θ, r = e^(−θt) and c = μ/θ: x = n·c from 9√y below y
- * (further into an overload the closed form needs next to no terms; and not below y/10, or y/2
- * under y = 64, where a small y's bells grow wide and need many nodes) to 8√y
+ * (further into an overload the closed form needs next to no terms; and not below y/10, where a
+ * small y's bells grow wide and need many nodes) to 8√y
  * above (but not above 2y, where the abandoning share would come from a difference that
  * cancels, and the walks are short), less the distance the weighted sum's bell sits further out,
  * (1 − r)·y + 1, so that the rule reaches it too.
@@ -56,11 +56,8 @@ const DROP = 40;
 export function sweepRange(y: number, r: number, c: number): { first: number; last: number } {
   const spread = Math.sqrt(y);
   const reach = SWEEP_ABOVE * spread - (r > 0 ? 1 + (1 - r) * y : 0);
-  // A small y's bells are wide in units of s, and the widest sets the nodes: there the run
-  // starts at y/2 (the walk is short below), elsewhere at y/10.
-  const lowest = y < 64 ? 0.5 : SWEEP_FROM_SHARE;
   return {
-    first: Math.max(1, Math.ceil(Math.max(y * lowest, y + SWEEP_BELOW * spread) / c)),
+    first: Math.max(1, Math.ceil(Math.max(y * SWEEP_FROM_SHARE, y + SWEEP_BELOW * spread) / c)),
     last: Math.floor(Math.min(2 * y, y + reach) / c),
   };
 }
