@@ -170,10 +170,10 @@ function Curve({ arrivals, mode, onShift }: { arrivals: number; mode: Mode; onSh
       </Text>
       <div style={{ width: '100%', height: 280 }} role="img" aria-label={`Service level and occupancy for ${fromAgents} to ${toAgents} people; the table below gives the figures.`}>
         <ResponsiveContainer>
-          <LineChart data={data} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
+          <LineChart data={data} margin={{ top: 8, right: 16, bottom: 8, left: 4 }}>
             <CartesianGrid strokeDasharray="3 3" />
             <XAxis dataKey="agents" label={{ value: 'People on the phones', position: 'insideBottom', offset: -4 }} height={40} />
-            <YAxis domain={[0, 100]} unit="%" width={48} />
+            <YAxis domain={[0, 100]} unit="%" width={56} />
             <Tooltip formatter={(v) => `${String(v)}%`} labelFormatter={(l) => `${String(l)} people`} />
             <Legend verticalAlign="top" />
             <ReferenceLine y={mode.serviceLevelTarget * 100} stroke="#868e96" strokeDasharray="4 4" />

@@ -51,7 +51,7 @@ export function StaffingPage() {
           allowDeselect={false}
           w={160}
         />
-        <TextInput label="Week of" type="date" value={week} onChange={(e) => setWeek(e.currentTarget.value)} w={170} />
+        <TextInput label="Week of" description={week === '' ? 'Empty: this week' : undefined} type="date" value={week} onChange={(e) => setWeek(e.currentTarget.value)} w={170} />
       </Group>
       {team && (
         <Tabs defaultValue="plan" keepMounted={false}>
