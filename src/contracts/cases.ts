@@ -26,6 +26,12 @@ export const STATUS_LABELS: Record<Status, string> = {
   resolved: 'Resolved',
   closed: 'Closed',
 };
+export const PRIORITY_LABELS: Record<Priority, string> = {
+  low: 'Low',
+  normal: 'Normal',
+  high: 'High',
+  urgent: 'Urgent',
+};
 export const CHANNEL_LABELS: Record<Channel, string> = {
   email: 'Email',
   web: 'Web',
