@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { logCall, makeOrg, type TestOrg } from '../testing/factories.js';
 import { dialects, makeHarness, type Harness } from '../testing/harness.js';
 import type { Client } from '../testing/client.js';
-import { BOOT_ID } from './first-view.js';
+import { BOOT_ID, shellWithFirstView, type FirstView } from './first-view.js';
+import { filesOf } from './routes.js';
 
 /** A built shell in miniature, shaped as Vite writes it: scripts and a stylesheet in the head. */
 function fakeWebRoot(): string {
@@ -145,3 +146,39 @@ for (const dialect of dialects()) {
     });
   });
 }
+
+describe("the queue screen's files, from the build manifest", () => {
+  it('names every script the screen imports, however deep, and none the entry already loads', () => {
+    const manifest = {
+      'index.html': { file: 'assets/index-1.js', isEntry: true, imports: ['_react-1.js', '_shared-1.js'] },
+      '_react-1.js': { file: 'assets/react-1.js' },
+      '_shared-1.js': { file: 'assets/shared-1.js', imports: ['_react-1.js'] },
+      'components/AppLayout.tsx': { file: 'assets/AppLayout-1.js', imports: ['_react-1.js', '_menu-1.js'], css: ['assets/AppLayout-1.css'] },
+      '_menu-1.js': { file: 'assets/menu-1.js', imports: ['_deep-1.js', '_shared-1.js'] },
+      '_deep-1.js': { file: 'assets/deep-1.js', imports: ['_menu-1.js'] },
+      'features/queue/QueuePage.tsx': { file: 'assets/QueuePage-1.js', imports: ['_menu-1.js', 'index.html'] },
+      'features/cases/CasePage.tsx': { file: 'assets/CasePage-1.js', imports: ['_react-1.js'] },
+    };
+    const files = filesOf(manifest, ['components/AppLayout.tsx', 'features/queue/QueuePage.tsx']);
+    expect(files.scripts.sort()).toEqual(
+      ['/assets/AppLayout-1.js', '/assets/QueuePage-1.js', '/assets/deep-1.js', '/assets/menu-1.js'].sort(),
+    );
+    expect(files.styles).toEqual(['/assets/AppLayout-1.css']);
+  });
+
+  it('puts them in the page: scripts preloaded in the head, stylesheets after the first view', () => {
+    const shell = '<html><head><link rel="stylesheet" crossorigin href="/assets/index.css"></head><body><div id="root"></div></body></html>';
+    // Only the organization's name, locale and zone are read to draw an empty queue.
+    const org = { name: 'Org', locale: 'en-US', timeZone: 'UTC' } as FirstView['session']['org'];
+    const view: FirstView = {
+      session: { user: { id: 1, email: 'a@b.org', name: 'A', role: 'associate', teamId: null }, org },
+      queue: 'open',
+      page: { items: [], nextCursor: null },
+    };
+    const html = shellWithFirstView(shell, view, { scripts: ['/assets/q.js'], styles: ['/assets/q.css'] });
+    const head = html.slice(0, html.indexOf('</head>'));
+    expect(head).toContain('<link rel="modulepreload" crossorigin href="/assets/q.js">');
+    expect(html.indexOf('href="/assets/q.css"')).toBeGreaterThan(html.indexOf('class="sw-fv"'));
+    expect(html.indexOf('href="/assets/index.css"')).toBeGreaterThan(html.indexOf('class="sw-fv"'));
+  });
+});

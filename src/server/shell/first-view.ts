@@ -142,12 +142,20 @@ const STYLESHEETS = /<link rel="stylesheet"[^>]*>\s*/g;
  * brings its own few rules, so it shows as soon as the page itself has come; the scripts still
  * wait for the stylesheets before they run.
  */
-export function shellWithFirstView(shell: string, v: FirstView): string {
+export function shellWithFirstView(
+  shell: string,
+  v: FirstView,
+  screen: { scripts: string[]; styles: string[] } = { scripts: [], styles: [] },
+): string {
   const boot = `<script type="application/json" id="${BOOT_ID}">${scriptJson(v)}</script>`;
-  const sheets = (shell.match(STYLESHEETS) ?? []).map((l) => l.trim()).join('');
+  const sheets =
+    (shell.match(STYLESHEETS) ?? []).map((l) => l.trim()).join('') +
+    screen.styles.map((href) => `<link rel="stylesheet" crossorigin href="${esc(href)}">`).join('');
+  // The queue screen's own scripts, asked for at once beside the entry's (routes.ts: filesOf).
+  const preloads = screen.scripts.map((href) => `<link rel="modulepreload" crossorigin href="${esc(href)}">`).join('');
   // Functions, not strings, as replacements: a subject holding `$&` must stay as typed.
   return shell
     .replace(STYLESHEETS, '')
-    .replace('</head>', () => `${STYLE}</head>`)
+    .replace('</head>', () => `${preloads}${STYLE}</head>`)
     .replace('<div id="root"></div>', () => `<div id="root">${renderFirstView(v)}</div>${sheets}${boot}`);
 }

@@ -19,14 +19,18 @@ export function sendShell(req: FastifyRequest, reply: FastifyReply, webRoot: str
     .sendFile('index.html', webRoot, { cacheControl: false });
 }
 
-/** The shell's text, read again only when the build has changed it. */
-function shellText(webRoot: string): () => string {
-  const file = path.join(webRoot, 'index.html');
-  let cached = { mtimeMs: -1, text: '' };
+/** A file of the build, read again only when the build has changed it (null where absent). */
+function builtFile<T>(file: string, read: (text: string) => T): () => T | null {
+  let cached: { mtimeMs: number; value: T | null } = { mtimeMs: -1, value: null };
   return () => {
-    const { mtimeMs } = fs.statSync(file);
-    if (mtimeMs !== cached.mtimeMs) cached = { mtimeMs, text: fs.readFileSync(file, 'utf8') };
-    return cached.text;
+    let mtimeMs: number;
+    try {
+      mtimeMs = fs.statSync(file).mtimeMs;
+    } catch {
+      return null;
+    }
+    if (mtimeMs !== cached.mtimeMs) cached = { mtimeMs, value: read(fs.readFileSync(file, 'utf8')) };
+    return cached.value;
   };
 }
 
@@ -41,8 +45,40 @@ function encoded(req: FastifyRequest, html: string): { body: Buffer; encoding: s
   return { body: raw, encoding: null };
 }
 
+/** Vite's build manifest: for each source module, its file and the chunks it imports. */
+type Manifest = Record<string, { file: string; imports?: string[]; css?: string[]; isEntry?: boolean }>;
+
+/** What the desk draws a queue with: its frame and the queue screen (src/web/router.tsx). */
+const QUEUE_SCREEN = ['components/AppLayout.tsx', 'features/queue/QueuePage.tsx'];
+
+/**
+ * Every script and stylesheet the given screens load, beyond what the page's entry already
+ * names: the entry's scripts are in the shell, and the rest would otherwise be found one round
+ * trip after another (the entry runs, the router asks for the screen, the screen for its parts).
+ */
+export function filesOf(manifest: Manifest, screens: string[]): { scripts: string[]; styles: string[] } {
+  const entry = new Set<string>();
+  const walk = (key: string, into: Set<string>) => {
+    if (into.has(key) || !manifest[key]) return;
+    into.add(key);
+    for (const k of manifest[key].imports ?? []) walk(k, into);
+  };
+  for (const [key, chunk] of Object.entries(manifest)) if (chunk.isEntry) walk(key, entry);
+  const needed = new Set<string>();
+  for (const screen of screens) walk(screen, needed);
+  const keys = [...needed].filter((k) => !entry.has(k));
+  return {
+    scripts: keys.map((k) => `/${manifest[k]!.file}`),
+    styles: [...new Set(keys.flatMap((k) => manifest[k]!.css ?? []))].map((f) => `/${f}`),
+  };
+}
+
 export function shellRoutes(app: App, p: Platform, webRoot: string): void {
-  const shell = shellText(webRoot);
+  const shell = builtFile(path.join(webRoot, 'index.html'), (t) => t);
+  // The build's record of which files each screen needs (vite.config.ts: build.manifest).
+  const queueFiles = builtFile(path.join(webRoot, '.vite', 'manifest.json'), (t) =>
+    filesOf(JSON.parse(t) as Manifest, QUEUE_SCREEN),
+  );
   app.get('/queue/:queue', { config: { roles: PUBLIC }, schema: { hide: true } }, async (req, reply) => {
     const { queue } = req.params as { queue: string };
     // A filtered queue is the web app's to draw: the first view is the queue as it opens.
@@ -55,7 +91,9 @@ export function shellRoutes(app: App, p: Platform, webRoot: string): void {
       req.log.error({ err }, 'first view of a queue failed');
     }
     if (!view) return sendShell(req, reply, webRoot);
-    const { body, encoding } = encoded(req, shellWithFirstView(shell(), view));
+    const page = shell();
+    if (page === null) return sendShell(req, reply, webRoot);
+    const { body, encoding } = encoded(req, shellWithFirstView(page, view, queueFiles() ?? undefined));
     if (encoding) reply.header('content-encoding', encoding);
     // The page holds this person's cases: never stored, and different for each session.
     return reply
