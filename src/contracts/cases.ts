@@ -1,6 +1,6 @@
 // Cases: queues, counts, saved views, a case and its timeline.
 import { z } from 'zod';
-import { Count, Cursor, Id, Ok, OptionalEmail, RefId, optionalText, someChange, text } from './common.js';
+import { Count, Cursor, Id, Ok, OptionalEmail, RefId, optionalText, someChange, text, type Role } from './common.js';
 import { endpoint } from './endpoint.js';
 
 export const STATUSES = ['new', 'open', 'waiting', 'promised', 'resolved', 'closed'] as const;
@@ -125,6 +125,9 @@ export const EntriesPage = z.object({ entries: z.array(EntryView), earlierEntrie
 export const QUEUES = ['mine', 'team', 'unassigned', 'open', 'all'] as const;
 export const Queue = z.enum(QUEUES);
 export type Queue = z.infer<typeof Queue>;
+/** Where each role starts ("/"): associates and volunteers work their own cases first. */
+export const defaultQueue = (role: Role): Queue => (role === 'associate' || role === 'volunteer' ? 'mine' : 'open');
+
 export const QUEUE_LABELS: Record<Queue, string> = {
   mine: 'My cases',
   team: 'My team',

@@ -13,6 +13,7 @@ import { ApiError, call } from './api/client.js';
 import { sessionQuery } from './api/queries.js';
 import { helpcenterApi } from '../contracts/helpcenter.js';
 import type { SessionView } from '../contracts/auth.js';
+import { defaultQueue } from '../contracts/cases.js';
 import { NotFoundPage } from './components/NotFoundPage.js';
 import { validateLoginSearch } from './features/auth/login-search.js';
 import { validateQueueSearch } from './features/queue/filters.js';
@@ -99,8 +100,7 @@ const indexRoute = createRoute({
   beforeLoad: ({ context }) => {
     // Associates and volunteers work their own cases first; supervisors and admins the whole desk.
     const role = context.queryClient.getQueryData<SessionView>(sessionQuery.queryKey)?.user.role;
-    const queue = role === 'associate' || role === 'volunteer' ? 'mine' : 'open';
-    throw redirect({ to: '/queue/$queue', params: { queue }, replace: true });
+    throw redirect({ to: '/queue/$queue', params: { queue: role ? defaultQueue(role) : 'open' }, replace: true });
   },
 });
 

@@ -94,4 +94,18 @@ describeOnDesk('a queue before and after the scripts', (on) => {
     await page.waitForURL(`**/cases/${refs[0]}`);
     await context.close();
   });
+
+  it("opens the front door on the person's own queue, then shows its address", async () => {
+    const { desk } = on();
+    const context = await signedIn();
+    await context.addInitScript(WATCH_ROWS);
+    const page = await context.newPage();
+    await page.goto(`${desk.base}/`);
+    await page.getByRole('button', { name: 'Save view' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/queue/mine');
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('My cases');
+    expect(await page.locator('.data-row').count()).toBe(3);
+    expect(await page.evaluate(() => (window as unknown as { __rows: unknown }).__rows)).toEqual({ shown: true, dropped: false });
+    await context.close();
+  });
 });

@@ -76,6 +76,17 @@ for (const dialect of dialects()) {
       expect(open.body).toContain('<h1>All open</h1>');
     });
 
+    it("opens the desk's front door on each person's own first queue", async () => {
+      for (const [role, queue] of [['associate', 'mine'], ['volunteer', 'mine'], ['supervisor', 'open'], ['admin', 'open']] as const) {
+        const client = await org.as(role);
+        const res = await page(client, '/');
+        const api = (await client.get(`/api/cases?queue=${queue}&limit=50`)).json() as { items: Array<{ ref: string }> };
+        expect((bootOf(res.body) as { queue: string }).queue, role).toBe(queue);
+        expect(rowsOf(res.body), role).toEqual(api.items.map((c) => c.ref));
+      }
+      expect((await page(null, '/')).headers['cache-control']).toBe('no-cache');
+    });
+
     it('is never stored by a cache, and differs by session', async () => {
       const res = await page(associate, '/queue/open');
       expect(res.headers['cache-control']).toBe('no-store');

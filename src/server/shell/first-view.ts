@@ -13,6 +13,7 @@ import {
   QUEUE_LABELS,
   QueueQuery,
   STATUS_LABELS,
+  defaultQueue,
   type CaseSummary,
   type Queue,
   type QueuePage,
@@ -35,14 +36,20 @@ export const BOOT_ID = 'sw-boot';
 const isQueue = (v: string): v is Queue => (QUEUES as readonly string[]).includes(v);
 
 /**
- * The first view of `queue` for the person behind `token`, or null where there is none to show
+ * The first view of a queue for the person behind `token`, or null where there is none to show
  * (no valid session, an unknown queue): the page then goes out as the bare shell, and the web
  * app signs in or says "not found" as it always has.
  */
-export async function queueFirstView(p: Platform, token: string | undefined, queue: string): Promise<FirstView | null> {
-  if (!token || token.length > 100 || !isQueue(queue)) return null;
+export async function queueFirstView(
+  p: Platform,
+  token: string | undefined,
+  /** A queue's name, or null for the person's own first queue (the desk's "/"). */
+  name: string | null,
+): Promise<FirstView | null> {
+  if (!token || token.length > 100 || (name !== null && !isQueue(name))) return null;
   const found = await resolveSession(p, token);
   if (!found) return null;
+  const queue = name ?? defaultQueue(found.actor.role);
   // The web app's first request for a queue, as it sends it (QueuePage: no filters, 50 a page).
   const query = QueueQuery.parse({ queue, limit: 50 });
   const [session, page] = await Promise.all([sessionView(p, found.actor.userId), listQueue(p, found.actor, query)]);

@@ -79,8 +79,7 @@ export function shellRoutes(app: App, p: Platform, webRoot: string): void {
   const queueFiles = builtFile(path.join(webRoot, '.vite', 'manifest.json'), (t) =>
     filesOf(JSON.parse(t) as Manifest, QUEUE_SCREEN),
   );
-  app.get('/queue/:queue', { config: { roles: PUBLIC }, schema: { hide: true } }, async (req, reply) => {
-    const { queue } = req.params as { queue: string };
+  const firstView = async (req: FastifyRequest, reply: FastifyReply, queue: string | null) => {
     // A filtered queue is the web app's to draw: the first view is the queue as it opens.
     if (req.url.includes('?')) return sendShell(req, reply, webRoot);
     let view = null;
@@ -91,9 +90,9 @@ export function shellRoutes(app: App, p: Platform, webRoot: string): void {
       req.log.error({ err }, 'first view of a queue failed');
     }
     if (!view) return sendShell(req, reply, webRoot);
-    const page = shell();
-    if (page === null) return sendShell(req, reply, webRoot);
-    const { body, encoding } = encoded(req, shellWithFirstView(page, view, queueFiles() ?? undefined));
+    const html = shell();
+    if (html === null) return sendShell(req, reply, webRoot);
+    const { body, encoding } = encoded(req, shellWithFirstView(html, view, queueFiles() ?? undefined));
     if (encoding) reply.header('content-encoding', encoding);
     // The page holds this person's cases: never stored, and different for each session.
     return reply
@@ -102,5 +101,9 @@ export function shellRoutes(app: App, p: Platform, webRoot: string): void {
       .header('referrer-policy', 'no-referrer')
       .type('text/html; charset=utf-8')
       .send(body);
-  });
+  };
+  const page = { config: { roles: PUBLIC }, schema: { hide: true } };
+  app.get('/queue/:queue', page, (req, reply) => firstView(req, reply, (req.params as { queue: string }).queue));
+  // The desk's front door opens on the person's own first queue (the web app then shows its address).
+  app.get('/', page, (req, reply) => firstView(req, reply, null));
 }

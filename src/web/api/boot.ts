@@ -3,7 +3,7 @@
 // of asking again. Read once; absent on every other page.
 import type { QueryClient } from '@tanstack/react-query';
 import type { SessionView } from '../../contracts/auth.js';
-import type { Queue, QueuePage } from '../../contracts/cases.js';
+import { defaultQueue, type Queue, type QueuePage } from '../../contracts/cases.js';
 import { queueListKey } from '../features/queue/filters.js';
 import { keys } from './queries.js';
 
@@ -35,8 +35,10 @@ function readBoot(): Boot | null {
 export function seedFromPage(queryClient: QueryClient): boolean {
   const boot = readBoot();
   if (!boot) return false;
-  // The first view is of the queue as it opens (no filters); a different address is not it.
-  if (location.pathname !== `/queue/${boot.queue}` || location.search) return false;
+  // The first view is of the queue as it opens (no filters), or of the person's first queue at
+  // "/" (the router then moves to its address); a different address is not it.
+  const at = location.pathname === `/queue/${boot.queue}` || (location.pathname === '/' && boot.queue === defaultQueue(boot.session.user.role));
+  if (!at || location.search) return false;
   queryClient.setQueryData(keys.session, boot.session);
   queryClient.setQueryData(queueListKey(boot.queue, {}), { pages: [boot.page], pageParams: [undefined] });
   return true;
