@@ -49,6 +49,7 @@ import { searchRoutes } from './search/routes.js';
 import { promiseRoutes } from './promises/routes.js';
 import { notificationRoutes } from './notifications/routes.js';
 import { healthRoutes } from './health.js';
+import { PUBLIC_PAGE } from '../contracts/routes.js';
 
 export interface AppOptions {
   platform: Platform;
@@ -190,7 +191,8 @@ export async function buildApp(opts: AppOptions): Promise<App> {
 /**
  * The built React app. Only the hashed assets are cached for good; the page shell (every app
  * route) is revalidated on each load, so an upgrade reaches browsers at once; a missing asset
- * is a 404, never the shell (a stale tab would run HTML as a script).
+ * is a 404, never the shell (a stale tab would run HTML as a script). The public pages get their
+ * own shell (help.html), which loads neither the desk nor its router.
  */
 function serveWebApp(app: App, webRoot: string): void {
   app.register(fastifyStatic, {
@@ -212,6 +214,6 @@ function serveWebApp(app: App, webRoot: string): void {
     return reply
       .header('cache-control', status ? 'no-store' : 'no-cache')
       .header('referrer-policy', 'no-referrer')
-      .sendFile('index.html', webRoot, { cacheControl: false });
+      .sendFile(PUBLIC_PAGE.test(req.url) ? 'help.html' : 'index.html', webRoot, { cacheControl: false });
   });
 }

@@ -2,18 +2,15 @@
 import { useState } from 'react';
 import { Button, Loader, Paper, Stack, Text, Textarea, Title } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
-import { useParams } from '@tanstack/react-router';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { STATUS_LABELS, type Status } from '../../../contracts/cases.js';
-import {
-  StatusReplyBody,
-  helpcenterApi,
-  type StatusReplyBodyInput,
-  type StatusView,
-} from '../../../contracts/helpcenter.js';
+import { STATUS_LABELS, type Status } from '../../../contracts/case-status.js';
+import { STATUS_REPLY, type FormInput } from '../../../contracts/form-rules.js';
+import type { StatusView } from '../../../contracts/helpcenter.js';
 import { ApiError, call } from '../../api/client.js';
 import { FormErrors, useFormErrors } from '../../components/FormErrors.js';
 import { formatters } from '../../lib/format.js';
+import { publicApi } from './api.js';
+import { usePageParams } from './place.js';
 import { PublicLayout } from './PublicLayout.js';
 import { PublicNotFound } from './PublicNotFound.js';
 
@@ -30,11 +27,11 @@ const REPLY_LABELS = { message: 'Your reply' } as const;
 const RATE_LIMITED = 'You have sent several messages in a short time. Please wait a few minutes and try again.';
 
 export function StatusPage() {
-  const { token } = useParams({ from: '/status/$token' });
+  const { token } = usePageParams<'token'>();
   const key = ['public', 'status', token];
   const query = useQuery({
     queryKey: key,
-    queryFn: () => call(helpcenterApi.status, { params: { token } }),
+    queryFn: () => call(publicApi.status, { params: { token } }),
     retry: false,
     // A reply from the desk shows up on its own: a short poll while the page is in view
     // (patrons hold no session, so the staff's live stream is not theirs).
@@ -69,9 +66,9 @@ function CaseStatus({ view, queryKey, token }: { view: StatusView; queryKey: str
   const f = formatters(view.organization);
   const [message, setMessage] = useState('');
   const [sent, setSent] = useState(false);
-  const form = useFormErrors(StatusReplyBody, REPLY_LABELS);
+  const form = useFormErrors(STATUS_REPLY, REPLY_LABELS);
   const reply = useMutation({
-    mutationFn: (body: StatusReplyBodyInput) => call(helpcenterApi.statusReply, { params: { token }, body }),
+    mutationFn: (body: FormInput<typeof STATUS_REPLY>) => call(publicApi.statusReply, { params: { token }, body }),
     onSuccess: (next) => {
       queryClient.setQueryData(queryKey, next);
       setMessage('');
