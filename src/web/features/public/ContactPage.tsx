@@ -4,12 +4,12 @@
 import { useEffect, useRef, useState } from 'react';
 import { Anchor, Button, Loader, Stack, Text, TextInput, Textarea, Title } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
-import { useMutation } from '@tanstack/react-query';
 import { WEB_FORM, type FormInput } from '../../../contracts/form-rules.js';
 import { ApiError, call } from '../../api/client.js';
 import { FormErrors, useFormErrors } from '../../components/FormErrors.js';
 import { publicApi } from './api.js';
 import { usePageParams } from './place.js';
+import { useSend } from './requests.js';
 import { PublicLayout } from './PublicLayout.js';
 import { PublicNotFound } from './PublicNotFound.js';
 import { usePublicOrg } from './usePublicOrg.js';
@@ -47,8 +47,7 @@ function ContactForm({ slug }: { slug: string }) {
   const thanksRef = useRef<HTMLHeadingElement>(null);
   const form = useFormErrors(WEB_FORM, LABELS);
 
-  const send = useMutation({
-    mutationFn: (body: FormInput<typeof WEB_FORM>) => call(publicApi.submitForm, { params: { org: slug }, body }),
+  const send = useSend((body: FormInput<typeof WEB_FORM>) => call(publicApi.submitForm, { params: { org: slug }, body }), {
     onError: (e) => form.fail(e, e instanceof ApiError && e.status === 429 ? RATE_LIMITED : undefined),
   });
 

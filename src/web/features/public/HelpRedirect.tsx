@@ -1,16 +1,16 @@
 // `/help` leads to the help center of the organization this desk serves.
 import { useEffect } from 'react';
 import { Loader } from '@mantine/core';
-import { useQuery } from '@tanstack/react-query';
 import { call } from '../../api/client.js';
 import { publicApi } from './api.js';
 import { PublicLayout } from './PublicLayout.js';
 import { PublicNotFound } from './PublicNotFound.js';
 import { usePublicPlace } from './place.js';
+import { useLoad } from './requests.js';
 
 export function HelpRedirect() {
   const { replace } = usePublicPlace();
-  const org = useQuery({ queryKey: ['public', 'org'], queryFn: () => call(publicApi.org) });
+  const org = useLoad('org', () => call(publicApi.org));
   const slug = org.data?.slug;
   useEffect(() => {
     if (slug) replace(`/help/${encodeURIComponent(slug)}`);

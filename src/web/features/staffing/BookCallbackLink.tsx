@@ -1,11 +1,11 @@
 // "Book a callback" on the help center, shown only where the team takes the time and has slots.
 import { Anchor, Text } from '@mantine/core';
-import { useQuery } from '@tanstack/react-query';
 import { call } from '../../api/client.js';
 import { publicApi } from '../public/api.js';
+import { useLoad } from '../public/requests.js';
 
 export function BookCallbackLink({ slug }: { slug: string }) {
-  const slots = useQuery({ queryKey: ['public', 'slots', slug], queryFn: () => call(publicApi.slots, { params: { org: slug } }) });
+  const slots = useLoad(slug, () => call(publicApi.slots, { params: { org: slug } }));
   if (!slots.data?.offered || slots.data.items.length === 0) return null;
   return (
     <>

@@ -4,12 +4,12 @@
 import { useEffect, useRef, useState } from 'react';
 import { Alert, Anchor, Button, Loader, Radio, Stack, Text, TextInput, Textarea, Title } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { BOOKING_FORM, type FormInput } from '../../../contracts/form-rules.js';
 import { call } from '../../api/client.js';
 import { FormErrors, useFormErrors } from '../../components/FormErrors.js';
 import { publicApi } from '../public/api.js';
 import { usePageParams } from '../public/place.js';
+import { useLoad, useSend } from '../public/requests.js';
 import { PublicLayout } from '../public/PublicLayout.js';
 import { PublicNotFound } from '../public/PublicNotFound.js';
 import { usePublicOrg } from '../public/usePublicOrg.js';
@@ -30,17 +30,15 @@ export function PublicBookPage() {
 }
 
 function BookForm({ slug, locale }: { slug: string; locale: string }) {
-  const queryClient = useQueryClient();
-  const slots = useQuery({ queryKey: ['public', 'slots', slug], queryFn: () => call(publicApi.slots, { params: { org: slug } }) });
+  const slots = useLoad(slug, () => call(publicApi.slots, { params: { org: slug } }));
   const { values: v, onChange, setValues: setV } = useFields({ slotId: '', name: '', email: '', phone: '', message: '' });
   const [website, setWebsite] = useState('');
   const thanksRef = useRef<HTMLHeadingElement>(null);
   const form = useFormErrors(BOOKING_FORM, LABELS);
-  const send = useMutation({
-    mutationFn: (body: FormInput<typeof BOOKING_FORM>) => call(publicApi.book, { params: { org: slug }, body }),
+  const send = useSend((body: FormInput<typeof BOOKING_FORM>) => call(publicApi.book, { params: { org: slug }, body }), {
     onError: (e) => {
       form.fail(e);
-      void queryClient.invalidateQueries({ queryKey: ['public', 'slots', slug] });
+      slots.reload();
     },
   });
   useEffect(() => {
