@@ -1,6 +1,7 @@
 // The help form's "book a callback", where the team takes the time: the free slots of the next
 // two weeks as a radio list, then name, email, phone and what it is about. Checked with the
-// rules the server's schema is built from; a full slot (someone was quicker) says so and the list refreshes.
+// rules the server's schema is built from; a full slot (someone was quicker) says so and the
+// list refreshes.
 import { useEffect, useRef, useState } from 'react';
 import { Alert, Anchor, Button, Loader, Radio, Stack, Text, TextInput, Textarea, Title } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
