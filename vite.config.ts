@@ -28,7 +28,9 @@ function precompress(): Plugin {
           const p = path.join(dir, e.name);
           return e.isDirectory() ? walk(p) : [p];
         });
-      for (const file of walk(outDir).filter((f) => COMPRESSIBLE.test(f))) {
+      // The manifest (.vite/) is read by the server from disk, never sent.
+      const sent = (f: string) => COMPRESSIBLE.test(f) && !f.includes(`${path.sep}.vite${path.sep}`);
+      for (const file of walk(outDir).filter(sent)) {
         const raw = fs.readFileSync(file);
         if (raw.length < 1024) continue; // headers would cost more than they save
         const br = zlib.brotliCompressSync(raw, {
@@ -68,6 +70,9 @@ export default defineConfig({
     outDir: '../../dist/web',
     emptyOutDir: true,
     chunkSizeWarningLimit: 600,
+    // Which files each screen needs: the server names a queue's in the page it sends with its
+    // first view, so they load at once instead of one round trip after another.
+    manifest: true,
     rolldownOptions: {
       input: { index: web('index.html'), help: web('help.html') },
       output: {

@@ -20,6 +20,12 @@ export type Channel = z.infer<typeof Channel>;
 export type Priority = z.infer<typeof Priority>;
 export type Road = z.infer<typeof Road>;
 
+export const PRIORITY_LABELS: Record<Priority, string> = {
+  low: 'Low',
+  normal: 'Normal',
+  high: 'High',
+  urgent: 'Urgent',
+};
 export const CHANNEL_LABELS: Record<Channel, string> = {
   email: 'Email',
   web: 'Web',

@@ -46,10 +46,10 @@ import { securityHeaders } from './platform/http/security-headers.js';
 import type { App } from './platform/http/types.js';
 import { sharedSecret } from './platform/index.js';
 import { searchRoutes } from './search/routes.js';
+import { sendShell, shellRoutes } from './shell/routes.js';
 import { promiseRoutes } from './promises/routes.js';
 import { notificationRoutes } from './notifications/routes.js';
 import { healthRoutes } from './health.js';
-import { PUBLIC_PAGE } from '../contracts/routes.js';
 
 export interface AppOptions {
   platform: Platform;
@@ -183,7 +183,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   mailRoutes(app, p, { installRelay: opts.installRelay ?? null });
 
   const webRoot = opts.webRoot === undefined ? DEFAULT_WEB_ROOT : opts.webRoot;
-  if (webRoot && fs.existsSync(path.join(webRoot, 'index.html'))) serveWebApp(app, webRoot);
+  if (webRoot && fs.existsSync(path.join(webRoot, 'index.html'))) serveWebApp(app, p, webRoot);
   else installNotFound(app);
   return app;
 }
@@ -192,9 +192,9 @@ export async function buildApp(opts: AppOptions): Promise<App> {
  * The built React app. Only the hashed assets are cached for good; the page shell (every app
  * route) is revalidated on each load, so an upgrade reaches browsers at once; a missing asset
  * is a 404, never the shell (a stale tab would run HTML as a script). The public pages get their
- * own shell (help.html), which loads neither the desk nor its router.
+ * own shell (help.html, shell/routes.ts `sendShell`), which loads neither the desk nor its router.
  */
-function serveWebApp(app: App, webRoot: string): void {
+function serveWebApp(app: App, p: Platform, webRoot: string): void {
   app.register(fastifyStatic, {
     root: path.join(webRoot, 'assets'),
     prefix: '/assets/',
@@ -207,13 +207,9 @@ function serveWebApp(app: App, webRoot: string): void {
   app.get('/favicon.svg', { config: { roles: PUBLIC }, schema: { hide: true } }, (_req, reply) =>
     reply.sendFile('favicon.svg', webRoot, { immutable: false, maxAge: '1d' }),
   );
+  shellRoutes(app, p, webRoot);
   installNotFound(app, (req, reply) => {
     if (req.url.startsWith('/assets/')) return sendNotFound(req, reply);
-    // A patron's status page carries its token in the URL: kept out of caches and Referer.
-    const status = req.url.startsWith('/status/');
-    return reply
-      .header('cache-control', status ? 'no-store' : 'no-cache')
-      .header('referrer-policy', 'no-referrer')
-      .sendFile(PUBLIC_PAGE.test(req.url) ? 'help.html' : 'index.html', webRoot, { cacheControl: false });
+    return sendShell(req, reply, webRoot);
   });
 }

@@ -9,6 +9,7 @@ import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@ta
 import { RouterProvider } from '@tanstack/react-router';
 import { ApiError } from './api/client.js';
 import { keys } from './api/queries.js';
+import { seedFromPage } from './api/boot.js';
 import { makeRouter } from './router.js';
 import { cssVariablesResolver, theme } from './theme.js';
 
@@ -33,7 +34,8 @@ const queryClient: QueryClient = new QueryClient({
 });
 const router = makeRouter(queryClient);
 
-createRoot(document.getElementById('root')!).render(
+const render = () =>
+  createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver} defaultColorScheme="light">
       {/* Notifications and confirmation dialogs belong to the desk (AppLayout): public pages load neither. */}
@@ -42,4 +44,9 @@ createRoot(document.getElementById('root')!).render(
       </QueryClientProvider>
     </MantineProvider>
   </StrictMode>,
-);
+  );
+
+// A queue's first view, sent with the page, stays on screen until the desk can draw that queue
+// (its route's code loaded, its data seeded): never a blank page in between.
+if (seedFromPage(queryClient)) void router.load().finally(render);
+else render();

@@ -1,2 +1,2 @@
 // What the rest of the server may call of sign-in and sessions.
-export { resolveSession, SESSION_MAX_MS } from './service.js';
+export { resolveSession, sessionView, SESSION_MAX_MS } from './service.js';

@@ -12,6 +12,7 @@ export {
   type EntryInput,
 } from './lifecycle.js';
 export { requireCase } from './policy.js';
+export { listQueue } from './queue.js';
 export { isOpen } from './transitions.js';
 export { caseSummaries, conversation, findCaseById, findCaseByNumber, findCaseByToken, firstEntryTexts, type SummaryRow } from './queries.js';
 export { formatRef, parseRef, toCaseSummary } from './views.js';

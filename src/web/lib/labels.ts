@@ -1,12 +1,7 @@
 // Words for values the contracts do not label, and badge colours shared by lists and cases.
 import type { Priority, Status } from '../../contracts/cases.js';
 
-export const PRIORITY_LABELS: Record<Priority, string> = {
-  low: 'Low',
-  normal: 'Normal',
-  high: 'High',
-  urgent: 'Urgent',
-};
+export { PRIORITY_LABELS } from '../../contracts/cases.js';
 
 export const STATUS_COLORS: Record<Status, string> = {
   new: 'blue',

@@ -23,7 +23,7 @@ import { formatters } from '../../lib/format.js';
 import { useArrivalFocus } from '../../lib/focus.js';
 import { CaseList } from '../cases/CaseList.js';
 import { StaffingWarning, useTimeToTarget } from '../staffing/QueueStaffing.js';
-import { isQueue, toApiQuery, toSavedFilters, validateQueueSearch, type QueueSearch } from './filters.js';
+import { isQueue, queueListKey, toApiQuery, toSavedFilters, validateQueueSearch, type QueueSearch } from './filters.js';
 import { QueueFiltersBar } from './QueueFiltersBar.js';
 import { FormActions } from '../../components/FormActions.js';
 
@@ -47,7 +47,7 @@ function QueueView({ queue }: { queue: Queue }) {
   const headingRef = useArrivalFocus<HTMLHeadingElement>(queue);
 
   const list = useKeysetList({
-    queryKey: [...keys.cases, 'list', query],
+    queryKey: queueListKey(queue, search),
     page: (after: string | undefined) => call(casesApi.queue, { query: { ...query, after, limit: PAGE } }),
     items: itemsOf,
     next: nextOf,

@@ -3,6 +3,7 @@
 import type { z } from 'zod';
 import { QUEUES, QueueFilters, type Queue, type QueueFiltersInput } from '../../../contracts/cases.js';
 import { parseEach } from '../../lib/search-params.js';
+import { keys } from '../../api/queries.js';
 
 /** What a queue page keeps in its address: the queue is in the path, and "activity" is the default sort. */
 const SearchFilters = QueueFilters.omit({ queue: true, patronId: true });
@@ -16,6 +17,9 @@ export function validateQueueSearch(raw: Record<string, unknown>): QueueSearch {
 export const isQueue = (v: string): v is Queue => (QUEUES as readonly string[]).includes(v);
 
 export const toApiQuery = (queue: Queue, s: QueueSearch): QueueFiltersInput => ({ queue, ...s });
+
+/** The cache key of a queue's pages (QueuePage reads them; the page's first view seeds them). */
+export const queueListKey = (queue: Queue, s: QueueSearch) => [...keys.cases, 'list', toApiQuery(queue, s)] as const;
 
 export const toSavedFilters = (queue: Queue, s: QueueSearch): QueueFilters => ({ queue, ...s, sort: s.sort ?? 'activity' });
 
