@@ -1,12 +1,16 @@
 // The web app: built into dist/web and served by the API server; `npm run dev:web` proxies
-// /api to a server started with `npm run dev`. Each route is its own chunk (router.tsx), and
-// every asset is written compressed beside itself (.br, .gz) so the server sends the smallest
-// file the browser takes without compressing on each request.
+// /api to a server started with `npm run dev`. Two entries: the desk (index.html, each route its
+// own chunk: router.tsx) and the public pages (help.html: help center, forms, status page, with
+// neither the desk nor its router nor zod). Every asset is written compressed beside itself
+// (.br, .gz) so the server sends the smallest file the browser takes without compressing on
+// each request.
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
+import { PUBLIC_PAGE } from './src/contracts/routes.js';
 
 const COMPRESSIBLE = /\.(js|css|svg|html|json|txt|map)$/;
 
@@ -43,9 +47,25 @@ function precompress(): Plugin {
   };
 }
 
+/** In development, the public pages' addresses get their shell, as the server sends it. */
+function publicShell(): Plugin {
+  return {
+    name: 'servewell-public-shell',
+    apply: 'serve',
+    configureServer(server) {
+      server.middlewares.use((req, _res, next) => {
+        if (req.url && PUBLIC_PAGE.test(req.url)) req.url = '/help.html';
+        next();
+      });
+    },
+  };
+}
+
+const web = (file: string) => fileURLToPath(new URL(`./src/web/${file}`, import.meta.url));
+
 export default defineConfig({
   root: 'src/web',
-  plugins: [react(), precompress()],
+  plugins: [react(), precompress(), publicShell()],
   build: {
     outDir: '../../dist/web',
     emptyOutDir: true,
@@ -54,6 +74,7 @@ export default defineConfig({
     // first view, so they load at once instead of one round trip after another.
     manifest: true,
     rolldownOptions: {
+      input: { index: web('index.html'), help: web('help.html') },
       output: {
         // React gets its own chunk and the overlays (menus, dialogs, pickers: the desk's) theirs,
         // so a public page's first load carries neither the overlays nor anything of the desk.

@@ -1,6 +1,6 @@
 // What the web app costs a first visit, in Debian's Chromium with the network and the CPU held
 // back as DevTools' "Slow 4G" (562.5 ms round trip, 1.44 Mbit/s down, 675 kbit/s up) and a 4×
-// slower CPU: the compressed JavaScript each first load transfers (a public page, the desk's
+// slower CPU: the compressed JavaScript each first load transfers (each public page, the desk's
 // queue), the time from asking for the queue to seeing its first row, and to the app being ready
 // to use (it takes over the first view the server sends). Cold cache each
 // round; the median of the rounds. A small organization of its own (30 cases) on SQLite: the
@@ -149,7 +149,8 @@ export async function benchWeb(opts: { rounds?: number; log?: (s: string) => voi
   try {
     const org = await makeOrg(h);
     const api = await org.as('associate');
-    for (let i = 0; i < 30; i++) await logCall(api, { subject: `Seats for the matinee, group ${i}` });
+    let statusUrl = '';
+    for (let i = 0; i < 30; i++) ({ statusUrl } = await logCall(api, { subject: `Seats for the matinee, group ${i}` }));
     const cookies = Object.entries(api.cookies).map(([name, value]) => ({ name, value, url: base }));
 
     // `ready`: what only the web app draws (the queue's first view is the server's, and has no
@@ -157,6 +158,8 @@ export async function benchWeb(opts: { rounds?: number; log?: (s: string) => voi
     const pages: Array<{ page: string; url: string; visible: string; ready?: string; signedIn: boolean }> = [
       { page: 'Public: help center', url: `${base}/help/${org.slug}`, visible: 'h1', signedIn: false },
       { page: 'Public: contact form', url: `${base}/help/${org.slug}/contact`, visible: 'form button[type=submit]', signedIn: false },
+      { page: 'Public: booking', url: `${base}/help/${org.slug}/book`, visible: 'h1', signedIn: false },
+      { page: 'Public: status page', url: `${base}${new URL(statusUrl, base).pathname}`, visible: 'h1', signedIn: false },
       {
         page: 'Desk: queue (visible first row)',
         url: `${base}/queue/open`,

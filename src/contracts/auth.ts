@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { Email, Locale, Ok, Password, Role, TimeZone, text } from './common.js';
 import { endpoint } from './endpoint.js';
+import { ROUTES } from './routes.js';
 
 export const LoginBody = z.object({
   email: Email,
@@ -75,8 +76,7 @@ export type SetupBodyInput = z.input<typeof SetupBody>;
 
 export const authApi = {
   csrf: endpoint({
-    method: 'GET',
-    path: '/api/csrf',
+    ...ROUTES.csrf,
     tags: ['auth'],
     summary: 'A CSRF token to send as x-csrf-token',
     replies: { 200: CsrfView },

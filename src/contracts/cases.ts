@@ -2,8 +2,10 @@
 import { z } from 'zod';
 import { Count, Cursor, Id, Ok, OptionalEmail, RefId, optionalText, someChange, text, type Role } from './common.js';
 import { endpoint } from './endpoint.js';
+import { STATUSES } from './case-status.js';
 
-export const STATUSES = ['new', 'open', 'waiting', 'promised', 'resolved', 'closed'] as const;
+export { STATUSES, STATUS_LABELS } from './case-status.js';
+
 export const CHANNELS = ['email', 'web', 'phone', 'walk_in', 'internal'] as const;
 export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
 export const ROADS = ['learn', 'care', 'teach', 'redirect'] as const;
@@ -18,14 +20,6 @@ export type Channel = z.infer<typeof Channel>;
 export type Priority = z.infer<typeof Priority>;
 export type Road = z.infer<typeof Road>;
 
-export const STATUS_LABELS: Record<Status, string> = {
-  new: 'New',
-  open: 'Open',
-  waiting: 'Waiting on patron',
-  promised: 'Promised',
-  resolved: 'Resolved',
-  closed: 'Closed',
-};
 export const PRIORITY_LABELS: Record<Priority, string> = {
   low: 'Low',
   normal: 'Normal',

@@ -1,5 +1,17 @@
 // Shapes shared by every domain: the error body, roles, ids, cursors.
 import { z } from 'zod';
+import {
+  EMAIL_MAX,
+  EMAIL_PATTERN,
+  MAX_ID,
+  MUST_NOT_BE_EMPTY,
+  NOT_AN_EMAIL,
+  NOT_A_KNOWN_ID,
+  type FieldRule,
+  type FieldRules,
+} from './form-rules.js';
+
+export { MAX_ID };
 
 export const ROLES = ['admin', 'supervisor', 'associate', 'volunteer'] as const;
 export const Role = z.enum(ROLES);
@@ -51,8 +63,6 @@ export const errorReplies = {
 /** …and these too where a request has a body. */
 export const bodyErrorReplies = { 413: ErrorBody, 415: ErrorBody } as const;
 
-/** Keys are 32-bit integers in both databases: a larger id cannot exist. */
-export const MAX_ID = 2_147_483_647;
 /**
  * A whole number in a URL (path or query) or a JSON body: digits only, as a string or a JSON
  * number. `Number()` would take "+1", "1e3", "0x10", " 1" and `true`; none of them is a number
@@ -72,7 +82,7 @@ export const Id = wholeNumber(/^[1-9][0-9]{0,9}$/, whole().positive().max(MAX_ID
 export const Count = (min: number, max: number, fallback: number) =>
   wholeNumber(/^(0|[1-9][0-9]{0,9})$/, whole().min(min).max(max)).default(fallback);
 /** An id in a JSON body. */
-export const RefId = z.number().int().positive().max(MAX_ID, 'is not a known id');
+export const RefId = z.number().int().positive().max(MAX_ID, NOT_A_KNOWN_ID);
 
 export const Ok = z.object({ ok: z.literal(true) });
 
@@ -86,7 +96,7 @@ export const someChange = <T extends z.ZodObject>(schema: T) =>
   });
 
 /** Trimmed, non-empty text with an upper bound. */
-export const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
+export const text = (max: number) => z.string().trim().min(1, MUST_NOT_BE_EMPTY).max(max);
 
 /** An optional text field where "" means "not given". */
 export const optionalText = (max: number) =>
@@ -100,9 +110,47 @@ export const optionalText = (max: number) =>
 export const Email = z
   .string()
   .trim()
-  .max(254)
-  .pipe(z.email('must be a valid email address'))
+  .max(EMAIL_MAX)
+  .pipe(z.email({ pattern: EMAIL_PATTERN, error: NOT_AN_EMAIL }))
   .transform((v) => v.toLowerCase());
+
+/** Any text as sent, optional: a form's honeypot, hidden from people and filled by bots. */
+const honeypot = (max: number) => z.string().max(max).optional();
+
+type SchemaFor<R extends FieldRule> = R['kind'] extends 'text'
+  ? ReturnType<typeof text>
+  : R['kind'] extends 'optionalText'
+    ? ReturnType<typeof optionalText>
+    : R['kind'] extends 'email'
+      ? typeof Email
+      : R['kind'] extends 'refId'
+        ? typeof RefId
+        : ReturnType<typeof honeypot>;
+
+function schemaFor(rule: FieldRule): z.ZodType {
+  switch (rule.kind) {
+    case 'text':
+      return text(rule.max);
+    case 'optionalText':
+      return optionalText(rule.max);
+    case 'email':
+      return Email;
+    case 'refId':
+      return RefId;
+    case 'honeypot':
+      return honeypot(rule.max);
+  }
+}
+
+/**
+ * A public form's body, built from its zod-free rules (form-rules.ts), which the public pages
+ * check with before sending: one statement of each field, read by both.
+ */
+export function formSchema<const F extends FieldRules>(rules: F): z.ZodObject<{ -readonly [K in keyof F]: SchemaFor<F[K]> }> {
+  const shape = Object.fromEntries(Object.entries(rules).map(([field, rule]) => [field, schemaFor(rule)]));
+  // The shape's type follows from each rule's kind (SchemaFor), which the switch above keeps.
+  return z.object(shape) as unknown as z.ZodObject<{ -readonly [K in keyof F]: SchemaFor<F[K]> }>;
+}
 
 /** An optional email where "" means "not given" (form fields). */
 export const OptionalEmail = z.preprocess((v) => (v === '' ? undefined : v), Email.optional());

@@ -54,3 +54,18 @@ export function pathOf(path: string, params: Record<string, unknown> | undefined
     return encodeURIComponent(String(v));
   });
 }
+
+declare const endpointType: unique symbol;
+/**
+ * An endpoint as a client calls it: its method and path only, typed from its schemas, which it
+ * does not carry, so a page can call it without loading zod (the public pages do).
+ */
+export interface Route<E extends Endpoint = Endpoint> {
+  readonly method: E['method'];
+  readonly path: E['path'];
+  /** Never set: only the type, for `call` to infer the endpoint from. */
+  readonly [endpointType]?: E;
+}
+
+/** The route of endpoint `E`, checked against its method and path. */
+export const routeOf = <E extends Endpoint>(route: { method: E['method']; path: E['path'] }): Route<E> => route;

@@ -1,8 +1,10 @@
 // What the public sees: the help center, the web form and a patron's private status page.
 import { z } from 'zod';
-import { Email, optionalText, text } from './common.js';
+import { formSchema } from './common.js';
 import { Status } from './cases.js';
 import { endpoint } from './endpoint.js';
+import { STATUS_REPLY, WEB_FORM } from './form-rules.js';
+import { ROUTES } from './routes.js';
 
 export const PublicOrgView = z.object({
   slug: z.string(),
@@ -16,15 +18,8 @@ export const OrgSlugParams = z.object({
   org: z.string().regex(/^[a-z0-9-]{1,60}$/, 'is not an organization'),
 });
 
-export const WebFormBody = z.object({
-  name: text(120),
-  email: Email,
-  phone: optionalText(40),
-  subject: text(200),
-  message: text(10000),
-  /** Honeypot: hidden from people, filled by bots. */
-  website: z.string().max(500).optional(),
-});
+/** The rules of each field are in form-rules.ts, where the public page reads them too. */
+export const WebFormBody = formSchema(WEB_FORM);
 export type WebFormBody = z.infer<typeof WebFormBody>;
 
 export const WebFormResult = z.object({
@@ -56,7 +51,7 @@ export const StatusView = z
   .meta({ id: 'PublicCaseStatus' });
 export type StatusView = z.infer<typeof StatusView>;
 
-export const StatusReplyBody = z.object({ message: text(10000) });
+export const StatusReplyBody = formSchema(STATUS_REPLY);
 
 export type OrgSlugParams = z.output<typeof OrgSlugParams>;
 export type WebFormBodyInput = z.input<typeof WebFormBody>;
@@ -67,16 +62,14 @@ export type StatusReplyBodyInput = z.input<typeof StatusReplyBody>;
 
 export const helpcenterApi = {
   org: endpoint({
-    method: 'GET',
-    path: '/api/public/org',
+    ...ROUTES.publicOrg,
     tags: ['public'],
     summary: 'The organization this desk serves (the first one)',
     replies: { 200: PublicOrgView },
   }),
-  orgBySlug: endpoint({ method: 'GET', path: '/api/public/orgs/:org', tags: ['public'], params: OrgSlugParams, replies: { 200: PublicOrgView } }),
+  orgBySlug: endpoint({ ...ROUTES.publicOrgBySlug, tags: ['public'], params: OrgSlugParams, replies: { 200: PublicOrgView } }),
   submitForm: endpoint({
-    method: 'POST',
-    path: '/api/public/orgs/:org/cases',
+    ...ROUTES.submitForm,
     tags: ['public'],
     summary: 'The public web form: opens a case and answers with its reference and status link',
     description: 'A filled honeypot answers 202 with no reference, and nothing is stored.',
@@ -85,16 +78,14 @@ export const helpcenterApi = {
     replies: { 201: WebFormResult, 202: WebFormResult },
   }),
   status: endpoint({
-    method: 'GET',
-    path: '/api/public/status/:token',
+    ...ROUTES.status,
     tags: ['public'],
     summary: "A patron's own case: the conversation, never internal notes",
     params: StatusToken,
     replies: { 200: StatusView },
   }),
   statusReply: endpoint({
-    method: 'POST',
-    path: '/api/public/status/:token/messages',
+    ...ROUTES.statusReply,
     tags: ['public'],
     summary: 'The patron replies on their status page',
     params: StatusToken,

@@ -3,9 +3,11 @@
 // the slot calendar with its bookings (from the case screen and from the public help form).
 import { z } from 'zod';
 import { Channel } from './cases.js';
-import { Email, Id, RefId, optionalText, text } from './common.js';
+import { Id, RefId, formSchema, optionalText, text } from './common.js';
 import { endpoint } from './endpoint.js';
+import { BOOKING_FORM } from './form-rules.js';
 import { OrgSlugParams } from './helpcenter.js';
+import { ROUTES } from './routes.js';
 
 /** Bounds beyond which an input is a mistake, not a desk (the same as `staffing/erlang.ts`). */
 export const STAFFING_LIMITS = {
@@ -361,15 +363,8 @@ export const PublicSlots = z.object({
 export type PublicSlots = z.output<typeof PublicSlots>;
 export type PublicSlotsInput = z.input<typeof PublicSlots>;
 
-export const PublicBookingBody = z.object({
-  slotId: RefId,
-  name: text(120),
-  email: Email,
-  phone: optionalText(40),
-  message: text(2000),
-  /** Honeypot: hidden from people, filled by bots. */
-  website: z.string().max(500).optional(),
-});
+/** The rules of each field are in form-rules.ts, where the public page reads them too. */
+export const PublicBookingBody = formSchema(BOOKING_FORM);
 export type PublicBookingBody = z.output<typeof PublicBookingBody>;
 export type PublicBookingBodyInput = z.input<typeof PublicBookingBody>;
 export const PublicBookingResult = z.object({ reference: z.string().nullable(), statusUrl: z.string().nullable(), startsAt: z.number().nullable() });
@@ -492,16 +487,14 @@ export const staffingApi = {
   }),
   cancelBooking: endpoint({ method: 'DELETE', path: '/api/staffing/bookings/:id', tags: TAGS, params: BookingParams, replies: { 200: BookingView } }),
   publicSlots: endpoint({
-    method: 'GET',
-    path: '/api/public/orgs/:org/slots',
+    ...ROUTES.publicSlots,
     tags: ['public'],
     summary: 'Free callback slots of the team the help form reaches, when it takes the time',
     params: OrgSlugParams,
     replies: { 200: PublicSlots },
   }),
   publicBook: endpoint({
-    method: 'POST',
-    path: '/api/public/orgs/:org/bookings',
+    ...ROUTES.publicBook,
     tags: ['public'],
     summary: 'A patron books a callback slot: opens a case with the booking',
     params: OrgSlugParams,

@@ -191,7 +191,8 @@ export async function buildApp(opts: AppOptions): Promise<App> {
 /**
  * The built React app. Only the hashed assets are cached for good; the page shell (every app
  * route) is revalidated on each load, so an upgrade reaches browsers at once; a missing asset
- * is a 404, never the shell (a stale tab would run HTML as a script).
+ * is a 404, never the shell (a stale tab would run HTML as a script). The public pages get their
+ * own shell (help.html, shell/routes.ts `sendShell`), which loads neither the desk nor its router.
  */
 function serveWebApp(app: App, p: Platform, webRoot: string): void {
   app.register(fastifyStatic, {

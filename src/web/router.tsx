@@ -1,5 +1,6 @@
-// The route tree: public pages (help center, web form, status page), sign-in, and the
-// signed-in desk behind one layout route that makes sure there is a session.
+// The desk's route tree: sign-in, and the signed-in desk behind one layout route that makes sure
+// there is a session. The public pages (help center, web form, status page) are not here: they
+// are the build's other entry (help.html, features/public/PublicPages.tsx), with no router.
 import type { QueryClient } from '@tanstack/react-query';
 import {
   createRootRouteWithContext,
@@ -9,9 +10,8 @@ import {
   Outlet,
   redirect,
 } from '@tanstack/react-router';
-import { ApiError, call } from './api/client.js';
+import { ApiError } from './api/client.js';
 import { sessionQuery } from './api/queries.js';
-import { helpcenterApi } from '../contracts/helpcenter.js';
 import type { SessionView } from '../contracts/auth.js';
 import { defaultQueue } from '../contracts/cases.js';
 import { NotFoundPage } from './components/NotFoundPage.js';
@@ -19,12 +19,9 @@ import { validateLoginSearch } from './features/auth/login-search.js';
 import { validateQueueSearch } from './features/queue/filters.js';
 import { validateSearchSearch } from './features/search/params.js';
 
-// Each screen is its own chunk, loaded when its route is: a patron on the help center never
-// downloads the desk (bench/web.ts measures what each first load costs).
+// Each screen is its own chunk, loaded when its route is (bench/web.ts measures what each first
+// load costs).
 const lazy = lazyRouteComponent;
-const HelpHome = lazy(() => import('./features/public/HelpHome.js'), 'HelpHome');
-const ContactPage = lazy(() => import('./features/public/ContactPage.js'), 'ContactPage');
-const StatusPage = lazy(() => import('./features/public/StatusPage.js'), 'StatusPage');
 const LoginPage = lazy(() => import('./features/auth/LoginPage.js'), 'LoginPage');
 const SetupPage = lazy(() => import('./features/auth/SetupPage.js'), 'SetupPage');
 const AppLayout = lazy(() => import('./components/AppLayout.js'), 'AppLayout');
@@ -37,7 +34,6 @@ const AccountPage = lazy(() => import('./features/auth/AccountPage.js'), 'Accoun
 const DuplicateReviewPage = lazy(() => import('./features/patrons/PatronDuplicates.js'), 'DuplicateReviewPage');
 const PromisesPage = lazy(() => import('./features/promises/PromisesPage.js'), 'PromisesPage');
 const TeamPromisesPage = lazy(() => import('./features/promises/TeamPromisesPage.js'), 'TeamPromisesPage');
-const PublicBookPage = lazy(() => import('./features/staffing/PublicBookPage.js'), 'PublicBookPage');
 const DashboardPage = lazy(() => import('./features/dashboard/DashboardPage.js'), 'DashboardPage');
 const StaffingPage = lazy(() => import('./features/staffing/StaffingPage.js'), 'StaffingPage');
 
@@ -58,23 +54,6 @@ const loginRoute = createRoute({
 });
 
 const setupRoute = createRoute({ getParentRoute: () => rootRoute, path: '/setup', component: SetupPage });
-
-const helpRedirectRoute = createRoute({
-  getParentRoute: () => rootRoute,
-  path: '/help',
-  beforeLoad: async () => {
-    const org = await call(helpcenterApi.org);
-    throw redirect({ to: '/help/$org', params: { org: org.slug }, replace: true });
-  },
-});
-const helpHomeRoute = createRoute({ getParentRoute: () => rootRoute, path: '/help/$org', component: HelpHome });
-const contactRoute = createRoute({
-  getParentRoute: () => rootRoute,
-  path: '/help/$org/contact',
-  component: ContactPage,
-});
-const bookRoute = createRoute({ getParentRoute: () => rootRoute, path: '/help/$org/book', component: PublicBookPage });
-const statusRoute = createRoute({ getParentRoute: () => rootRoute, path: '/status/$token', component: StatusPage });
 
 const appRoute = createRoute({
   getParentRoute: () => rootRoute,
@@ -130,11 +109,6 @@ const teamPromisesRoute = createRoute({ getParentRoute: () => appRoute, path: '/
 const routeTree = rootRoute.addChildren([
   loginRoute,
   setupRoute,
-  helpRedirectRoute,
-  helpHomeRoute,
-  contactRoute,
-  bookRoute,
-  statusRoute,
   appRoute.addChildren([
     indexRoute,
     queueRoute,

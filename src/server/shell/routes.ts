@@ -8,6 +8,7 @@ import { PUBLIC } from '../platform/actor.js';
 import type { Platform } from '../platform/context.js';
 import { SESSION_COOKIE } from '../platform/http/access.js';
 import type { App } from '../platform/http/types.js';
+import { PUBLIC_PAGE } from '../../contracts/routes.js';
 import { queueFirstView, shellWithFirstView } from './first-view.js';
 
 /** The bare shell: the web app decides what to show (a patron's status page is never cached). */
@@ -16,7 +17,8 @@ export function sendShell(req: FastifyRequest, reply: FastifyReply, webRoot: str
   return reply
     .header('cache-control', status ? 'no-store' : 'no-cache')
     .header('referrer-policy', 'no-referrer')
-    .sendFile('index.html', webRoot, { cacheControl: false });
+    // The public pages have a shell of their own, without the desk (web/help.html, issue 9).
+    .sendFile(PUBLIC_PAGE.test(req.url) ? 'help.html' : 'index.html', webRoot, { cacheControl: false });
 }
 
 /** A file of the build, read again only when the build has changed it (null where absent). */
@@ -63,7 +65,8 @@ export function filesOf(manifest: Manifest, screens: string[]): { scripts: strin
     into.add(key);
     for (const k of manifest[key].imports ?? []) walk(k, into);
   };
-  for (const [key, chunk] of Object.entries(manifest)) if (chunk.isEntry) walk(key, entry);
+  // The desk's entry only: the public pages' (help.html) is never in the same page.
+  walk('index.html', entry);
   const needed = new Set<string>();
   for (const screen of screens) walk(screen, needed);
   const keys = [...needed].filter((k) => !entry.has(k));

@@ -1,7 +1,6 @@
 // The one way the web app talks to the API: JSON in and out, same-origin cookies, the CSRF
 // token on every state change, and every failure turned into an ApiError.
 import type { ErrorBody, ErrorCode } from '../../contracts/common.js';
-import { authApi } from '../../contracts/auth.js';
 import {
   pathOf,
   type BodyIn,
@@ -10,7 +9,9 @@ import {
   type ParamsIn,
   type QueryIn,
   type ReplyOf,
+  type Route,
 } from '../../contracts/endpoint.js';
+import { ROUTES } from '../../contracts/routes.js';
 
 export class ApiError extends Error {
   constructor(
@@ -33,7 +34,7 @@ let csrfToken: Promise<string> | null = null;
 let csrfValue: string | null = null;
 
 function loadCsrf(): Promise<string> {
-  csrfToken ??= fetch(authApi.csrf.path, { credentials: 'same-origin' })
+  csrfToken ??= fetch(ROUTES.csrf.path, { credentials: 'same-origin' })
     .then((r) => {
       if (!r.ok) throw new ApiError(r.status, 'csrf', 'Could not start a secure session; reload the page.');
       return r.json() as Promise<{ token: string }>;
@@ -109,10 +110,10 @@ export type CallArgs<E extends Endpoint> = (Has<E, 'params'> extends true ? { pa
 type ArgsFor<E extends Endpoint> = keyof CallArgs<E> extends never ? [] : [args: CallArgs<E>];
 
 /**
- * Calls an endpoint described in src/contracts: the URL is built from its path and params, the
- * query and body are typed from its schemas, and so is the answer.
+ * Calls an endpoint described in src/contracts (or its zod-free `Route`): the URL is built from
+ * its path and params, the query and body are typed from its schemas, and so is the answer.
  */
-export function call<E extends Endpoint>(e: E, ...rest: ArgsFor<E>): Promise<ReplyOf<E>> {
+export function call<E extends Endpoint>(e: E | Route<E>, ...rest: ArgsFor<E>): Promise<ReplyOf<E>> {
   const args = (rest[0] ?? {}) as { params?: Record<string, unknown>; query?: Record<string, QueryValue>; body?: unknown };
   const url = pathOf(e.path, args.params) + (args.query ? qs(args.query) : '');
   const body = e.method === 'GET' || e.method === 'DELETE' ? undefined : (args.body ?? {});

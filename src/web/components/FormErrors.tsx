@@ -1,11 +1,13 @@
 // The one way a form shows what is wrong. A form checks its input with the contract's zod
-// schema before sending (every issue at once), and a failed request lands on the field the
+// schema before sending (every issue at once), or, on the public pages, which load no zod, with
+// the contract's zod-free field rules that find the same issues; a failed request lands on the field the
 // server names; each field carries its message (Mantine sets aria-invalid and
 // aria-describedby from it), and a summary above the form lists them all, links to each
 // field and takes focus on every failed attempt, so the failure is announced.
 import { useCallback, useEffect, useId, useMemo, useState } from 'react';
 import { Anchor, Text } from '@mantine/core';
 import type { z } from 'zod';
+import { issuesOf, type FieldRules, type FormInput } from '../../contracts/form-rules.js';
 import { ApiError } from '../api/client.js';
 import { fromIssues, labelledField, noErrors, wordFor, type FieldErrors, type IssueLike } from '../lib/field-errors.js';
 import { errorText } from './ErrorAlert.js';
@@ -21,21 +23,28 @@ export type FieldPath<T, Depth extends number = 3> = [Depth] extends [never]
       ? { [K in keyof T & string]-?: K | Join<K, FieldPath<NonNullable<T[K]>, Shallower[Depth]>> }[keyof T & string]
       : never;
 
-/** The label of each field the form shows, in the order it shows them. */
-export type FieldLabels<S extends z.ZodType> = Partial<Record<FieldPath<z.input<S>>, string>>;
+/** What a form checks its input with: a zod schema, or zod-free field rules (form-rules.ts). */
+export type FormCheck = z.ZodType | FieldRules;
+/** What the form sends. */
+export type InputOf<S extends FormCheck> = S extends z.ZodType ? z.input<S> : S extends FieldRules ? FormInput<S> : never;
 
-export interface FormErrorsState<S extends z.ZodType> {
+const isSchema = (check: FormCheck): check is z.ZodType => typeof (check as Partial<z.ZodType>).safeParse === 'function';
+
+/** The label of each field the form shows, in the order it shows them. */
+export type FieldLabels<S extends FormCheck> = Partial<Record<FieldPath<InputOf<S>>, string>>;
+
+export interface FormErrorsState<S extends FormCheck> {
   /**
    * Checks the input with the schema the server uses, plus `also` (issues of rules the schema
    * cannot say). Valid: clears the errors and returns the input, ready to send. Not valid: shows
    * every issue and returns null.
    */
-  check(input: z.input<S>, also?: readonly IssueLike[]): z.input<S> | null;
+  check(input: InputOf<S>, also?: readonly IssueLike[]): InputOf<S> | null;
   /** Shows a failed request: on its field when the server names one the form shows. */
   fail(error: unknown, message?: string): void;
   clear(): void;
   /** Props for a field's input: its id (the summary links to it) and its message. */
-  field(name: FieldPath<z.input<S>>): { id: string; error: string | undefined };
+  field(name: FieldPath<InputOf<S>>): { id: string; error: string | undefined };
   readonly errors: FieldErrors;
   readonly hasErrors: boolean;
   /** @internal for <FormErrors>: the fields in order, with label and input id. */
@@ -44,7 +53,7 @@ export interface FormErrorsState<S extends z.ZodType> {
   readonly summaryId: string;
 }
 
-export function useFormErrors<S extends z.ZodType>(schema: S, labels: FieldLabels<S>): FormErrorsState<S> {
+export function useFormErrors<S extends FormCheck>(schema: S, labels: FieldLabels<S>): FormErrorsState<S> {
   const base = useId();
   const [state, setState] = useState({ errors: noErrors, attempt: 0 });
   const known = labels as Readonly<Record<string, string>>;
@@ -59,15 +68,17 @@ export function useFormErrors<S extends z.ZodType>(schema: S, labels: FieldLabel
   const clear = useCallback(() => setState((s) => ({ errors: noErrors, attempt: s.attempt })), []);
 
   const check = useCallback(
-    (input: z.input<S>, also: readonly IssueLike[] = []) => {
-      const parsed = schema.safeParse(input);
-      if (parsed.success && also.length === 0) {
+    (input: InputOf<S>, also: readonly IssueLike[] = []) => {
+      const issues: readonly IssueLike[] = isSchema(schema)
+        ? (schema.safeParse(input).error?.issues ?? [])
+        : issuesOf(schema, input as FormInput<FieldRules>);
+      if (issues.length === 0 && also.length === 0) {
         clear();
         return input;
       }
       // A rule the schema cannot say alone (a patron unless internal) joins the schema's issues,
       // so every problem shows at once.
-      show(fromIssues([...(parsed.success ? [] : parsed.error.issues), ...also], known));
+      show(fromIssues([...issues, ...also], known));
       return null;
     },
     [schema, known, show, clear],
@@ -107,7 +118,7 @@ export function useFormErrors<S extends z.ZodType>(schema: S, labels: FieldLabel
 }
 
 interface Props {
-  form: FormErrorsState<z.ZodType>;
+  form: FormErrorsState<FormCheck>;
   /** The title when the failure belongs to no field ("Could not sign in"). */
   title?: string;
 }

@@ -16,6 +16,7 @@ function fakeWebRoot(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sw-web-'));
   fs.mkdirSync(path.join(dir, 'assets'));
   fs.writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>Servewell</title><div id="root"></div>');
+  fs.writeFileSync(path.join(dir, 'help.html'), '<!doctype html><title>Help center</title><div id="root"></div>');
   fs.writeFileSync(path.join(dir, 'assets', 'index-Ab12Cd34.js'), 'console.log(1)');
   // The build's precompressed copies (vite.config.ts), told apart by their content here.
   fs.writeFileSync(path.join(dir, 'assets', 'index-Ab12Cd34.js.br'), 'BROTLI');
@@ -107,6 +108,25 @@ for (const dialect of dialects()) {
       expect(res.statusCode).toBe(200);
       expect(res.headers['cache-control']).toBe('no-store');
       expect(res.headers['referrer-policy']).toBe('no-referrer');
+      expect(res.body).toContain('<title>Help center</title>');
+    });
+
+    it('sends the public pages their own shell, and the desk its own', async () => {
+      const shell = async (url: string) => {
+        const res = await h.app.inject({ method: 'GET', url });
+        expect([res.statusCode, res.headers['cache-control'], res.headers['referrer-policy']], url).toEqual([
+          200,
+          url.startsWith('/status/') ? 'no-store' : 'no-cache',
+          'no-referrer',
+        ]);
+        return /<title>(.*)<\/title>/.exec(res.body)?.[1];
+      };
+      for (const url of ['/help', '/help/', '/help?x=1', '/help/some-org', '/help/some-org/contact', '/help/some-org/book', '/status/abc']) {
+        expect(await shell(url), url).toBe('Help center');
+      }
+      for (const url of ['/', '/helpers', '/queue/open', '/login', '/statuses']) {
+        expect(await shell(url), url).toBe('Servewell');
+      }
     });
   });
 }

@@ -1,15 +1,15 @@
-// The public web form, checked with the schema the server uses: every problem is listed in a
-// summary that takes focus and links to each field, and each field carries its own message. A
-// hidden honeypot catches bots.
+// The public web form, checked with the rules the server's schema is built from: every problem
+// is listed in a summary that takes focus and links to each field, and each field carries its
+// own message. A hidden honeypot catches bots.
 import { useEffect, useRef, useState } from 'react';
-import { Button, Loader, Stack, Text, TextInput, Textarea, Title } from '@mantine/core';
+import { Anchor, Button, Loader, Stack, Text, TextInput, Textarea, Title } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
-import { useParams } from '@tanstack/react-router';
-import { useMutation } from '@tanstack/react-query';
-import { WebFormBody, helpcenterApi, type WebFormBodyInput } from '../../../contracts/helpcenter.js';
+import { WEB_FORM, type FormInput } from '../../../contracts/form-rules.js';
 import { ApiError, call } from '../../api/client.js';
-import { AnchorLink } from '../../components/links.js';
 import { FormErrors, useFormErrors } from '../../components/FormErrors.js';
+import { publicApi } from './api.js';
+import { usePageParams } from './place.js';
+import { useSend } from './requests.js';
 import { PublicLayout } from './PublicLayout.js';
 import { PublicNotFound } from './PublicNotFound.js';
 import { usePublicOrg } from './usePublicOrg.js';
@@ -30,7 +30,7 @@ const SHOWN: Record<Field, string> = { ...LABELS, phone: 'Phone (optional)', mes
 const RATE_LIMITED = 'We have received several messages from you in a short time. Please wait a few minutes and send again.';
 
 export function ContactPage() {
-  const { org: slug } = useParams({ from: '/help/$org/contact' });
+  const { org: slug } = usePageParams<'org'>();
   const org = usePublicOrg(slug);
   useDocumentTitle(org.data ? `Contact us · ${org.data.name}` : 'Contact us');
   if (org.isError) return <PublicNotFound title="We could not find this help center" />;
@@ -45,10 +45,9 @@ function ContactForm({ slug }: { slug: string }) {
   const { values, onChange } = useFields<Record<Field, string>>({ name: '', email: '', phone: '', subject: '', message: '' });
   const [website, setWebsite] = useState('');
   const thanksRef = useRef<HTMLHeadingElement>(null);
-  const form = useFormErrors(WebFormBody, LABELS);
+  const form = useFormErrors(WEB_FORM, LABELS);
 
-  const send = useMutation({
-    mutationFn: (body: WebFormBodyInput) => call(helpcenterApi.submitForm, { params: { org: slug }, body }),
+  const send = useSend((body: FormInput<typeof WEB_FORM>) => call(publicApi.submitForm, { params: { org: slug }, body }), {
     onError: (e) => form.fail(e, e instanceof ApiError && e.status === 429 ? RATE_LIMITED : undefined),
   });
 
@@ -72,9 +71,9 @@ function ContactForm({ slug }: { slug: string }) {
         )}
         <Text>We will reply by email. Keep the reference in case you call or write to us about it.</Text>
         {token && (
-          <AnchorLink to="/status/$token" params={{ token }} fw={600} w="fit-content">
+          <Anchor href={`/status/${token}`} fw={600} w="fit-content">
             Follow your case
-          </AnchorLink>
+          </Anchor>
         )}
       </Stack>
     );

@@ -1,15 +1,14 @@
 // The help center's front page: who we are and how to reach us.
-import { Loader, Stack, Text, Title } from '@mantine/core';
+import { Anchor, Loader, Stack, Text, Title } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
-import { useParams } from '@tanstack/react-router';
+import { usePageParams } from './place.js';
 import { PublicLayout } from './PublicLayout.js';
 import { PublicNotFound } from './PublicNotFound.js';
 import { usePublicOrg } from './usePublicOrg.js';
-import { AnchorLink } from '../../components/links.js';
 import { BookCallbackLink } from '../staffing/BookCallbackLink.js';
 
 export function HelpHome() {
-  const { org: slug } = useParams({ from: '/help/$org' });
+  const { org: slug } = usePageParams<'org'>();
   const org = usePublicOrg(slug);
   useDocumentTitle(org.data ? `${org.data.name} · Help center` : 'Help center');
   if (org.isError) return <PublicNotFound title="We could not find this help center" />;
@@ -25,9 +24,9 @@ export function HelpHome() {
             Send us a message and we will answer by email, usually within one working day. You will get a private link
             to follow your case and reply.
           </Text>
-          <AnchorLink to="/help/$org/contact" params={{ org: slug }} size="lg" fw={600} w="fit-content">
+          <Anchor href={`/help/${encodeURIComponent(slug)}/contact`} size="lg" fw={600} w="fit-content">
             Contact us
-          </AnchorLink>
+          </Anchor>
           <BookCallbackLink slug={slug} />
         </Stack>
       )}

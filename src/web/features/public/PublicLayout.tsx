@@ -1,7 +1,6 @@
 // The frame of every public page: the organization's name, one main region, a footer.
 import type { ReactNode } from 'react';
-import { Box, Container, Group, Text } from '@mantine/core';
-import { AnchorLink } from '../../components/links.js';
+import { Anchor, Box, Container, Group, Text } from '@mantine/core';
 
 interface Props {
   orgName?: string | undefined;
@@ -27,9 +26,9 @@ export function PublicLayout({ orgName, slug, children }: Props) {
         <Container size="md">
           <Group justify="space-between">
             {slug ? (
-              <AnchorLink to="/help/$org" params={{ org: slug }} fw={700} size="lg" c="dark">
+              <Anchor href={`/help/${encodeURIComponent(slug)}`} fw={700} size="lg" c="dark">
                 {name}
-              </AnchorLink>
+              </Anchor>
             ) : (
               <Text fw={700} size="lg">
                 {name}

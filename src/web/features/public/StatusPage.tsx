@@ -2,18 +2,15 @@
 import { useState } from 'react';
 import { Button, Loader, Paper, Stack, Text, Textarea, Title } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
-import { useParams } from '@tanstack/react-router';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { STATUS_LABELS, type Status } from '../../../contracts/cases.js';
-import {
-  StatusReplyBody,
-  helpcenterApi,
-  type StatusReplyBodyInput,
-  type StatusView,
-} from '../../../contracts/helpcenter.js';
+import { STATUS_LABELS, type Status } from '../../../contracts/case-status.js';
+import { STATUS_REPLY, type FormInput } from '../../../contracts/form-rules.js';
+import type { StatusView } from '../../../contracts/helpcenter.js';
 import { ApiError, call } from '../../api/client.js';
 import { FormErrors, useFormErrors } from '../../components/FormErrors.js';
-import { formatters } from '../../lib/format.js';
+import { formatters } from '../../lib/formatters.js';
+import { publicApi } from './api.js';
+import { usePageParams } from './place.js';
+import { useLoad, useSend, type Loaded } from './requests.js';
 import { PublicLayout } from './PublicLayout.js';
 import { PublicNotFound } from './PublicNotFound.js';
 
@@ -30,17 +27,10 @@ const REPLY_LABELS = { message: 'Your reply' } as const;
 const RATE_LIMITED = 'You have sent several messages in a short time. Please wait a few minutes and try again.';
 
 export function StatusPage() {
-  const { token } = useParams({ from: '/status/$token' });
-  const key = ['public', 'status', token];
-  const query = useQuery({
-    queryKey: key,
-    queryFn: () => call(helpcenterApi.status, { params: { token } }),
-    retry: false,
-    // A reply from the desk shows up on its own: a short poll while the page is in view
-    // (patrons hold no session, so the staff's live stream is not theirs).
-    refetchInterval: (q) => (q.state.status === 'error' ? false : 15_000),
-    refetchIntervalInBackground: false,
-  });
+  const { token } = usePageParams<'token'>();
+  // A reply from the desk shows up on its own: a short poll while the page is in view
+  // (patrons hold no session, so the staff's live stream is not theirs).
+  const query = useLoad(token, () => call(publicApi.status, { params: { token } }), { retry: false, every: 15_000 });
   useDocumentTitle(query.data ? `${query.data.reference}: ${query.data.subject}` : 'Your case');
   if (query.isError) {
     const missing = query.error instanceof ApiError && (query.error.status === 404 || query.error.status === 400);
@@ -61,19 +51,17 @@ export function StatusPage() {
       </PublicLayout>
     );
   }
-  return <CaseStatus view={query.data} queryKey={key} token={token} />;
+  return <CaseStatus view={query.data} show={query.set} token={token} />;
 }
 
-function CaseStatus({ view, queryKey, token }: { view: StatusView; queryKey: string[]; token: string }) {
-  const queryClient = useQueryClient();
+function CaseStatus({ view, show, token }: { view: StatusView; show: Loaded<StatusView>['set']; token: string }) {
   const f = formatters(view.organization);
   const [message, setMessage] = useState('');
   const [sent, setSent] = useState(false);
-  const form = useFormErrors(StatusReplyBody, REPLY_LABELS);
-  const reply = useMutation({
-    mutationFn: (body: StatusReplyBodyInput) => call(helpcenterApi.statusReply, { params: { token }, body }),
+  const form = useFormErrors(STATUS_REPLY, REPLY_LABELS);
+  const reply = useSend((body: FormInput<typeof STATUS_REPLY>) => call(publicApi.statusReply, { params: { token }, body }), {
     onSuccess: (next) => {
-      queryClient.setQueryData(queryKey, next);
+      show(next);
       setMessage('');
       setSent(true);
     },

@@ -1,19 +1,18 @@
 // "Book a callback" on the help center, shown only where the team takes the time and has slots.
-import { Text } from '@mantine/core';
-import { useQuery } from '@tanstack/react-query';
-import { staffingApi } from '../../../contracts/staffing.js';
+import { Anchor, Text } from '@mantine/core';
 import { call } from '../../api/client.js';
-import { AnchorLink } from '../../components/links.js';
+import { publicApi } from '../public/api.js';
+import { useLoad } from '../public/requests.js';
 
 export function BookCallbackLink({ slug }: { slug: string }) {
-  const slots = useQuery({ queryKey: ['public', 'slots', slug], queryFn: () => call(staffingApi.publicSlots, { params: { org: slug } }) });
+  const slots = useLoad(slug, () => call(publicApi.slots, { params: { org: slug } }));
   if (!slots.data?.offered || slots.data.items.length === 0) return null;
   return (
     <>
       <Text>Rather talk it through? Book a time and we will call you, with the time your question needs.</Text>
-      <AnchorLink to="/help/$org/book" params={{ org: slug }} size="lg" fw={600} w="fit-content">
+      <Anchor href={`/help/${encodeURIComponent(slug)}/book`} size="lg" fw={600} w="fit-content">
         Book a callback
-      </AnchorLink>
+      </Anchor>
     </>
   );
 }

@@ -1,15 +1,16 @@
 // The help form's "book a callback", where the team takes the time: the free slots of the next
 // two weeks as a radio list, then name, email, phone and what it is about. Checked with the
-// server's schema; a full slot (someone was quicker) says so and the list refreshes.
+// rules the server's schema is built from; a full slot (someone was quicker) says so and the
+// list refreshes.
 import { useEffect, useRef, useState } from 'react';
-import { Alert, Button, Loader, Radio, Stack, Text, TextInput, Textarea, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Loader, Radio, Stack, Text, TextInput, Textarea, Title } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
-import { useParams } from '@tanstack/react-router';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { PublicBookingBody, staffingApi, type PublicBookingBodyInput } from '../../../contracts/staffing.js';
+import { BOOKING_FORM, type FormInput } from '../../../contracts/form-rules.js';
 import { call } from '../../api/client.js';
-import { AnchorLink } from '../../components/links.js';
 import { FormErrors, useFormErrors } from '../../components/FormErrors.js';
+import { publicApi } from '../public/api.js';
+import { usePageParams } from '../public/place.js';
+import { useLoad, useSend } from '../public/requests.js';
 import { PublicLayout } from '../public/PublicLayout.js';
 import { PublicNotFound } from '../public/PublicNotFound.js';
 import { usePublicOrg } from '../public/usePublicOrg.js';
@@ -18,7 +19,7 @@ import { useFields } from '../../lib/fields.js';
 const LABELS = { slotId: 'Time', name: 'Your name', email: 'Email', phone: 'Phone', message: 'What it is about' } as const;
 
 export function PublicBookPage() {
-  const { org: slug } = useParams({ from: '/help/$org/book' });
+  const { org: slug } = usePageParams<'org'>();
   const org = usePublicOrg(slug);
   useDocumentTitle(org.data ? `Book a callback · ${org.data.name}` : 'Book a callback');
   if (org.isError) return <PublicNotFound title="We could not find this help center" />;
@@ -30,17 +31,15 @@ export function PublicBookPage() {
 }
 
 function BookForm({ slug, locale }: { slug: string; locale: string }) {
-  const queryClient = useQueryClient();
-  const slots = useQuery({ queryKey: ['public', 'slots', slug], queryFn: () => call(staffingApi.publicSlots, { params: { org: slug } }) });
+  const slots = useLoad(slug, () => call(publicApi.slots, { params: { org: slug } }));
   const { values: v, onChange, setValues: setV } = useFields({ slotId: '', name: '', email: '', phone: '', message: '' });
   const [website, setWebsite] = useState('');
   const thanksRef = useRef<HTMLHeadingElement>(null);
-  const form = useFormErrors(PublicBookingBody, LABELS);
-  const send = useMutation({
-    mutationFn: (body: PublicBookingBodyInput) => call(staffingApi.publicBook, { params: { org: slug }, body }),
+  const form = useFormErrors(BOOKING_FORM, LABELS);
+  const send = useSend((body: FormInput<typeof BOOKING_FORM>) => call(publicApi.book, { params: { org: slug }, body }), {
     onError: (e) => {
       form.fail(e);
-      void queryClient.invalidateQueries({ queryKey: ['public', 'slots', slug] });
+      slots.reload();
     },
   });
   useEffect(() => {
@@ -72,9 +71,9 @@ function BookForm({ slug, locale }: { slug: string; locale: string }) {
         <Alert color="blue" title={slots.data?.offered ? 'No free times right now' : 'Callbacks are not booked here'}>
           Please send us a message instead and we will answer by email.
         </Alert>
-        <AnchorLink to="/help/$org/contact" params={{ org: slug }} fw={600} w="fit-content">
+        <Anchor href={`/help/${encodeURIComponent(slug)}/contact`} fw={600} w="fit-content">
           Contact us
-        </AnchorLink>
+        </Anchor>
       </Stack>
     );
   }
