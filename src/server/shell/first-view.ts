@@ -159,7 +159,7 @@ export function shellWithFirstView(
     (shell.match(STYLESHEETS) ?? []).map((l) => l.trim()).join('') +
     screen.styles.map((href) => `<link rel="stylesheet" crossorigin href="${esc(href)}">`).join('');
   // The queue screen's own scripts, asked for at once beside the entry's (routes.ts: filesOf).
-  const preloads = screen.scripts.map((href) => `<link rel="modulepreload" crossorigin href="${esc(href)}">`).join('');
+  const preloads = screen.scripts.map((href) => `<link rel="modulepreload" fetchpriority="low" crossorigin href="${esc(href)}">`).join('');
   // Functions, not strings, as replacements: a subject holding `$&` must stay as typed.
   return shell
     .replace(STYLESHEETS, '')
