@@ -1,7 +1,7 @@
 // A queue shows before the desk's scripts arrive (the server sends its first view with the
 // page), is usable by keyboard and by link while they load, and the desk then takes it over
 // without a blank moment and without asking the server again for what the page brought.
-import type { BrowserContext } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { logCall } from '../../src/server/testing/factories.js';
 import { accessibilityViolations, describeOnDesk } from './desk.js';
@@ -19,7 +19,8 @@ const WATCH_ROWS = `(() => {
 describeOnDesk('a queue before and after the scripts', (on) => {
   const refs: string[] = [];
 
-  async function signedIn(): Promise<BrowserContext> {
+  /** A signed-in associate's browser, with the desk's scripts or without any. */
+  async function signedIn(opts: { scripts: boolean }): Promise<{ context: BrowserContext; page: Page }> {
     const { desk, org } = on();
     const api = await org.as('associate');
     if (!refs.length) {
@@ -27,14 +28,18 @@ describeOnDesk('a queue before and after the scripts', (on) => {
     }
     const context = await desk.browser.newContext({ viewport: { width: 1280, height: 800 } });
     await context.addCookies(Object.entries(api.cookies).map(([name, value]) => ({ name, value, url: desk.base })));
-    return context;
+    if (opts.scripts) await context.addInitScript(WATCH_ROWS);
+    else await context.route('**/assets/*.js', (route) => route.abort());
+    return { context, page: await context.newPage() };
   }
+
+  /** The rows never all went away once shown (WATCH_ROWS). */
+  const rowsStayed = async (page: Page) =>
+    expect(await page.evaluate(() => (window as unknown as { __rows: unknown }).__rows)).toEqual({ shown: true, dropped: false });
 
   it('shows the queue with no script at all, by keyboard and with working links', async () => {
     const { desk } = on();
-    const context = await signedIn();
-    await context.route('**/assets/*.js', (route) => route.abort());
-    const page = await context.newPage();
+    const { context, page } = await signedIn({ scripts: false });
     await page.goto(`${desk.base}/queue/open`);
     await expect.poll(() => page.locator('.data-row').count()).toBe(3);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('All open');
@@ -56,9 +61,7 @@ describeOnDesk('a queue before and after the scripts', (on) => {
 
   it('on a phone, shows each case as a card with its status and assignee in view', async () => {
     const { desk } = on();
-    const context = await signedIn();
-    await context.route('**/assets/*.js', (route) => route.abort());
-    const page = await context.newPage();
+    const { context, page } = await signedIn({ scripts: false });
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${desk.base}/queue/open`);
     const row = page.locator('.data-row').first();
@@ -74,9 +77,7 @@ describeOnDesk('a queue before and after the scripts', (on) => {
 
   it('is taken over by the desk without a blank moment, and without asking again for the session', async () => {
     const { desk } = on();
-    const context = await signedIn();
-    await context.addInitScript(WATCH_ROWS);
-    const page = await context.newPage();
+    const { context, page } = await signedIn({ scripts: true });
     const asked: string[] = [];
     page.on('request', (r) => {
       if (r.url().includes('/api/')) asked.push(new URL(r.url()).pathname);
@@ -86,8 +87,11 @@ describeOnDesk('a queue before and after the scripts', (on) => {
     await page.getByRole('button', { name: 'Save view' }).waitFor();
     expect(await page.locator('.sw-fv').count()).toBe(0);
     expect(await page.locator('.data-row').count()).toBe(3);
-    expect(await page.evaluate(() => (window as unknown as { __rows: unknown }).__rows)).toEqual({ shown: true, dropped: false });
+    await rowsStayed(page);
     expect(asked).not.toContain('/api/session');
+    // The desk's own colours, not Mantine's paler defaults: the stylesheets the server sent after
+    // the first view must not come after the theme.
+    expect(await accessibilityViolations(page)).toEqual([]);
     // And it is the desk: j moves to the first case, o opens it.
     await page.keyboard.press('j');
     await page.keyboard.press('o');
@@ -97,15 +101,14 @@ describeOnDesk('a queue before and after the scripts', (on) => {
 
   it("opens the front door on the person's own queue, then shows its address", async () => {
     const { desk } = on();
-    const context = await signedIn();
-    await context.addInitScript(WATCH_ROWS);
-    const page = await context.newPage();
+    const { context, page } = await signedIn({ scripts: true });
     await page.goto(`${desk.base}/`);
     await page.getByRole('button', { name: 'Save view' }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/queue/mine');
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('My cases');
     expect(await page.locator('.data-row').count()).toBe(3);
-    expect(await page.evaluate(() => (window as unknown as { __rows: unknown }).__rows)).toEqual({ shown: true, dropped: false });
+    await rowsStayed(page);
+    expect(await accessibilityViolations(page)).toEqual([]);
     await context.close();
   });
 });

@@ -28,6 +28,18 @@ function readBoot(): Boot | null {
 }
 
 /**
+ * The server sent the stylesheets after the first view, so that it could show before they came
+ * (src/server/shell/first-view.ts). Back to the head, first, where the desk's own styles expect
+ * them: Mantine writes the theme's colours in a style element of its own, and a stylesheet after
+ * it would put Mantine's default colours back (too pale to read: 3.3:1). The scripts run only
+ * once the stylesheets have loaded, so moving them fetches nothing again.
+ */
+function restoreStylesheets() {
+  const sheets = document.body.querySelectorAll<HTMLLinkElement>('link[rel="stylesheet"]');
+  document.head.prepend(...sheets);
+}
+
+/**
  * Puts the page's data where the screens look for it. True when there was a first view on
  * screen: the desk then draws only once its route is ready, so the queue never gives way to a
  * blank page or a spinner.
@@ -35,6 +47,7 @@ function readBoot(): Boot | null {
 export function seedFromPage(queryClient: QueryClient): boolean {
   const boot = readBoot();
   if (!boot) return false;
+  restoreStylesheets();
   // The first view is of the queue as it opens (no filters), or of the person's first queue at
   // "/" (the router then moves to its address); a different address is not it.
   const at = location.pathname === `/queue/${boot.queue}` || (location.pathname === '/' && boot.queue === defaultQueue(boot.session.user.role));
