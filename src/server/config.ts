@@ -40,6 +40,15 @@ const trustProxy = z.string().transform((v, ctx): false | number | string[] => {
     return z.NEVER;
   }
   const entries = value.split(',').map((e) => e.trim()).filter(Boolean);
+  // A range of length 0 (0.0.0.0/0, ::/0) holds every address: "anyone" by another name.
+  const everyone = entries.filter((e) => /\/0+$/.test(e));
+  if (everyone.length) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `${everyone.join(', ')} would let any client name its own address; give the hop count (the number of proxies in front, e.g. 1) or the proxies' addresses`,
+    });
+    return z.NEVER;
+  }
   const bad = entries.filter((e) => !isProxyAddress(e));
   if (!entries.length || bad.length) {
     ctx.addIssue({

@@ -1,5 +1,5 @@
 // The real server process, as `npm start` runs it: a restart (SIGTERM) must not wait on the
-// live streams every open tab holds.
+// live streams every open tab holds, nor on a client that stalls mid-request.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -93,7 +93,7 @@ describe('the server process', () => {
   });
 
   for (const dialect of dialects()) {
-    it(`exits promptly on SIGTERM with a live stream open [${dialect}]`, async () => {
+    it(`exits promptly on SIGTERM with a live stream and two stalled requests open [${dialect}]`, async () => {
       const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sw-main-'));
       const port = await freePort();
       const env: Record<string, string> = {
@@ -134,6 +134,19 @@ describe('the server process', () => {
       expect(res.statusCode).toBe(200);
       res.resume();
       const streamEnded = new Promise<void>((resolve) => res.on('end', resolve));
+      // Two clients that stall mid-request: half the headers, and part of a declared body.
+      const stalled = [
+        'GET /api/session HTTP/1.1\r\nHost: x\r\n',
+        'POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"email"',
+      ].map(
+        (start) =>
+          new Promise<net.Socket>((resolve) => {
+            const socket = net.connect(port, '127.0.0.1', () => socket.write(start, () => resolve(socket)));
+            socket.on('error', () => undefined);
+            cleanups.push(async () => void socket.destroy());
+          }),
+      );
+      await Promise.all(stalled);
 
       const sent = Date.now();
       child.kill('SIGTERM');

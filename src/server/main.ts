@@ -78,6 +78,9 @@ async function start(config: Config) {
       console.error('Shutdown is taking too long; exiting.');
       process.exit(1);
     }, 15_000).unref();
+    // A client that stalls mid-request (half its headers, part of a body) would hold the HTTP
+    // server open until the watchdog: what is still connected after a few seconds is cut.
+    setTimeout(() => app.server.closeAllConnections(), 3_000).unref();
     // Claim nothing more, finish or hand back the jobs in hand, while requests drain.
     await Promise.all([jobs.stop({ timeoutMs: 10_000 }), app.close(), smtp?.close()]);
     await mail.close();

@@ -188,6 +188,10 @@ describe('configuration', () => {
       expect(() => loadConfig({ TRUST_PROXY: bad }), bad).toThrow(/TRUST_PROXY/);
     }
     expect(() => loadConfig({ TRUST_PROXY: 'true' })).toThrow(/hop count|addresses/);
+    // Every address, spelled as a range: refused at the start with the reason, never a crash later.
+    for (const everyone of ['0.0.0.0/0', '::/0', '10.0.0.1, 0.0.0.0/00']) {
+      expect(() => loadConfig({ TRUST_PROXY: everyone }), everyone).toThrow(/TRUST_PROXY.*any client/);
+    }
   });
 
   it('reads PostgreSQL mode, the demo switch and secure cookies', () => {
