@@ -224,6 +224,9 @@ describeOnDesk('a box office’s first day', (on, dialect) => {
     await shot(page, `queue-390-${dialect}`);
     await page.getByRole('button', { name: /^Filters/ }).click();
     const sheet = page.getByRole('dialog', { name: 'Filters' });
+    await sheet.getByLabel('Priority').waitFor();
+    // The sheet's close button says what it closes (axe: button-name).
+    expect(await accessibilityViolations(page)).toEqual([]);
     await sheet.getByLabel('Priority').selectOption('urgent');
     await sheet.getByRole('button', { name: 'Show cases' }).click();
     await page.getByRole('button', { name: 'Filters (1 on)' }).waitFor();
@@ -243,6 +246,9 @@ describeOnDesk('a box office’s first day', (on, dialect) => {
       const top = async (label: string) => (await page.getByRole(label === 'Message' ? 'textbox' : 'combobox', { name: label, exact: true }).boundingBox())!.y;
       expect(await top('Status')).toBeLessThan(await top('Message'));
       expect(await top('Assignee')).toBeLessThan(await top('Message'));
+      // The patron's last contacts (three other cases) are links big enough to hit (target-size).
+      await page.getByText('Last contacts').waitFor();
+      expect(await accessibilityViolations(page), `${width}`).toEqual([]);
       await shot(page, `case-${width}-${dialect}`);
     }
   });

@@ -80,12 +80,21 @@ describeOnDesk('service modes and the staffing planner', (on) => {
     await sup.getByRole('tab', { name: 'Slots' }).click();
     await expect.poll(async () => (await sup.getByText(/^1 of 2$|^2 of 2$/).count()) > 0, { timeout: 10_000 }).toBe(true);
 
+    // A gala hour set by hand in this week's forecast: the planner opens on it, with the staff
+    // counts near the target and the one that meets it marked.
+    const planner = await org.as('supervisor');
+    const plan = (await planner.get(`/api/staffing/teams/${org.teams.boxOffice}/plan?channel=phone`)).json() as { week: string };
+    const gala = { channel: 'phone', kind: 'set', day: plan.week, fromHour: 10, toHour: 11, value: 60, note: 'Gala' };
+    expect((await planner.post(`/api/staffing/teams/${org.teams.boxOffice}/forecast-edits`, gala)).statusCode).toBe(201);
+
     // The planner on a phone: the week table scrolls inside its frame, the page does not; the
     // tabs are reached by keyboard (arrow keys move between them).
     await sup.setViewportSize({ width: 390, height: 844 });
     await sup.reload();
     await sup.getByRole('heading', { name: 'One hour: people against waiting' }).waitFor();
     expect(await sup.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    await sup.getByText('meets target').first().waitFor();
+    expect(await accessibilityViolations(sup)).toEqual([]);
     await sup.getByRole('tab', { name: 'Week plan' }).focus();
     await sup.keyboard.press('ArrowRight');
     await sup.keyboard.press('Enter');

@@ -65,7 +65,7 @@ export function PatronGlance({ id }: { id: number }) {
             {p.recentContacts.map((c) => (
               <li key={c.caseId}>
                 <Group gap={4} wrap="nowrap">
-                  <AnchorLink to="/cases/$ref" params={{ ref: c.ref }} size="sm">
+                  <AnchorLink to="/cases/$ref" params={{ ref: c.ref }} size="sm" className="target-24">
                     {c.ref}
                   </AnchorLink>
                   <Text size="xs" c="dimmed" truncate>

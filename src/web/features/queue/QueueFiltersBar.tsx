@@ -35,7 +35,14 @@ export function QueueFiltersBar(props: Props) {
       <Button variant="default" w="fit-content" onClick={() => setOpen(true)} aria-haspopup="dialog">
         Filters{active ? ` (${active} on)` : ''}
       </Button>
-      <Drawer opened={open} onClose={() => setOpen(false)} position="bottom" size="auto" title="Filters">
+      <Drawer
+        opened={open}
+        onClose={() => setOpen(false)}
+        position="bottom"
+        size="auto"
+        title="Filters"
+        closeButtonProps={{ 'aria-label': 'Close filters' }}
+      >
         <Stack gap="sm">
           <Filters {...props} />
           <Button onClick={() => setOpen(false)}>Show cases</Button>

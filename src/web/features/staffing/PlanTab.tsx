@@ -80,7 +80,7 @@ function Plan({ plan }: { plan: PlanView }) {
         {hours.length === 0 ? (
           <Text c="dimmed">No arrivals forecast and nobody rostered this week.</Text>
         ) : (
-          <ScrollArea type="auto">
+          <ScrollArea type="auto" viewportProps={{ tabIndex: 0, role: 'region', 'aria-label': 'People needed and rostered, by hour' }}>
             <Table striped withTableBorder miw={720} aria-describedby="week-help">
               <caption id="week-help" style={{ captionSide: 'bottom', textAlign: 'left' }}>
                 Each cell: expected arrivals in the hour, then people needed (Erlang {plan.requiredA ? 'A' : 'C'}) / people on the roster. Red: fewer rostered than needed.
@@ -184,7 +184,7 @@ function Curve({ arrivals, mode, onShift }: { arrivals: number; mode: Mode; onSh
           </LineChart>
         </ResponsiveContainer>
       </div>
-      <ScrollArea type="auto">
+      <ScrollArea type="auto" viewportProps={{ tabIndex: 0, role: 'region', 'aria-label': 'Figures for each staff count' }}>
         <Table withTableBorder miw={560}>
           <Table.Thead>
             <Table.Tr>
@@ -202,7 +202,7 @@ function Curve({ arrivals, mode, onShift }: { arrivals: number; mode: Mode; onSh
                 <Table.Td>
                   {p.agents}
                   {p.agents === c.requiredAgents && (
-                    <Badge ml="xs" size="xs" color="green">
+                    <Badge ml="xs" size="xs" color="teal.9">
                       meets target
                     </Badge>
                   )}
