@@ -188,7 +188,7 @@ describe("the queue screen's files, from the build manifest", () => {
     };
     const html = shellWithFirstView(shell, view, { scripts: ['/assets/q.js'], styles: ['/assets/q.css'] });
     const head = html.slice(0, html.indexOf('</head>'));
-    expect(head).toContain('<link rel="modulepreload" crossorigin href="/assets/q.js">');
+    expect(head).toContain('<link rel="modulepreload" fetchpriority="low" crossorigin href="/assets/q.js">');
     expect(html.indexOf('href="/assets/q.css"')).toBeGreaterThan(html.indexOf('class="sw-fv"'));
     expect(html.indexOf('href="/assets/index.css"')).toBeGreaterThan(html.indexOf('class="sw-fv"'));
   });
