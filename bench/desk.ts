@@ -7,6 +7,7 @@
 //     log, replayed directly on the driver) and the endpoint/SQL ratio;
 //   - queue requests per second at 20 concurrent clients (autocannon);
 //   - the server's peak resident memory.
+import { groupSync, walSync } from '../src/server/platform/durable.js';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -88,7 +89,7 @@ function replayer(dialect: 'sqlite' | 'postgres', file: string, url: string | un
     app.pragma('foreign_keys = ON');
     app.pragma('busy_timeout = 5000');
     kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: app }), log });
-    p = { db: kysely, dialect, clock: systemClock, events: new LocalEventBus(), search: new SqliteSearch(), sessions: new SessionCache(), publicUrl: 'http://bench' };
+    p = { db: kysely, dialect, clock: systemClock, events: new LocalEventBus(), search: new SqliteSearch(), sessions: new SessionCache(), publicUrl: 'http://bench', syncCommits: groupSync(walSync(file)) };
     const prepared = new Map<string, SQLite.Statement>();
     execute = (q, params) => {
       let st = prepared.get(q.sql);
@@ -106,7 +107,7 @@ function replayer(dialect: 'sqlite' | 'postgres', file: string, url: string | un
   } else {
     const pool = new pg.Pool({ connectionString: url, max: 2 });
     kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log });
-    p = { db: kysely, dialect, clock: systemClock, events: new LocalEventBus(), search: new PostgresSearch(), sessions: new SessionCache(), publicUrl: 'http://bench' };
+    p = { db: kysely, dialect, clock: systemClock, events: new LocalEventBus(), search: new PostgresSearch(), sessions: new SessionCache(), publicUrl: 'http://bench', syncCommits: () => Promise.resolve() };
     const client = new pg.Client({ connectionString: url });
     const connected = client.connect();
     execute = async (q, params) => {

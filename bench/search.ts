@@ -209,6 +209,8 @@ function sqlReplayer(d: Dataset) {
     search: d.dialect === 'postgres' ? new PostgresSearch() : new SqliteSearch(),
     sessions: new SessionCache(),
     publicUrl: 'http://bench',
+    // Search only reads.
+    syncCommits: () => Promise.resolve(),
   };
   return {
     kysely,

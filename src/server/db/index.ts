@@ -6,6 +6,7 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type SqliteDatab
 import pg from 'pg';
 import type { Database } from './types.js';
 import { migrations } from './migrations/index.js';
+import { groupSync, walSync } from '../platform/durable.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -16,8 +17,16 @@ export interface Db {
   pool?: pg.Pool;
   /** For SQLite: the raw handle, for backups and pragmas. */
   sqlite?: SQLite.Database;
+  /**
+   * Resolves once every commit made before the call is on disk, power loss included.
+   * PostgreSQL's commits are that already; SQLite's (synchronous=NORMAL) wait for one shared
+   * sync of the write-ahead log (`platform/durable.ts`).
+   */
+  syncCommits(): Promise<void>;
   close(): Promise<void>;
 }
+
+const alreadyDurable = () => Promise.resolve();
 
 // bigint (int8) columns hold epoch milliseconds and counts, all well inside 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
@@ -43,7 +52,7 @@ export function openDb(opts: OpenOptions): Db {
       options: `-c jit=off${opts.pgSchema ? ` -c search_path=${opts.pgSchema}` : ''}`,
     });
     const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { kysely, dialect: 'postgres', pool, close: () => kysely.destroy() };
+    return { kysely, dialect: 'postgres', pool, syncCommits: alreadyDurable, close: () => kysely.destroy() };
   }
   const file = opts.sqliteFile ?? ':memory:';
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -56,7 +65,8 @@ export function openDb(opts: OpenOptions): Db {
   sqlite.pragma('temp_store = MEMORY');
   sqlite.pragma('optimize = 0x10002'); // refresh planner statistics where they are stale
   const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-  return { kysely, dialect: 'sqlite', sqlite, close: () => kysely.destroy() };
+  const syncCommits = file === ':memory:' ? alreadyDurable : groupSync(walSync(path.resolve(file)));
+  return { kysely, dialect: 'sqlite', sqlite, syncCommits, close: () => kysely.destroy() };
 }
 
 /**

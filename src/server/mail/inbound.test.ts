@@ -2,7 +2,6 @@
 // the listener wired to the database door, then the parse-and-thread job. The 250 comes only
 // after the raw message is committed; a retry is not a second message; threading finds the
 // case by In-Reply-To/References, then [SW-n], else opens one for the address's team.
-import { sql } from 'kysely';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { JobRunner } from '../platform/jobs/index.js';
@@ -10,9 +9,10 @@ import { quietLog } from '../platform/jobs/testing/kit.js';
 import { inDurableTransaction, inTransaction } from '../platform/tx.js';
 import { makeOrg, type TestOrg } from '../testing/factories.js';
 import { describeEachDialect } from '../testing/harness.js';
+import { storeReceived } from './inbound.js';
 import { addTeamAddressIn, createInboundDoor, createMailListener, createMailRuntime, setRelayIn, setTeamWritingIn, type MailListener, type MailRuntime } from './api.js';
 
-describeEachDialect('inbound mail', (h, { dialect }) => {
+describeEachDialect('inbound mail', (h) => {
   let listener: MailListener;
   let port: number;
   let rt: MailRuntime;
@@ -117,11 +117,29 @@ describeEachDialect('inbound mail', (h, { dialect }) => {
     expect(rows[0]!.message_id).toMatch(/@/);
   });
 
-  it('commits the inbound write with synchronous=FULL on SQLite, then returns to NORMAL', async () => {
-    if (dialect !== 'sqlite') return;
-    const seen = await inDurableTransaction(h().p, async (ctx) => (await sql<{ synchronous: number }>`pragma synchronous`.execute(ctx.tx)).rows[0]!.synchronous);
-    expect(seen).toBe(2);
-    expect((await sql<{ synchronous: number }>`pragma synchronous`.execute(h().db.kysely)).rows[0]!.synchronous).toBe(1);
+  it('resolves a durable transaction only once a sync that began after its commit has finished', async () => {
+    const syncs: (() => void)[] = [];
+    let committedWhenAsked: number | null = null;
+    const stored = () =>
+      h().db.kysely.selectFrom('mail_inbound').select((eb) => eb.fn.countAll<number>().as('n')).where('message_id', '=', 'durable-probe@patron.example').executeTakeFirstOrThrow();
+    const p = {
+      ...h().p,
+      syncCommits: async () => {
+        // The sync is asked for after the commit: the row is there to see.
+        committedWhenAsked = Number((await stored()).n);
+        await new Promise<void>((resolve) => syncs.push(resolve));
+      },
+    };
+    let resolved = false;
+    const raw = Buffer.from(mime({ to: box, subject: 'Durable', body: 'Kept', id: 'durable-probe@patron.example' }));
+    const message = { raw, envelope: { mailFrom: 'zoe@patron.example', rcptTo: [box] }, remoteAddress: '127.0.0.1', helo: 'client', secure: false, authenticatedAs: null, receivedAt: Date.now() };
+    const done = inDurableTransaction(p, (ctx) => storeReceived(ctx, message)).then(() => (resolved = true));
+    while (!syncs.length) await new Promise((r) => setTimeout(r, 5));
+    expect(committedWhenAsked).toBe(1);
+    expect(resolved).toBe(false);
+    syncs[0]!();
+    await done;
+    expect(resolved).toBe(true);
   });
 
   it('opens one case for the team of the address, finds or creates the patron, and acknowledges it', async () => {

@@ -19,6 +19,8 @@ export interface Platform {
   search: SearchIndex;
   sessions: SessionCache;
   publicUrl: string;
+  /** Resolves once every commit made before the call is on disk (see `Db.syncCommits`). */
+  syncCommits(): Promise<void>;
 }
 
 export interface TxContext {

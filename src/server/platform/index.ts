@@ -44,6 +44,7 @@ export async function createPlatform(db: Db, opts: PlatformOptions): Promise<Pla
     search: db.dialect === 'postgres' ? new PostgresSearch() : new SqliteSearch(),
     sessions,
     publicUrl: opts.publicUrl,
+    syncCommits: db.syncCommits,
   };
 }
 

@@ -1,5 +1,5 @@
 // SQL of the platform kernel: audit rows, shared secrets, housekeeping.
-import { sql, type Insertable, type Kysely } from 'kysely';
+import type { Insertable, Kysely } from 'kysely';
 import type { AuditLogTable, Database } from '../db/types.js';
 
 export async function insertAuditRow(tx: Kysely<Database>, row: Insertable<AuditLogTable>): Promise<void> {
@@ -41,10 +41,3 @@ export async function deleteSessions(
   await q.execute();
 }
 
-/**
- * SQLite's durability for the commits on this connection: FULL syncs the WAL at each commit,
- * NORMAL (the default here) only at checkpoints. Only outside a transaction.
- */
-export async function setSynchronous(conn: Kysely<Database>, level: 'FULL' | 'NORMAL'): Promise<void> {
-  await sql.raw(`pragma synchronous = ${level === 'FULL' ? 'FULL' : 'NORMAL'}`).execute(conn);
-}

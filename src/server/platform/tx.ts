@@ -7,7 +7,6 @@ import type { BusEvent } from './events.js';
 import type { Job, JobBatch } from './jobs/define.js';
 import { jobEnqueuer } from './jobs/enqueue.js';
 import { wakeRunners } from './jobs/runner.js';
-import { setSynchronous } from './queries.js';
 
 /** Builds a transaction's context and, once committed, delivers what it collected. */
 function contextFor(p: Platform, tx: Kysely<Database>) {
@@ -85,25 +84,13 @@ export async function inBatchTransaction<T>(p: Platform, batch: JobBatch, work: 
 
 /**
  * A transaction whose commit is on disk when this resolves, even across a power loss: what an
- * SMTP 250 promises the sender. PostgreSQL's commit is that already; SQLite runs this one commit
- * with synchronous=FULL on its one connection, held throughout (the setting cannot change
- * inside a transaction), then goes back to NORMAL.
+ * SMTP 250 promises the sender. PostgreSQL's commit is that already. SQLite commits as always
+ * (synchronous=NORMAL), then waits for a sync of the write-ahead log that began after the
+ * commit, shared with every other commit waiting meanwhile and run off the event loop
+ * (`platform/durable.ts`).
  */
 export async function inDurableTransaction<T>(p: Platform, work: (ctx: TxContext) => Promise<T>): Promise<T> {
-  if (p.dialect !== 'sqlite') return inTransaction(p, work);
-  let done: (() => Promise<void>) | undefined;
-  const result = await p.db.connection().execute(async (conn) => {
-    await setSynchronous(conn, 'FULL');
-    try {
-      return await conn.transaction().execute((tx) => {
-        const { ctx, committed } = contextFor(p, tx);
-        done = committed;
-        return work(ctx);
-      });
-    } finally {
-      await setSynchronous(conn, 'NORMAL');
-    }
-  });
-  await done?.();
+  const result = await inTransaction(p, work);
+  await p.syncCommits();
   return result;
 }
