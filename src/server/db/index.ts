@@ -7,6 +7,7 @@ import pg from 'pg';
 import type { Database } from './types.js';
 import { migrations } from './migrations/index.js';
 import { groupSync, walSync } from '../platform/durable.js';
+import { startCheckpointer, type Checkpointer } from './checkpointer.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -17,6 +18,8 @@ export interface Db {
   pool?: pg.Pool;
   /** For SQLite: the raw handle, for backups and pragmas. */
   sqlite?: SQLite.Database;
+  /** For an SQLite file: the thread that checkpoints its write-ahead log (`db/checkpointer.ts`). */
+  checkpointer?: Checkpointer;
   /**
    * Resolves once every commit made before the call is on disk, power loss included.
    * PostgreSQL's commits are that already; SQLite's (synchronous=NORMAL) wait for one shared
@@ -64,9 +67,24 @@ export function openDb(opts: OpenOptions): Db {
   sqlite.pragma('cache_size = -65536'); // 64 MiB page cache
   sqlite.pragma('temp_store = MEMORY');
   sqlite.pragma('optimize = 0x10002'); // refresh planner statistics where they are stale
+  // Checkpoints run on a thread of their own (db/checkpointer.ts) from a 4 MB log; SQLite's
+  // own, inside a commit on this connection, only if that thread falls far behind (a script
+  // that holds the event loop for long), at 10,000 pages.
+  const checkpointer = file === ':memory:' ? undefined : startCheckpointer(path.resolve(file));
+  if (checkpointer) sqlite.pragma('wal_autocheckpoint = 10000');
   const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   const syncCommits = file === ':memory:' ? alreadyDurable : groupSync(walSync(path.resolve(file)));
-  return { kysely, dialect: 'sqlite', sqlite, syncCommits, close: () => kysely.destroy() };
+  return {
+    kysely,
+    dialect: 'sqlite',
+    sqlite,
+    syncCommits,
+    ...(checkpointer ? { checkpointer } : {}),
+    close: async () => {
+      await checkpointer?.close();
+      await kysely.destroy();
+    },
+  };
 }
 
 /**
