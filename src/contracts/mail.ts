@@ -91,6 +91,29 @@ export const ParticipantParams = z.object({ ref: z.string().min(1).max(30), id: 
 export type ParticipantParams = z.output<typeof ParticipantParams>;
 export type ParticipantParamsInput = z.input<typeof ParticipantParams>;
 
+/** One received message of a case, by its id (`InboundMail.id`). */
+export const InboundParams = z.object({ ref: z.string().min(1).max(30), id: Id });
+export type InboundParams = z.output<typeof InboundParams>;
+export type InboundParamsInput = z.input<typeof InboundParams>;
+
+export const MessageHtmlQuery = z.object({
+  /** `1`: keep the remote images (loading them tells the sender the mail was read). */
+  images: z.enum(['0', '1']).default('0'),
+});
+export type MessageHtmlQuery = z.output<typeof MessageHtmlQuery>;
+export type MessageHtmlQueryInput = z.input<typeof MessageHtmlQuery>;
+
+/** A received message's HTML made again from the stored raw message, sanitized like `InboundMail.html`. */
+export const MessageHtml = z.object({
+  newPart: z.string(),
+  quoted: z.string().nullable(),
+  /** Remote images left out (0 when they were asked for). */
+  blockedRemoteImages: z.number(),
+  remoteImages: z.boolean(),
+});
+export type MessageHtml = z.output<typeof MessageHtml>;
+export type MessageHtmlInput = z.input<typeof MessageHtml>;
+
 export const IdParams = z.object({ id: Id });
 export type IdParams = z.output<typeof IdParams>;
 export type IdParamsInput = z.input<typeof IdParams>;
@@ -186,6 +209,17 @@ export type TestMailBodyInput = z.input<typeof TestMailBody>;
 
 export const mailApi = {
   caseMail: endpoint({ method: 'GET', path: '/api/cases/:ref/mail', tags, params: CaseRefParams, replies: { 200: CaseMail } }),
+  messageHtml: endpoint({
+    method: 'GET',
+    path: '/api/cases/:ref/mail/:id/html',
+    tags,
+    summary: 'One received message’s HTML, with its remote images when asked for',
+    description:
+      'Made again from the stored raw message. `images=1` keeps the remote images the sender linked; without it they are counted and left out, as in the case’s mail. 404 when the case, the message or its HTML is not there.',
+    params: InboundParams,
+    query: MessageHtmlQuery,
+    replies: { 200: MessageHtml },
+  }),
   removeParticipant: endpoint({
     method: 'DELETE',
     path: '/api/cases/:ref/participants/:id',

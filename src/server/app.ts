@@ -116,7 +116,11 @@ export async function buildApp(opts: AppOptions): Promise<App> {
       directives: {
         // Mantine writes style attributes and style tags at run time.
         'style-src': ["'self'", "'unsafe-inline'"],
-        'img-src': ["'self'", 'data:'],
+        // A message's HTML is shown in a sandboxed srcdoc frame, which inherits this policy; its
+        // own policy (web/features/mail/MailFrame.tsx) admits remote images only once a person
+        // asks for them, so the desk's must not stand in the way then. Over https, http images
+        // are upgraded (upgrade-insecure-requests), so https: alone is enough.
+        'img-src': ["'self'", 'data:', 'https:', ...(https ? [] : ['http:'])],
         'upgrade-insecure-requests': https ? [] : null,
       },
     },

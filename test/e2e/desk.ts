@@ -91,9 +91,14 @@ export async function signInAs(page: Page, base: string, email: string, password
 
 /** WCAG 2.2 AA violations on the page as it is now, as readable lines. */
 export async function accessibilityViolations(page: Page): Promise<string[]> {
-  const result = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
-    .analyze();
+  const builder = new AxeBuilder({ page });
+  // A frame sandboxed without scripts (an email's HTML) cannot run axe: its timers never fire,
+  // and axe would wait on it for ever. Its content is the sender's; the frame element itself
+  // (its title) is still checked, from the page, with frames left out.
+  if (await page.locator('iframe[sandbox]:not([sandbox~="allow-scripts"])').count()) {
+    builder.setLegacyMode().options({ iframes: false });
+  }
+  const result = await builder.withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
   return result.violations.map(
     (v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
   );

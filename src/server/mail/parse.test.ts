@@ -127,6 +127,24 @@ describe('parsing the fixture corpus', () => {
     expect(m.text).toContain('Regards');
   });
 
+  it('reads an HTML reply with a script, a remote image, an inline logo and quoted history', async () => {
+    const blocked = await parse('html-remote-image.eml');
+    expect(blocked.blockedRemoteImages).toBe(1);
+    const html = blocked.htmlParts!;
+    expect(html.newPart).toContain('<b>table plan</b>');
+    expect(html.newPart).toContain('<span data-blocked-image>[Seating plan]</span>');
+    expect(html.newPart).not.toMatch(/script|onload|<style|<title/i);
+    expect(html.quoted).toContain('<blockquote>Could you send us your <i>table plan</i>?</blockquote>');
+    expect(html.newPart).not.toContain('Could you send us');
+    expect(blocked.attachments).toMatchObject([{ filename: 'logo.png', inline: true }]);
+    expect(blocked.textParts.newPart).toBe('Here is our table plan for the gala.\nTable 4 needs a step-free route.\n\nPriya');
+
+    const shown = await parse('html-remote-image.eml', { allowRemoteImages: true });
+    expect(shown.blockedRemoteImages).toBe(0);
+    expect(shown.htmlParts!.newPart).toContain('<img src="https://images.patron.example/plan.png" alt="Seating plan"');
+    expect(shown.htmlParts!.newPart).not.toMatch(/script|onload/i);
+  });
+
   it('lists a related image that the HTML never shows as an attachment, not inline', async () => {
     const raw = fixture('inline-image-cid.eml')
       .toString('latin1')

@@ -31,6 +31,10 @@ function sendFile(reply: FastifyReply, d: service.Download, kind: 'attachment' |
 
 export function mailRoutes(app: App, p: Platform, opts: service.MailServiceOptions): void {
   route(app, mailApi.caseMail, { roles: ANY_STAFF }, async (req) => service.caseMail(p, actorOf(req), req.params.ref));
+  // Whoever may read the case's mail may see its images: the same roles and case check.
+  route(app, mailApi.messageHtml, { roles: ANY_STAFF }, async (req) =>
+    service.messageHtml(p, actorOf(req), req.params.ref, req.params.id, req.query.images === '1'),
+  );
   route(app, mailApi.removeParticipant, { roles: STAFF_BUT_VOLUNTEERS }, async (req) => {
     await service.removeParticipant(p, actorOf(req), req.params.ref, req.params.id);
     return { ok: true as const };

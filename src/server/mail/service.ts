@@ -6,6 +6,7 @@ import type {
   CaseMail,
   InboundMail,
   MailSettingsView,
+  MessageHtml,
   OutboundMail,
   RelayBody,
   RelayView,
@@ -17,16 +18,17 @@ import { requireCase } from '../cases/api.js';
 import type { Actor } from '../platform/actor.js';
 import { audit } from '../platform/audit.js';
 import type { Platform } from '../platform/context.js';
-import { badRequest, notFound } from '../platform/errors.js';
+import { AppError, badRequest, notFound } from '../platform/errors.js';
 import type { SmtpRelaySettings } from '../platform/mailer/index.js';
 import { inTransaction } from '../platform/tx.js';
 import { NO_RELAY } from './deliver.js';
 import { queueMail } from './outbox.js';
 import * as q from './queries.js';
 import { describeRelay, relaySettingsOf } from './relays.js';
+import { parseMessage } from './parse.js';
 import { addTeamAddressIn, setRelayIn, setTeamWritingIn } from './settings.js';
 import { databaseStore, type AttachmentStore } from './storage.js';
-import type { InboundDetails } from './thread.js';
+import { INLINE_IMAGE_PREFIX, type InboundDetails } from './thread.js';
 
 export interface MailServiceOptions {
   installRelay: SmtpRelaySettings | null;
@@ -90,6 +92,29 @@ export async function caseMail(p: Platform, actor: Actor, ref: string): Promise<
     }),
     outbound: outbound.reverse().map(toOutboundMail),
     participants: participants.map((x) => ({ id: x.id, address: x.address, name: x.name, removedAt: x.removed_at })),
+  };
+}
+
+/**
+ * One received message's HTML made again from its raw bytes, the remote images kept when the
+ * person asked for them ("Show images"). The stored HTML has them blocked for good; parsing
+ * again (on this thread: a person waits for it, and it is one message) is the only way back.
+ */
+export async function messageHtml(p: Platform, actor: Actor, ref: string, id: number, allowRemoteImages: boolean): Promise<MessageHtml> {
+  const kase = await requireCase(p.db, actor, ref);
+  const row = await q.inboundRaw(p.db, actor.orgId, id);
+  if (!row || row.case_id !== kase.id) throw notFound(`Message ${id} of case ${ref}`);
+  const parsed = await parseMessage(Buffer.from(row.raw), {
+    envelopeFrom: row.mail_from,
+    attachmentUrl: (a) => `${INLINE_IMAGE_PREFIX}${a.sha256}`,
+    allowRemoteImages,
+  });
+  if (!parsed.htmlParts) throw new AppError('not_found', `Message ${id} has no HTML; its text is all there is.`);
+  return {
+    newPart: parsed.htmlParts.newPart,
+    quoted: parsed.htmlParts.quoted,
+    blockedRemoteImages: parsed.blockedRemoteImages,
+    remoteImages: allowRemoteImages,
   };
 }
 

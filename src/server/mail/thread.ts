@@ -38,12 +38,15 @@ export interface InboundDetails {
 
 const MAX_BODY = 200_000;
 
+/** Where the desk serves a message's inline (cid:) images: the `src` stored in its HTML. */
+export const INLINE_IMAGE_PREFIX = '/api/mail/blobs/';
+
 export async function threadInbound(d: ThreadDeps, inboundId: number, job: Job): Promise<void> {
   const { p } = d;
   const store = d.store ?? databaseStore;
   const row = await q.inboundForParse(p.db, inboundId);
   if (!row || row.state === 'threaded') return;
-  const parsed = await (d.parse ?? inlineParse)({ raw: Buffer.from(row.raw), envelopeFrom: row.mail_from, attachmentPrefix: '/api/mail/blobs/' });
+  const parsed = await (d.parse ?? inlineParse)({ raw: Buffer.from(row.raw), envelopeFrom: row.mail_from, attachmentPrefix: INLINE_IMAGE_PREFIX });
   const automatic: AutomaticKind | null = parsed.flags.bounce
     ? 'bounce'
     : parsed.flags.autoReply || parsed.flags.autoSubmitted

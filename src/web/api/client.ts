@@ -120,6 +120,15 @@ export function call<E extends Endpoint>(e: E | Route<E>, ...rest: ArgsFor<E>): 
   return api<ReplyOf<E>>(e.method, url, body);
 }
 
+/** A GET whose reply is a file (`FileBytes`), not JSON: its bytes, for the page to use itself. */
+export async function callForBytes<E extends Endpoint>(e: E | Route<E>, ...rest: ArgsFor<E>): Promise<Blob> {
+  const args = (rest[0] ?? {}) as { params?: Record<string, unknown>; query?: Record<string, QueryValue> };
+  const url = pathOf(e.path, args.params) + (args.query ? qs(args.query) : '');
+  const res = await send('GET', url, undefined);
+  if (!res.ok) throw await toError(res);
+  return res.blob();
+}
+
 /** After sign-in or sign-out the CSRF secret cookie may change; start afresh. */
 export function resetCsrf(): void {
   csrfToken = null;

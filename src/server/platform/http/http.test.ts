@@ -45,11 +45,14 @@ for (const dialect of dialects()) {
         expect(res.headers['content-security-policy'], url).not.toContain('upgrade-insecure-requests');
         expect(res.headers['strict-transport-security'], url).toBeUndefined();
       }
+      // An email's remote images, once a person asks for them, load over either scheme.
+      expect((await plain.app.inject({ method: 'GET', url: '/healthz' })).headers['content-security-policy']).toContain("img-src 'self' data: https: http:;");
     });
 
     it('sends both when the public address is https', async () => {
       const res = await secure.app.inject({ method: 'GET', url: '/healthz' });
       expect(res.headers['content-security-policy']).toContain('upgrade-insecure-requests');
+      expect(res.headers['content-security-policy']).toContain("img-src 'self' data: https:;");
       expect(res.headers['strict-transport-security']).toMatch(/^max-age=\d+/);
     });
   });

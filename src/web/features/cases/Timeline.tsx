@@ -22,7 +22,7 @@ import { When } from '../../components/When.js';
 import type { Place } from '../../lib/format.js';
 import { PRIORITY_LABELS } from '../../lib/labels.js';
 import type { InboundMail, OutboundMail } from '../../../contracts/mail.js';
-import { CaseMailSummary, InboundExtras, OutboundExtras, useCaseMail } from '../mail/CaseMail.js';
+import { CaseMailSummary, InboundMessage, OutboundExtras, useCaseMail } from '../mail/CaseMail.js';
 
 export function Timeline({ detail }: { detail: CaseDetail }) {
   const { org } = useSession();
@@ -57,7 +57,7 @@ export function Timeline({ detail }: { detail: CaseDetail }) {
       <ErrorAlert error={more.error} title="Could not load earlier entries" />
       <Stack gap="sm" component="ol" style={{ listStyle: 'none', padding: 0, margin: 0 }}>
         {entries.map((e) => (
-          <li key={e.id}>{e.kind === 'event' ? <EventLine entry={e} place={org} /> : <Message entry={e} place={org} inbound={inboundOf.get(e.id)} outbound={outboundOf.get(e.id)} />}</li>
+          <li key={e.id}>{e.kind === 'event' ? <EventLine entry={e} place={org} /> : <Message entry={e} place={org} caseRef={detail.ref} inbound={inboundOf.get(e.id)} outbound={outboundOf.get(e.id)} />}</li>
         ))}
       </Stack>
       {mail.data && <CaseMailSummary ref_={detail.ref} mail={mail.data} place={org} />}
@@ -71,7 +71,7 @@ const KIND = {
   note: { label: 'Internal note', className: 'entry-note' },
 } as const;
 
-function Message({ entry, place, inbound, outbound }: { entry: EntryView; place: Place; inbound?: InboundMail | undefined; outbound?: OutboundMail | undefined }) {
+function Message({ entry, place, caseRef, inbound, outbound }: { entry: EntryView; place: Place; caseRef: string; inbound?: InboundMail | undefined; outbound?: OutboundMail | undefined }) {
   const kind = KIND[entry.kind as keyof typeof KIND];
   return (
     <Paper p="sm" radius="md" className={kind.className} aria-label={`${kind.label} from ${entry.author?.name ?? 'unknown'}`}>
@@ -99,10 +99,13 @@ function Message({ entry, place, inbound, outbound }: { entry: EntryView; place:
           <When ms={entry.createdAt} place={place} relative={false} />
         </Text>
       </Group>
-      <Text size="sm" className="pre-wrap">
-        {entry.body}
-      </Text>
-      {inbound && <InboundExtras mail={inbound} place={place} />}
+      {inbound ? (
+        <InboundMessage ref_={caseRef} mail={inbound} text={entry.body} place={place} />
+      ) : (
+        <Text size="sm" className="pre-wrap">
+          {entry.body}
+        </Text>
+      )}
       {outbound && <OutboundExtras mail={outbound} />}
     </Paper>
   );

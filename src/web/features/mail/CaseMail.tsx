@@ -1,7 +1,9 @@
-// What a case shows of its email beside the timeline's text: who wrote from which address and
-// when, the quoted history folded, attachments (downloaded as files, size shown), and for each
-// reply where its delivery stands, in words that never claim more than happened.
-import { Anchor, Badge, Button, Group, List, Stack, Text } from '@mantine/core';
+// What a case shows of its email: a patron's message formatted (in a sandboxed frame) or as
+// text, who wrote from which address and when, the quoted history folded, attachments
+// (downloaded as files, size shown), and for each reply where its delivery stands, in words
+// that never claim more than happened.
+import { useState } from 'react';
+import { Anchor, Badge, Button, Group, List, SegmentedControl, Stack, Text } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { mailApi, type CaseMail, type InboundMail, type OutboundMail } from '../../../contracts/mail.js';
 import { call } from '../../api/client.js';
@@ -10,6 +12,7 @@ import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { When } from '../../components/When.js';
 import { confirm } from '../../components/confirm.js';
 import type { Place } from '../../lib/format.js';
+import { MailFrame } from './MailFrame.js';
 
 export const caseMailKey = (ref: string) => [...keys.case(ref), 'mail'] as const;
 
@@ -26,12 +29,66 @@ export function formatBytes(n: number): string {
 
 const AUTOMATIC = { auto_reply: 'Automatic reply', bounce: 'Delivery failure', bulk: 'Bulk or list mail' } as const;
 
-/** Under a patron's email: its sender and address, the folded history, its files. */
-export function InboundExtras({ mail, place }: { mail: InboundMail; place: Place }) {
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+/**
+ * A patron's email: what they wrote, formatted as sent (where it has HTML; "Plain text" beside
+ * it) or as text, then sender and address, the folded history, the files. Remote images stay
+ * out until the person asks for them, since loading them tells the sender the mail was read.
+ */
+export function InboundMessage({ ref_, mail, text, place }: { ref_: string; mail: InboundMail; text: string; place: Place }) {
+  const [view, setView] = useState<'html' | 'text'>(mail.html ? 'html' : 'text');
+  const [wantImages, setWantImages] = useState(false);
+  const withImages = useQuery({
+    // Not under the case's key: a change to the case need not parse the message again.
+    queryKey: ['mail', 'message-html', ref_, mail.id, 'images'],
+    queryFn: () => call(mailApi.messageHtml, { params: { ref: ref_, id: mail.id }, query: { images: '1' } }),
+    enabled: wantImages,
+    staleTime: Infinity,
+  });
   const files = mail.attachments.filter((a) => !a.inline);
+  const sender = mail.from ? mail.from.name || mail.from.address : 'an unknown sender';
+  const html = withImages.data ?? mail.html;
+  const remoteImages = Boolean(withImages.data?.remoteImages);
+  const formatted = view === 'html' && html !== null;
   return (
-    <Stack gap={4} mt={6}>
-      <Text size="xs" c="dimmed">
+    <Stack gap={4}>
+      {mail.html && (
+        <SegmentedControl
+          size="xs"
+          w="fit-content"
+          aria-label="Show the email as"
+          value={view}
+          onChange={(v) => setView(v as 'html' | 'text')}
+          data={[
+            { value: 'html', label: 'Formatted' },
+            { value: 'text', label: 'Plain text' },
+          ]}
+        />
+      )}
+      {formatted ? (
+        <MailFrame html={html.newPart} title={`Email from ${sender}`} remoteImages={remoteImages} />
+      ) : (
+        <Text size="sm" className="pre-wrap">
+          {text}
+        </Text>
+      )}
+      {formatted && mail.blockedRemoteImages > 0 && (
+        <Group gap="xs" wrap="wrap">
+          <Text size="xs" c="dimmed" role="status">
+            {remoteImages
+              ? `${plural(mail.blockedRemoteImages, 'remote image', 'remote images')} shown`
+              : `${plural(mail.blockedRemoteImages, 'remote image', 'remote images')} blocked (loading them tells the sender the email was opened)`}
+          </Text>
+          {!remoteImages && (
+            <Button size="xs" variant="default" loading={withImages.isFetching} onClick={() => setWantImages(true)}>
+              Show images
+            </Button>
+          )}
+        </Group>
+      )}
+      <ErrorAlert error={withImages.error} title="Could not show the images" />
+      <Text size="xs" c="dimmed" mt={2}>
         {mail.from ? `${mail.from.name ? `${mail.from.name} ` : ''}<${mail.from.address}>` : 'No sender'}
         {mail.cc.length > 0 && ` · Cc ${mail.cc.map((c) => c.address).join(', ')}`}
         {mail.sentAt !== null && (
@@ -51,17 +108,21 @@ export function InboundExtras({ mail, place }: { mail: InboundMail; place: Place
           Could not be read in full: {mail.unparseable}
         </Text>
       )}
-      {mail.quotedText && (
-        <details>
-          <summary>
-            <Text span size="xs">
-              Show the quoted history
+      {formatted && html.quoted ? (
+        <QuotedHtml html={html.quoted} title={`Quoted history of the email from ${sender}`} remoteImages={remoteImages} />
+      ) : (
+        mail.quotedText && (
+          <details>
+            <summary>
+              <Text span size="xs">
+                Show the quoted history
+              </Text>
+            </summary>
+            <Text size="xs" c="dimmed" className="pre-wrap" mt={4}>
+              {mail.quotedText}
             </Text>
-          </summary>
-          <Text size="xs" c="dimmed" className="pre-wrap" mt={4}>
-            {mail.quotedText}
-          </Text>
-        </details>
+          </details>
+        )
       )}
       {files.length > 0 && (
         <List size="sm" aria-label="Attachments" spacing={2}>
@@ -78,6 +139,25 @@ export function InboundExtras({ mail, place }: { mail: InboundMail; place: Place
         </List>
       )}
     </Stack>
+  );
+}
+
+/** The quoted history, formatted: folded, its frame made only once it is opened. */
+function QuotedHtml({ html, title, remoteImages }: { html: string; title: string; remoteImages: boolean }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <details onToggle={(e) => setOpen(e.currentTarget.open)}>
+      <summary>
+        <Text span size="xs">
+          Show the quoted history
+        </Text>
+      </summary>
+      {open && (
+        <div style={{ marginTop: 4 }}>
+          <MailFrame html={html} title={title} remoteImages={remoteImages} />
+        </div>
+      )}
+    </details>
   );
 }
 
