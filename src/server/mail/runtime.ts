@@ -20,8 +20,6 @@ export interface MailRuntimeOptions {
   log: Logger;
   /** Parse inbound mail in worker threads (default); false: on the main thread. */
   parseWorkers?: boolean;
-  /** Tests only: IMAP polls call it between a batch's commit and its flag/move (imap-poll.ts). */
-  imapAfterCommit?: ImapPollDeps['afterCommit'];
 }
 
 export interface MailRuntime {
@@ -38,7 +36,7 @@ export function createMailRuntime(p: Platform, opts: MailRuntimeOptions): MailRu
   const relays = new Relays(opts.installRelay ?? null);
   const deps: DeliveryDeps = { p, relays, log: opts.log };
   const pool = opts.parseWorkers === false ? null : createParsePool();
-  const imap: ImapPollDeps = { p, log: opts.log, ...(opts.imapAfterCommit ? { afterCommit: opts.imapAfterCommit } : {}) };
+  const imap: ImapPollDeps = { p, log: opts.log };
   const jobTypes: AnyJobType[] = [
     defineJob({ ...DELIVER, run: (payload, job) => deliverOutbox(deps, payload.outboxId, job) }) as AnyJobType,
     defineJob({ ...PARSE, run: (payload, job) => threadInbound({ p, ...(pool ? { parse: pool.parse } : {}) }, payload.inboundId, job) }) as AnyJobType,
