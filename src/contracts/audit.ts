@@ -43,6 +43,8 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'mail.address_removed': 'Removed a team email address',
   'mail.team_writing': 'Changed how a team writes email',
   'mail.relay_changed': 'Changed the outbound mail relay',
+  'mail.imap_set': 'Set up fetching a team address’s mail by IMAP',
+  'mail.imap_cleared': 'Stopped fetching a team address’s mail by IMAP',
   'setup.completed': 'Set up Servewell',
   'organization.updated': 'Changed the organization’s settings',
   'team.created': 'Created a team',

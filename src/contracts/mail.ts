@@ -1,6 +1,7 @@
 // The email channel's API: what a case shows of its mail (messages received with their parts
 // and attachments, replies with their delivery state, people copied), attachment downloads,
-// and the admin's team addresses and relay settings with a "send a test message".
+// and the admin's team addresses and relay settings with a "send a test message", and the
+// IMAP mailboxes polled for team addresses with a "test connection".
 import { z } from 'zod';
 import { Id, Ok } from './common.js';
 import { endpoint } from './endpoint.js';
@@ -160,10 +161,46 @@ export const RelayView = z.object({
 export type RelayView = z.output<typeof RelayView>;
 export type RelayViewInput = z.input<typeof RelayView>;
 
+export const IMAP_SECURITY = ['tls', 'starttls', 'none'] as const;
+export const IMAP_AFTER_STORE = ['flag', 'move'] as const;
+export const DEFAULT_IMAP_FOLDER = 'Servewell/Processed';
+
+/** A mailbox polled for a team address: its settings (never the password) and how polling goes. */
+export const ImapView = z.object({
+  addressId: z.number(),
+  address: z.string(),
+  teamId: z.number(),
+  host: z.string(),
+  port: z.number(),
+  security: z.enum(IMAP_SECURITY),
+  username: z.string(),
+  hasPassword: z.boolean(),
+  allowSelfSigned: z.boolean(),
+  mailbox: z.string(),
+  /** flag: \Seen and a keyword, left in place; move: to `moveTo`. */
+  afterStore: z.enum(IMAP_AFTER_STORE),
+  moveTo: z.string().nullable(),
+  /** The last poll that went through. */
+  lastPolledAt: z.number().nullable(),
+  /** Why the polls since then failed (a refused password, a host that does not answer). */
+  lastError: z.string().nullable(),
+  lastErrorAt: z.number().nullable(),
+  /** Failed polls in a row; each waits longer (1, 2, 4… up to 30 minutes). */
+  failures: z.number(),
+  /** Something to know that is not a failure: a message too large to store, left in place. */
+  notice: z.string().nullable(),
+  nextPollAt: z.number(),
+  /** Messages stored from this mailbox so far (a message already stored is not counted twice). */
+  storedCount: z.number(),
+});
+export type ImapView = z.output<typeof ImapView>;
+export type ImapViewInput = z.input<typeof ImapView>;
+
 export const MailSettingsView = z.object({
   addresses: z.array(TeamAddress),
   teams: z.array(TeamWriting),
   relay: RelayView,
+  imap: z.array(ImapView),
 });
 export type MailSettingsView = z.output<typeof MailSettingsView>;
 export type MailSettingsViewInput = z.input<typeof MailSettingsView>;
@@ -202,6 +239,50 @@ export const RelayBody = z.discriminatedUnion('mode', [
 ]);
 export type RelayBody = z.output<typeof RelayBody>;
 export type RelayBodyInput = z.input<typeof RelayBody>;
+
+/** A server on this machine: the only place a password may travel without TLS. */
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|::1|\[::1\])$/i;
+const MailboxName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200)
+  .refine((v) => ![...v].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f), 'may not hold control characters');
+
+export const ImapBody = z
+  .object({
+    host: z.string().trim().min(1).max(253),
+    port: z.number().int().min(1).max(65535),
+    security: z.enum(IMAP_SECURITY),
+    username: z.string().trim().min(1).max(200),
+    /** Left out: keep the stored one (required the first time). */
+    password: z.string().min(1).max(500).optional(),
+    allowSelfSigned: z.boolean(),
+    /** Folders below the top level as "Parent/Child", whatever the server's own separator. */
+    mailbox: MailboxName.default('INBOX'),
+    afterStore: z.enum(IMAP_AFTER_STORE),
+    /** Where stored messages go when `afterStore` is "move". */
+    moveTo: MailboxName.default(DEFAULT_IMAP_FOLDER),
+  })
+  .superRefine((b, ctx) => {
+    if (b.security === 'none' && !LOOPBACK.test(b.host)) {
+      ctx.addIssue({ code: 'custom', path: ['security'], message: 'may be “none” only for a server on this machine (localhost); use TLS or STARTTLS' });
+    }
+    if (b.afterStore === 'move' && b.moveTo.toLowerCase() === b.mailbox.toLowerCase()) {
+      ctx.addIssue({ code: 'custom', path: ['moveTo'], message: 'must be another folder than the one polled' });
+    }
+  });
+export type ImapBody = z.output<typeof ImapBody>;
+export type ImapBodyInput = z.input<typeof ImapBody>;
+
+export const ImapTestResult = z.object({
+  ok: z.boolean(),
+  /** What happened, in words: "Signed in. “INBOX” holds 3 messages…", or what went wrong. */
+  message: z.string(),
+  messages: z.number().nullable(),
+});
+export type ImapTestResult = z.output<typeof ImapTestResult>;
+export type ImapTestResultInput = z.input<typeof ImapTestResult>;
 
 export const TestMailBody = z.object({ to: Email });
 export type TestMailBody = z.output<typeof TestMailBody>;
@@ -265,4 +346,30 @@ export const mailApi = {
     replies: { 202: OutboundMail },
   }),
   outboxItem: endpoint({ method: 'GET', path: '/api/admin/mail/outbox/:id', tags, params: IdParams, replies: { 200: OutboundMail } }),
+  setImap: endpoint({
+    method: 'PUT',
+    path: '/api/admin/mail/addresses/:id/imap',
+    tags,
+    summary: 'Poll an IMAP mailbox for a team address (or change its settings); a poll starts at once',
+    params: IdParams,
+    body: ImapBody,
+    replies: { 200: ImapView },
+  }),
+  clearImap: endpoint({
+    method: 'DELETE',
+    path: '/api/admin/mail/addresses/:id/imap',
+    tags,
+    summary: 'Stop polling the address’s IMAP mailbox (what was stored stays)',
+    params: IdParams,
+    replies: { 200: Ok },
+  }),
+  testImap: endpoint({
+    method: 'POST',
+    path: '/api/admin/mail/addresses/:id/imap/test',
+    tags,
+    summary: 'Sign in to an IMAP mailbox and open it read-only, without saving (password left out: the stored one)',
+    params: IdParams,
+    body: ImapBody,
+    replies: { 200: ImapTestResult },
+  }),
 };

@@ -1,7 +1,8 @@
 // Email as a newcomer meets it: a patron writes over real SMTP (with an attachment and quoted
 // history), the case appears, an associate reads who wrote from which address, unfolds the
 // history, sees the file and its size, replies, and watches the reply's delivery state turn to
-// "Sent" as a loopback relay takes it. The admin adds a team address and sends a test message.
+// "Sent" as a loopback relay takes it. The admin adds a team address, sends a test message, and
+// sets up fetching an address's mail by IMAP (a failed test and a failing poll, each explained).
 // An HTML email shows formatted in a sandboxed frame (its script never runs), with plain text a
 // click away and its remote image loaded only once asked for.
 import { readFileSync } from 'node:fs';
@@ -110,6 +111,20 @@ describeOnDesk('email in and out', (on) => {
     await admin.getByLabel('Send to', { exact: true }).fill('me@admin.example');
     await admin.getByRole('button', { name: 'Send test message' }).click();
     await admin.getByText(`Test message: Sent through smtp://127.0.0.1:${relay.port}`).waitFor({ timeout: 20_000 });
+
+    // Fetching an address's mail by IMAP: a failed connection test says why; once saved, the
+    // mailbox is polled and the status table shows the failure (nothing answers on port 1).
+    await admin.getByLabel('Address to fetch mail for').selectOption({ label: box });
+    await admin.getByLabel('IMAP server', { exact: true }).fill('127.0.0.1');
+    await admin.getByLabel('IMAP security', { exact: true }).selectOption('none');
+    await admin.getByLabel('IMAP port', { exact: true }).fill('1');
+    await admin.getByLabel('IMAP user name', { exact: true }).fill('desk');
+    await admin.getByLabel('IMAP password', { exact: true }).fill('not-a-real-password');
+    await admin.getByRole('button', { name: 'Test connection' }).click();
+    await admin.getByRole('status').getByText('Nothing answers at 127.0.0.1:1 (connection refused).').waitFor();
+    await admin.getByRole('button', { name: 'Save IMAP settings' }).click();
+    await admin.getByRole('cell', { name: 'INBOX on 127.0.0.1:1' }).waitFor();
+    await admin.getByRole('cell', { name: /Failing \(1 try\): Nothing answers at 127\.0\.0\.1:1/ }).waitFor({ timeout: 30_000 });
   }, 120_000);
 
   it('shows an HTML email formatted in a sandboxed frame, as plain text on request, remote images only when asked', async () => {

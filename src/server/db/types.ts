@@ -405,21 +405,32 @@ export interface CaseParticipantsTable {
   removed_by: number | null;
 }
 
+export type ImapSecurity = 'tls' | 'starttls' | 'none';
+
 export interface MailImapTable {
+  id: Generated<number>;
   org_id: number;
-  enabled_at: number | null;
+  address_id: number;
   host: string;
   port: number;
-  security: 'tls' | 'starttls' | 'none';
+  security: ImapSecurity;
   username: string;
   password: string;
+  self_signed_ok_at: number | null;
   mailbox: string;
   move_to: string | null;
-  team_id: number | null;
+  settings_at: number;
   uid_validity: string | null;
-  last_uid: number | null;
+  last_uid: Generated<number>;
+  stored_count: Generated<number>;
   last_polled_at: number | null;
   last_error: string | null;
+  last_error_at: number | null;
+  failures: Generated<number>;
+  notice: string | null;
+  next_poll_at: number;
+  polling_until: number | null;
+  created_at: number;
   updated_at: number;
 }
 

@@ -71,9 +71,10 @@ export function createInboundDoor(p: Platform): InboundDoor {
 /**
  * Inside the durable transaction: one row per organization the message is addressed to (a
  * message to two of its teams is one row, so one case), unless its Message-ID is stored
- * already (the sender's retry: success, nothing new), and the job that threads it.
+ * already (the sender's retry, or an IMAP message fetched again: success, nothing new), and
+ * the job that threads it. The IMAP poller (imap-poll.ts) stores through here too.
  */
-export async function storeReceived(ctx: TxContext, m: ReceivedMessage): Promise<number[]> {
+export async function storeReceived(ctx: TxContext, m: ReceivedMessage, source: 'smtp' | 'imap' = 'smtp'): Promise<number[]> {
   const owners = await q.addressOwners(ctx.tx, m.envelope.rcptTo);
   // An address removed between RCPT and DATA: the sender retries and hears 550 at RCPT then.
   if (!owners.length) throw new Error('none of the recipients receives mail here any more');
@@ -94,7 +95,7 @@ export async function storeReceived(ctx: TxContext, m: ReceivedMessage): Promise
       team_id: teamId,
       message_id: messageId,
       message_id_derived_at: derived ? m.receivedAt : null,
-      source: 'smtp',
+      source,
       mail_from: m.envelope.mailFrom,
       rcpt_to: JSON.stringify(rcpt),
       remote_address: m.remoteAddress || null,

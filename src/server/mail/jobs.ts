@@ -31,3 +31,14 @@ export const ReleasePayload = z.object({ orgId: z.number().int().positive() });
 /** Queues an organization's held mail again once a relay is there (settings saved). */
 export const RELEASE = { kind: 'mail.release', payload: ReleasePayload, maxAttempts: 3, backoffMs: 10_000 } as const;
 export const releaseKind: JobType<z.input<typeof ReleasePayload>> = defineJob({ ...RELEASE, run: unbound(RELEASE.kind) });
+
+export const ImapPollPayload = z.object({ mailboxId: z.number().int().positive() });
+export type ImapPollPayload = z.output<typeof ImapPollPayload>;
+
+/**
+ * One poll of one IMAP mailbox (imap-poll.ts). What the server says (a refused password, a host
+ * that does not answer) is recorded on the mailbox, which backs off on its own; the runner's
+ * retries only cover a poll that could not record its outcome (the database gone).
+ */
+export const IMAP_POLL = { kind: 'mail.imap-poll', payload: ImapPollPayload, maxAttempts: 3, backoffMs: 30_000 } as const;
+export const imapPollKind: JobType<ImapPollPayload> = defineJob({ ...IMAP_POLL, run: unbound(IMAP_POLL.kind) });

@@ -1,5 +1,5 @@
 // SQL for the email channel: team addresses and how teams write, relay settings, the outbox
-// and its tries. (Inbound mail, attachments and participants: inbound-queries.ts.)
+// and its tries, inbound mail, attachments and participants, and the IMAP mailboxes polled.
 import { sql, type Insertable, type Kysely, type Updateable } from 'kysely';
 import type {
   AttemptOutcome,
@@ -9,6 +9,7 @@ import type {
   MailBlobsTable,
   MailInboundTable,
   MailAttemptsTable,
+  MailImapTable,
   MailOutboxTable,
   MailSettingsTable,
   OutboxState,
@@ -356,7 +357,7 @@ export const insertInboundUnlessKnown = (tx: Kysely<Database>, row: Insertable<M
 export const inboundForParse = (db: Kysely<Database>, id: number) =>
   db
     .selectFrom('mail_inbound')
-    .select(['id', 'org_id', 'team_id', 'state', 'raw', 'mail_from', 'rcpt_to', 'message_id', 'message_id_derived_at', 'received_at'])
+    .select(['id', 'org_id', 'team_id', 'state', 'raw', 'source', 'mail_from', 'rcpt_to', 'message_id', 'message_id_derived_at', 'received_at'])
     .where('id', '=', id)
     .executeTakeFirst();
 
@@ -535,3 +536,145 @@ export const inlineImage = (db: Kysely<Database>, orgId: number, sha256: string)
     .orderBy('id', 'desc')
     .limit(1)
     .executeTakeFirst();
+
+// ---- IMAP polling: one mailbox per team address ----------------------------------------------
+
+const IMAP_VIEW = [
+  'i.id',
+  'i.org_id',
+  'i.address_id',
+  'a.address',
+  'a.team_id',
+  'i.host',
+  'i.port',
+  'i.security',
+  'i.username',
+  'i.self_signed_ok_at',
+  'i.mailbox',
+  'i.move_to',
+  'i.settings_at',
+  'i.uid_validity',
+  'i.last_uid',
+  'i.stored_count',
+  'i.last_polled_at',
+  'i.last_error',
+  'i.last_error_at',
+  'i.failures',
+  'i.notice',
+  'i.next_poll_at',
+  'i.polling_until',
+] as const;
+
+/** The organization's polled mailboxes with their state (never the password). */
+export const imapMailboxes = (db: Kysely<Database>, orgId: number) =>
+  db
+    .selectFrom('mail_imap as i')
+    .innerJoin('team_addresses as a', 'a.id', 'i.address_id')
+    .select(IMAP_VIEW)
+    .where('i.org_id', '=', orgId)
+    .orderBy('i.id')
+    .limit(500)
+    .execute();
+
+export type ImapViewRow = Awaited<ReturnType<typeof imapMailboxes>>[number];
+
+/** One address's mailbox settings, the password included (a poll, a test, a save). */
+export const imapOfAddress = (db: Kysely<Database>, orgId: number, addressId: number) =>
+  db
+    .selectFrom('mail_imap as i')
+    .innerJoin('team_addresses as a', 'a.id', 'i.address_id')
+    .select([...IMAP_VIEW, 'i.password'])
+    .where('i.org_id', '=', orgId)
+    .where('i.address_id', '=', addressId)
+    .executeTakeFirst();
+
+export type ImapSettingsRow = NonNullable<Awaited<ReturnType<typeof imapOfAddress>>>;
+
+export async function saveImap(
+  tx: Kysely<Database>,
+  row: Omit<Insertable<MailImapTable>, 'id' | 'last_uid' | 'stored_count'>,
+  resetPosition: boolean,
+) {
+  const { org_id: _o, address_id: _a, created_at: _c, ...set } = row;
+  return tx
+    .insertInto('mail_imap')
+    .values(row)
+    .onConflict((oc) =>
+      oc.column('address_id').doUpdateSet({
+        ...set,
+        // Another server, account or mailbox: its UIDs mean nothing here; start over (the
+        // Message-ID dedupe keeps whatever was stored already from being stored twice).
+        ...(resetPosition ? { uid_validity: null, last_uid: 0 } : {}),
+      }),
+    )
+    .returning('id')
+    .executeTakeFirstOrThrow();
+}
+
+export async function deleteImap(tx: Kysely<Database>, orgId: number, addressId: number): Promise<number> {
+  const r = await tx.deleteFrom('mail_imap').where('org_id', '=', orgId).where('address_id', '=', addressId).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
+/** Mailboxes due for a poll and not held by one (the sweep), oldest due first. */
+export const imapDue = (db: Kysely<Database>, now: number, limit: number) =>
+  db
+    .selectFrom('mail_imap')
+    .select(['id', 'org_id'])
+    .where('next_poll_at', '<=', now)
+    .where((eb) => eb.or([eb('polling_until', 'is', null), eb('polling_until', '<=', now)]))
+    .orderBy('next_poll_at')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+
+/**
+ * Takes the mailbox for one poll until `until`, unless another poll holds it; returns its
+ * settings and position, or undefined (held, or gone).
+ */
+export async function claimImap(tx: Kysely<Database>, id: number, now: number, until: number) {
+  const r = await tx
+    .updateTable('mail_imap')
+    .set({ polling_until: until })
+    .where('id', '=', id)
+    .where((eb) => eb.or([eb('polling_until', 'is', null), eb('polling_until', '<=', now)]))
+    .executeTakeFirst();
+  if (!Number(r.numUpdatedRows)) return undefined;
+  return tx
+    .selectFrom('mail_imap as i')
+    .innerJoin('team_addresses as a', 'a.id', 'i.address_id')
+    .select([...IMAP_VIEW, 'i.password'])
+    .where('i.id', '=', id)
+    .executeTakeFirst();
+}
+
+/**
+ * Writes a poll's progress or outcome, only if the settings it ran with are still the ones
+ * saved (`settings_at`); false when they changed or the mailbox was removed meanwhile.
+ */
+export async function updateImapPoll(tx: Kysely<Database>, id: number, settingsAt: number, set: Updateable<MailImapTable>): Promise<boolean> {
+  const r = await tx.updateTable('mail_imap').set(set).where('id', '=', id).where('settings_at', '=', settingsAt).executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+/** Counts what a batch stored, beside its new position. */
+export async function advanceImap(
+  tx: Kysely<Database>,
+  id: number,
+  settingsAt: number,
+  a: { uidValidity: string; lastUid: number; stored: number; until: number; now: number },
+): Promise<boolean> {
+  const r = await tx
+    .updateTable('mail_imap')
+    .set((eb) => ({
+      uid_validity: a.uidValidity,
+      last_uid: a.lastUid,
+      stored_count: eb('stored_count', '+', a.stored),
+      polling_until: a.until,
+      updated_at: a.now,
+    }))
+    .where('id', '=', id)
+    .where('settings_at', '=', settingsAt)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}

@@ -1,5 +1,5 @@
 // HTTP for the email channel: a case's mail, attachment downloads (always as files), and the
-// admin's addresses, team writing, relay and test message.
+// admin's addresses, team writing, relay and test message, and IMAP polling per address.
 import { mailApi } from '../../contracts/mail.js';
 import { ADMINS, ANY_STAFF, STAFF_BUT_VOLUNTEERS } from '../platform/actor.js';
 import type { Platform } from '../platform/context.js';
@@ -57,4 +57,10 @@ export function mailRoutes(app: App, p: Platform, opts: service.MailServiceOptio
   route(app, mailApi.setRelay, { roles: ADMINS }, async (req) => service.updateRelay(p, actorOf(req), req.body, opts));
   route(app, mailApi.sendTest, { roles: ADMINS }, async (req) => withStatus(202, await service.sendTestMessage(p, actorOf(req), req.body.to)));
   route(app, mailApi.outboxItem, { roles: ADMINS }, async (req) => service.outboxItem(p, actorOf(req), req.params.id));
+  route(app, mailApi.setImap, { roles: ADMINS }, async (req) => service.updateImap(p, actorOf(req), req.params.id, req.body));
+  route(app, mailApi.clearImap, { roles: ADMINS }, async (req) => {
+    await service.clearImap(p, actorOf(req), req.params.id);
+    return { ok: true as const };
+  });
+  route(app, mailApi.testImap, { roles: ADMINS }, async (req) => service.testImap(p, actorOf(req), req.params.id, req.body));
 }

@@ -1,12 +1,14 @@
-// The email channel of one app instance: its relays and the handlers of the mail jobs, bound to
-// this instance's platform. main.ts starts it and gives the job runner its `jobTypes`.
+// The email channel of one app instance: its relays and the handlers of the mail jobs (IMAP
+// polling among them), bound to this instance's platform. main.ts starts it and gives the job
+// runner its `jobTypes`.
 import type { Platform } from '../platform/context.js';
 import { defineJob, defineRecurring, type AnyJobType } from '../platform/jobs/index.js';
 import type { Logger } from '../platform/jobs/listener.js';
 import type { SmtpRelaySettings } from '../platform/mailer/index.js';
 import { inJobTransaction } from '../platform/tx.js';
 import { deliverOutbox, releaseHeld, type DeliveryDeps } from './deliver.js';
-import { DELIVER, PARSE, RELEASE, releaseKind } from './jobs.js';
+import { DELIVER, IMAP_POLL, imapPollKind, PARSE, RELEASE, releaseKind } from './jobs.js';
+import { pollMailbox, POLL_EVERY_MS, type ImapPollDeps } from './imap-poll.js';
 import * as q from './queries.js';
 import { Relays } from './relays.js';
 import { threadInbound } from './thread.js';
@@ -34,6 +36,7 @@ export function createMailRuntime(p: Platform, opts: MailRuntimeOptions): MailRu
   const relays = new Relays(opts.installRelay ?? null);
   const deps: DeliveryDeps = { p, relays, log: opts.log };
   const pool = opts.parseWorkers === false ? null : createParsePool();
+  const imap: ImapPollDeps = { p, log: opts.log };
   const jobTypes: AnyJobType[] = [
     defineJob({ ...DELIVER, run: (payload, job) => deliverOutbox(deps, payload.outboxId, job) }) as AnyJobType,
     defineJob({ ...PARSE, run: (payload, job) => threadInbound({ p, ...(pool ? { parse: pool.parse } : {}) }, payload.inboundId, job) }) as AnyJobType,
@@ -47,6 +50,27 @@ export function createMailRuntime(p: Platform, opts: MailRuntimeOptions): MailRu
         for (const { org_id } of orgs) if (await relays.forOrg(p.db, org_id)) ready.push(org_id);
         await inJobTransaction(p, job, async (ctx) => {
           for (const orgId of ready) await ctx.jobs.enqueue(releaseKind, { orgId }, { orgId, uniqueKey: `mail.release:${orgId}:${job.id}` });
+        });
+      },
+    }) as AnyJobType,
+    defineJob({
+      ...IMAP_POLL,
+      run: async (payload, job) => {
+        await pollMailbox(imap, payload.mailboxId, `mail.imap-poll:${payload.mailboxId}:after:${job.id}`);
+      },
+    }) as AnyJobType,
+    // Each tick queues a poll of every mailbox that is due (not backing off, not being polled).
+    defineRecurring({
+      kind: 'mail.imap-sweep',
+      everyMs: POLL_EVERY_MS,
+      run: async (job) => {
+        const due = await q.imapDue(p.db, job.now, 500);
+        if (!due.length) return;
+        await inJobTransaction(p, job, async (ctx) => {
+          await ctx.jobs.enqueueMany(
+            imapPollKind,
+            due.map((m) => ({ payload: { mailboxId: m.id }, orgId: m.org_id, uniqueKey: `mail.imap-poll:${m.id}:${job.id}` })),
+          );
         });
       },
     }) as AnyJobType,

@@ -1,9 +1,13 @@
 // The email channel's use cases for people: what a case shows of its mail, attachment
-// downloads, and the admin's addresses, team writing and relay (with a test message).
+// downloads, and the admin's addresses, team writing, relay (with a test message) and the IMAP
+// mailboxes polled for team addresses (with a test of the connection).
 import type { Readable } from 'node:stream';
 import type {
   AddressBody,
   CaseMail,
+  ImapBody,
+  ImapTestResult,
+  ImapView,
   InboundMail,
   MailSettingsView,
   MessageHtml,
@@ -22,11 +26,12 @@ import { AppError, badRequest, notFound } from '../platform/errors.js';
 import type { SmtpRelaySettings } from '../platform/mailer/index.js';
 import { inTransaction } from '../platform/tx.js';
 import { NO_RELAY } from './deliver.js';
+import { testImapConnection } from './imap.js';
 import { queueMail } from './outbox.js';
 import * as q from './queries.js';
 import { describeRelay, relaySettingsOf } from './relays.js';
 import { parseMessage } from './parse.js';
-import { addTeamAddressIn, setRelayIn, setTeamWritingIn } from './settings.js';
+import { addTeamAddressIn, clearImapIn, setImapIn, setRelayIn, setTeamWritingIn } from './settings.js';
 import { databaseStore, type AttachmentStore } from './storage.js';
 import { INLINE_IMAGE_PREFIX, type InboundDetails } from './thread.js';
 
@@ -195,10 +200,11 @@ export async function inlineImage(p: Platform, actor: Actor, sha256: string, opt
 // ---- admin -----------------------------------------------------------------------------------
 
 export async function mailSettingsView(p: Platform, actor: Actor, opts: MailServiceOptions): Promise<MailSettingsView> {
-  const [addresses, teams, writing] = await Promise.all([
+  const [addresses, teams, writing, imap] = await Promise.all([
     q.teamAddresses(p.db, actor.orgId),
     q.orgTeams(p.db, actor.orgId),
     q.teamMailRows(p.db, actor.orgId),
+    q.imapMailboxes(p.db, actor.orgId),
   ]);
   return {
     addresses: addresses.map((a) => ({ id: a.id, teamId: a.team_id, address: a.address })),
@@ -207,6 +213,7 @@ export async function mailSettingsView(p: Platform, actor: Actor, opts: MailServ
       return { teamId: t.id, teamName: t.name, fromAddress: w?.from_address ?? null, signature: w?.signature ?? null, acknowledge: !w?.acknowledge_off_at };
     }),
     relay: await relayView(p, actor.orgId, opts),
+    imap: imap.map(toImapView),
   };
 }
 
@@ -291,4 +298,70 @@ export async function outboxItem(p: Platform, actor: Actor, id: number): Promise
   const row = await q.outboxView(p.db, actor.orgId, id);
   if (!row) throw notFound('Message');
   return toOutboundMail(row);
+}
+
+// ---- IMAP mailboxes polled for team addresses -------------------------------------------------
+
+function toImapView(r: q.ImapViewRow): ImapView {
+  return {
+    addressId: r.address_id,
+    address: r.address,
+    teamId: r.team_id,
+    host: r.host,
+    port: r.port,
+    security: r.security,
+    username: r.username,
+    // Saving requires one; it is never sent back.
+    hasPassword: true,
+    allowSelfSigned: r.self_signed_ok_at !== null,
+    mailbox: r.mailbox,
+    afterStore: r.move_to ? 'move' : 'flag',
+    moveTo: r.move_to,
+    lastPolledAt: r.last_polled_at,
+    lastError: r.last_error,
+    lastErrorAt: r.last_error_at,
+    failures: r.failures,
+    notice: r.notice,
+    nextPollAt: r.next_poll_at,
+    storedCount: r.stored_count,
+  };
+}
+
+const imapInput = (body: ImapBody) => ({
+  host: body.host,
+  port: body.port,
+  security: body.security,
+  username: body.username,
+  password: body.password,
+  allowSelfSigned: body.allowSelfSigned,
+  mailbox: body.mailbox,
+  moveTo: body.afterStore === 'move' ? body.moveTo : null,
+});
+
+export async function updateImap(p: Platform, actor: Actor, addressId: number, body: ImapBody): Promise<ImapView> {
+  const input = imapInput(body);
+  await inTransaction(p, async (ctx) => {
+    await setImapIn(ctx, actor.orgId, addressId, input);
+    // Never the password in the audit log.
+    const { password: _password, ...detail } = input;
+    await audit(ctx, { orgId: actor.orgId, actorId: actor.userId, action: 'mail.imap_set', targetType: 'team_address', targetId: addressId, detail, ip: actor.ip });
+  });
+  const row = (await q.imapMailboxes(p.db, actor.orgId)).find((m) => m.address_id === addressId);
+  if (!row) throw notFound('IMAP mailbox');
+  return toImapView(row);
+}
+
+export async function clearImap(p: Platform, actor: Actor, addressId: number): Promise<void> {
+  await inTransaction(p, async (ctx) => {
+    await clearImapIn(ctx, actor.orgId, addressId);
+    await audit(ctx, { orgId: actor.orgId, actorId: actor.userId, action: 'mail.imap_cleared', targetType: 'team_address', targetId: addressId, ip: actor.ip });
+  });
+}
+
+/** Signs in with these settings (the stored password when none is given) and saves nothing. */
+export async function testImap(p: Platform, actor: Actor, addressId: number, body: ImapBody): Promise<ImapTestResult> {
+  if (!(await q.findTeamAddress(p.db, actor.orgId, addressId))) throw notFound('Address');
+  const password = body.password ?? (await q.imapOfAddress(p.db, actor.orgId, addressId))?.password;
+  if (!password) throw badRequest('is required', 'password');
+  return testImapConnection({ ...imapInput(body), password });
 }

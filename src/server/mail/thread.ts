@@ -46,7 +46,9 @@ export async function threadInbound(d: ThreadDeps, inboundId: number, job: Job):
   const store = d.store ?? databaseStore;
   const row = await q.inboundForParse(p.db, inboundId);
   if (!row || row.state === 'threaded') return;
-  const parsed = await (d.parse ?? inlineParse)({ raw: Buffer.from(row.raw), envelopeFrom: row.mail_from, attachmentPrefix: INLINE_IMAGE_PREFIX });
+  // IMAP mail came with no envelope: its own Return-Path field tells a null sender (classify.ts).
+  const envelopeFrom = row.source === 'imap' ? null : row.mail_from;
+  const parsed = await (d.parse ?? inlineParse)({ raw: Buffer.from(row.raw), envelopeFrom, attachmentPrefix: INLINE_IMAGE_PREFIX });
   const automatic: AutomaticKind | null = parsed.flags.bounce
     ? 'bounce'
     : parsed.flags.autoReply || parsed.flags.autoSubmitted

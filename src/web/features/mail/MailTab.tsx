@@ -1,6 +1,7 @@
-// The admin's email settings: the addresses each team receives mail at, how each team writes
-// (From, signature, acknowledgement of new cases), the relay outbound mail goes through, and a
-// test message that goes the real way (outbox, relay) and reports how it went.
+// The admin's email settings: the addresses each team receives mail at (and any fetched by
+// IMAP), how each team writes (From, signature, acknowledgement of new cases), the relay
+// outbound mail goes through, and a test message that goes the real way (outbox, relay) and
+// reports how it went.
 import { useState } from 'react';
 import { Alert, Button, Checkbox, Group, Loader, NativeSelect, NumberInput, PasswordInput, Stack, Table, Text, TextInput, Textarea, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
@@ -20,16 +21,24 @@ import { call } from '../../api/client.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { FormErrors, useFormErrors } from '../../components/FormErrors.js';
 import { confirm } from '../../components/confirm.js';
+import { ImapSection } from './ImapSection.js';
 
 const KEY = ['admin', 'mail'] as const;
 
 export function MailTab() {
-  const q = useQuery({ queryKey: KEY, queryFn: () => call(mailApi.settings) });
+  const queryClient = useQueryClient();
+  const q = useQuery({
+    queryKey: KEY,
+    queryFn: () => call(mailApi.settings),
+    // While mailboxes are fetched by IMAP, their status stays current on screen.
+    refetchInterval: (query) => (query.state.data?.imap.length ? 15_000 : false),
+  });
   if (q.isPending) return <Loader aria-label="Loading mail settings" />;
   if (q.isError) return <ErrorAlert error={q.error} />;
   return (
     <Stack gap="xl">
       <Addresses view={q.data} />
+      <ImapSection view={q.data} onChanged={() => void queryClient.invalidateQueries({ queryKey: KEY })} />
       <Writing view={q.data} />
       <Relay view={q.data} />
       <TestMessage />
