@@ -361,6 +361,35 @@ export const inboundForParse = (db: Kysely<Database>, id: number) =>
     .where('id', '=', id)
     .executeTakeFirst();
 
+/**
+ * Messages of the organization with these Message-IDs that are stored but not threaded yet:
+ * the earlier messages of a thread whose own parse jobs have not run (thread.ts threads them
+ * first). Uses the (org_id, message_id) unique index; the caller bounds `ids`.
+ */
+export const unthreadedByMessageIds = (db: Kysely<Database>, orgId: number, ids: readonly string[]) =>
+  ids.length
+    ? db
+        .selectFrom('mail_inbound')
+        .select(['id', 'org_id', 'team_id', 'state', 'raw', 'source', 'mail_from', 'rcpt_to', 'message_id', 'message_id_derived_at', 'received_at'])
+        .where('org_id', '=', orgId)
+        .where('message_id', 'in', [...ids])
+        .where('state', '=', 'stored')
+        .orderBy('id')
+        .execute()
+    : Promise.resolve([]);
+
+/** The class half of the advisory lock key that serializes one organization's threading. */
+const THREADING_LOCK = 0x5377_0001;
+
+/**
+ * Threads one organization's mail one transaction at a time on PostgreSQL, until this
+ * transaction ends (SQLite has a single writer already; `lock` is ctx.lockRows). Without it,
+ * two messages of one thread threaded at once can each find no case and open two.
+ */
+export async function lockOrgThreading(tx: Kysely<Database>, orgId: number, lock: boolean): Promise<void> {
+  if (lock) await sql`select pg_advisory_xact_lock(${THREADING_LOCK}::int, ${orgId}::int)`.execute(tx);
+}
+
 export const inboundState = (db: Kysely<Database>, id: number, lock: boolean) =>
   db
     .selectFrom('mail_inbound')
