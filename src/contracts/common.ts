@@ -81,6 +81,15 @@ export const Id = wholeNumber(/^[1-9][0-9]{0,9}$/, whole().positive().max(MAX_ID
 /** A count or a position in a query string (`limit`, `offset`), in digits, within bounds. */
 export const Count = (min: number, max: number, fallback: number) =>
   wholeNumber(/^(0|[1-9][0-9]{0,9})$/, whole().min(min).max(max)).default(fallback);
+/** A calendar day in a query string (a filter's "from" or "to"), read in the organization's time zone. */
+export const Day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-11-23')
+  .refine((d) => {
+    const [y, m, dd] = d.split('-').map(Number) as [number, number, number];
+    const t = new Date(Date.UTC(y, m - 1, dd));
+    return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === dd;
+  }, 'is not a calendar date');
 /** An id in a JSON body. */
 export const RefId = z.number().int().positive().max(MAX_ID, NOT_A_KNOWN_ID);
 
@@ -186,6 +195,8 @@ export const Locale = z.string().max(35).refine(isLocale, 'is not a valid locale
 
 // Output and input types of the schemas above (contracts.test.ts keeps this list whole).
 export type Cursor = z.output<typeof Cursor>;
+export type Day = z.output<typeof Day>;
+export type DayInput = z.input<typeof Day>;
 export type CursorInput = z.input<typeof Cursor>;
 export type Email = z.output<typeof Email>;
 export type EmailInput = z.input<typeof Email>;

@@ -1,6 +1,7 @@
 // Patrons: lookup as you type, the profile, its edits and notes.
 import { z } from 'zod';
-import { Count, Cursor, Email, Id, Ok, OptionalEmail, RefId, optionalText, someChange, text } from './common.js';
+import { Count, Cursor, Day, Email, Id, Ok, OptionalEmail, RefId, optionalText, someChange, text } from './common.js';
+import { FileBytes } from './mail.js';
 import { Channel } from './cases.js';
 import { endpoint } from './endpoint.js';
 
@@ -114,6 +115,44 @@ export const PatronLookupQuery = z.object({
   limit: Count(1, 25, 8),
 });
 export const PatronLookupResult = z.object({ items: z.array(PatronSummary) });
+
+/** A yes/no filter in a query string: `true` or `false`, left out for either. */
+const YesNo = z.enum(['true', 'false'], "must be 'true' or 'false'").transform((v) => v === 'true');
+
+/**
+ * The patron list's filters, shared by the page and the CSV export. `q` is the desk's one
+ * patron search (name, email, phone; as lookup), bounded to its best PATRON_LIST_SEARCH_CAP
+ * matches; the days are read in the organization's time zone, both ends included.
+ */
+const listFilterShape = {
+  q: z.string().trim().min(1, 'must not be empty').max(120).optional(),
+  /** Has (true) or has no (false) contact point marked failing. */
+  failing: YesNo.optional(),
+  doNotContact: YesNo.optional(),
+  createdFrom: Day.optional(),
+  createdTo: Day.optional(),
+};
+const daysInOrder: [
+  (f: { createdFrom?: string | undefined; createdTo?: string | undefined }) => boolean,
+  { message: string; path: string[] },
+] = [(f) => !f.createdFrom || !f.createdTo || f.createdFrom <= f.createdTo, { message: 'must be on or after createdFrom', path: ['createdTo'] }];
+export const PatronListFilters = z.object(listFilterShape).refine(...daysInOrder);
+export const PATRON_LIST_SEARCH_CAP = 1000;
+export const PatronListQuery = z
+  .object({ ...listFilterShape, after: Cursor.optional(), limit: Count(1, 100, 50) })
+  .refine(...daysInOrder);
+/** A row of the list: who, how to reach them, and whether that works. No notes, no value. */
+export const PatronListItem = PatronSummary.extend({
+  pronouns: z.string().nullable(),
+  language: z.string().nullable(),
+  doNotContact: z.boolean(),
+  failingContacts: z.number(),
+  cases: z.number(),
+  firstContactAt: z.number().nullable(),
+  createdAt: z.number(),
+}).meta({ id: 'PatronListItem' });
+/** Newest first (created, then id); `nextCursor` is null on the last page. */
+export const PatronListPage = z.object({ items: z.array(PatronListItem), nextCursor: z.string().nullable() });
 
 export const ContactPointBody = z.object({
   kind: ContactKind,
@@ -345,6 +384,22 @@ export type PatronNoteBodyInput = z.input<typeof PatronNoteBody>;
 export const PatronNoteParams = z.object({ id: Id, noteId: Id });
 
 export const patronsApi = {
+  list: endpoint({
+    method: 'GET',
+    path: '/api/patrons',
+    tags: ['patrons'],
+    summary: 'The patrons, newest first, filtered and keyset-paged',
+    query: PatronListQuery,
+    replies: { 200: PatronListPage },
+  }),
+  exportCsv: endpoint({
+    method: 'GET',
+    path: '/api/patrons/export.csv',
+    tags: ['patrons'],
+    summary: 'The filtered patron list as a CSV download (streamed; the relationship value for supervisors and admins)',
+    query: PatronListFilters,
+    replies: { 200: FileBytes },
+  }),
   lookup: endpoint({
     method: 'GET',
     path: '/api/patrons/lookup',
@@ -525,6 +580,14 @@ export const patronsApi = {
 };
 
 // Output and input types of the schemas above (contracts.test.ts keeps this list whole).
+export type PatronListFilters = z.output<typeof PatronListFilters>;
+export type PatronListFiltersInput = z.input<typeof PatronListFilters>;
+export type PatronListQuery = z.output<typeof PatronListQuery>;
+export type PatronListQueryInput = z.input<typeof PatronListQuery>;
+export type PatronListItem = z.output<typeof PatronListItem>;
+export type PatronListItemInput = z.input<typeof PatronListItem>;
+export type PatronListPage = z.output<typeof PatronListPage>;
+export type PatronListPageInput = z.input<typeof PatronListPage>;
 export type PatronDetailInput = z.input<typeof PatronDetail>;
 export type PatronLookupResultInput = z.input<typeof PatronLookupResult>;
 export type PatronNoteKindInput = z.input<typeof PatronNoteKind>;

@@ -1,22 +1,13 @@
 // Search from anywhere: ranked cases and patrons, with the matching words marked.
 import { z } from 'zod';
 import { endpoint } from './endpoint.js';
-import { Count, Id } from './common.js';
+import { Count, Day as day, Id } from './common.js';
 import { CaseSummary, Status } from './cases.js';
 import { PatronSummary } from './patrons.js';
 
 /** Text cut into pieces, the matching words marked: rendered without any HTML. */
 export const Highlighted = z.array(z.object({ text: z.string(), hit: z.boolean() }));
 export type Highlighted = z.infer<typeof Highlighted>;
-
-const day = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-11-23')
-  .refine((d) => {
-    const [y, m, dd] = d.split('-').map(Number) as [number, number, number];
-    const t = new Date(Date.UTC(y, m - 1, dd));
-    return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === dd;
-  }, 'is not a calendar date');
 
 export const SearchQuery = z.object({
   q: z.string().trim().min(1, 'must not be empty').max(200),

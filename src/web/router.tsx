@@ -31,6 +31,7 @@ const PatronPage = lazy(() => import('./features/patrons/PatronPage.js'), 'Patro
 const SearchPage = lazy(() => import('./features/search/SearchPage.js'), 'SearchPage');
 const AdminPage = lazy(() => import('./features/admin/AdminPage.js'), 'AdminPage');
 const AccountPage = lazy(() => import('./features/auth/AccountPage.js'), 'AccountPage');
+const PatronListPage = lazy(() => import('./features/patrons/PatronList.js'), 'PatronListPage');
 const DuplicateReviewPage = lazy(() => import('./features/patrons/PatronDuplicates.js'), 'DuplicateReviewPage');
 const PromisesPage = lazy(() => import('./features/promises/PromisesPage.js'), 'PromisesPage');
 const TeamPromisesPage = lazy(() => import('./features/promises/TeamPromisesPage.js'), 'TeamPromisesPage');
@@ -92,6 +93,7 @@ const queueRoute = createRoute({
 
 const caseRoute = createRoute({ getParentRoute: () => appRoute, path: '/cases/$ref', component: CasePage });
 const patronRoute = createRoute({ getParentRoute: () => appRoute, path: '/patrons/$id', component: PatronPage });
+const patronsRoute = createRoute({ getParentRoute: () => appRoute, path: '/patrons', component: PatronListPage });
 const duplicatesRoute = createRoute({ getParentRoute: () => appRoute, path: '/patrons/duplicates', component: DuplicateReviewPage });
 const searchRoute = createRoute({
   getParentRoute: () => appRoute,
@@ -113,6 +115,7 @@ const routeTree = rootRoute.addChildren([
     indexRoute,
     queueRoute,
     caseRoute,
+    patronsRoute,
     patronRoute,
     duplicatesRoute,
     searchRoute,

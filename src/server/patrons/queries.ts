@@ -581,3 +581,97 @@ export const auditAbout = (db: Kysely<Database>, orgId: number, patronId: number
     .orderBy('id')
     .limit(5000)
     .execute();
+
+// ---- the patron list and its CSV export (issue 14) -------------------------------------------
+
+export interface PatronListWhere {
+  /** Only these patrons (the search's matches); undefined for no search. */
+  ids?: number[] | undefined;
+  failing?: boolean | undefined;
+  doNotContact?: boolean | undefined;
+  /** Created at or after / before (epoch ms). */
+  from?: number | undefined;
+  to?: number | undefined;
+}
+
+/**
+ * One page of the organization's live patrons, newest first, keyset-paged on (created_at, id)
+ * descending (index patrons_org_created). Named columns only: no notes, no value; the failing
+ * contact points and the cases are counted per row (indexes patron_contacts_patron, cases_patron).
+ */
+export const patronListPage = (
+  db: Kysely<Database>,
+  orgId: number,
+  f: PatronListWhere,
+  after: { at: number; id: number } | null,
+  limit: number,
+) =>
+  db
+    .selectFrom('patrons as p')
+    .select((eb) => [
+      'p.id',
+      'p.name',
+      'p.preferred_name',
+      'p.email',
+      'p.phone',
+      'p.pronouns',
+      'p.language',
+      'p.do_not_contact_at',
+      'p.first_contact_at',
+      'p.last_contact_at',
+      'p.created_at',
+      eb
+        .selectFrom('patron_contacts as c')
+        .select((e) => e.fn.countAll<number>().as('n'))
+        .whereRef('c.patron_id', '=', 'p.id')
+        .where('c.failing_at', 'is not', null)
+        .as('failing_contacts'),
+      eb
+        .selectFrom('cases as k')
+        .select((e) => e.fn.countAll<number>().as('n'))
+        .whereRef('k.patron_id', '=', 'p.id')
+        .as('case_count'),
+    ])
+    .where('p.org_id', '=', orgId)
+    .where('p.merged_into_id', 'is', null)
+    .where('p.erased_at', 'is', null)
+    .$if(f.ids !== undefined, (qb) => qb.where('p.id', 'in', f.ids!.length ? f.ids! : [0]))
+    .$if(f.failing !== undefined, (qb) =>
+      qb.where((eb) => {
+        const failing = eb.exists(
+          eb
+            .selectFrom('patron_contacts as c')
+            .select('c.id')
+            .whereRef('c.patron_id', '=', 'p.id')
+            .where('c.failing_at', 'is not', null),
+        );
+        return f.failing ? failing : eb.not(failing);
+      }),
+    )
+    .$if(f.doNotContact !== undefined, (qb) => qb.where('p.do_not_contact_at', f.doNotContact ? 'is not' : 'is', null))
+    .$if(f.from !== undefined, (qb) => qb.where('p.created_at', '>=', f.from!))
+    .$if(f.to !== undefined, (qb) => qb.where('p.created_at', '<', f.to!))
+    .$if(after !== null, (qb) =>
+      qb.where((eb) =>
+        eb.or([eb('p.created_at', '<', after!.at), eb.and([eb('p.created_at', '=', after!.at), eb('p.id', '<', after!.id)])]),
+      ),
+    )
+    .orderBy('p.created_at', 'desc')
+    .orderBy('p.id', 'desc')
+    .limit(limit)
+    .execute();
+
+export type PatronListRow = Awaited<ReturnType<typeof patronListPage>>[number];
+
+/** Relationship value per patron and currency, for a page of the export (index patron_value_records_patron). */
+export const valueTotalsByPatron = (db: Kysely<Database>, patronIds: number[]) =>
+  patronIds.length
+    ? db
+        .selectFrom('patron_value_records')
+        .select((eb) => ['patron_id', 'currency', eb.fn.sum<number>('amount_minor').as('amount')])
+        .where('patron_id', 'in', patronIds)
+        .groupBy(['patron_id', 'currency'])
+        .orderBy('patron_id')
+        .orderBy('currency')
+        .execute()
+    : Promise.resolve([]);

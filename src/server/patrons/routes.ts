@@ -7,12 +7,25 @@ import { route } from '../platform/http/route.js';
 import type { App } from '../platform/http/types.js';
 import * as duplicates from './duplicates.js';
 import * as erase from './erase.js';
+import * as list from './list.js';
 import * as memory from './memory.js';
 import * as merge from './merge.js';
 import { getPatron } from './profile.js';
 import * as service from './service.js';
 
 export function patronRoutes(app: App, p: Platform): void {
+  route(app, patronsApi.list, { roles: ANY_STAFF }, async (req) => list.listPatrons(p, actorOf(req), req.query));
+  // Every role exports what it may list; the value column is left out below supervisors.
+  route(app, patronsApi.exportCsv, { roles: ANY_STAFF }, async (req, reply) => {
+    const out = await list.exportPatronsCsv(p, actorOf(req), req.query);
+    return reply
+      .status(200)
+      .header('content-type', 'text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="${out.filename}"`)
+      .header('x-content-type-options', 'nosniff')
+      .header('cache-control', 'no-store')
+      .send(out.stream);
+  });
   route(app, patronsApi.lookup, { roles: ANY_STAFF }, async (req) => ({
     items: await service.lookupPatrons(p, actorOf(req), req.query.q, req.query.limit),
   }));

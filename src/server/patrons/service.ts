@@ -262,20 +262,28 @@ export async function touchPatron(ctx: TxContext, patronId: number): Promise<voi
 }
 
 /** As-you-type lookup: an email finds its owner at once; otherwise names and contact points. */
-export async function lookupPatrons(p: Platform, actor: Actor, text: string, limit: number) {
+/**
+ * The desk's one way of finding patrons by text, best first: an email is an exact match, else
+ * the search index by name, email and phone (never personal notes), as you type. Lookup and the
+ * patron list's `q` both use it.
+ */
+export async function matchingPatronIds(p: Pick<Platform, 'db' | 'search'>, orgId: number, text: string, limit: number): Promise<number[]> {
   const trimmed = text.trim().toLowerCase();
   if (/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(trimmed)) {
-    const exact = await findPatronByAnyEmail(p.db, actor.orgId, trimmed);
-    if (exact) return [toPatronSummary(exact)];
+    const exact = await findPatronByAnyEmail(p.db, orgId, trimmed);
+    if (exact) return [exact.id];
   }
-  const ids = await p.search.searchPatrons(p.db, {
-    orgId: actor.orgId,
+  return p.search.searchPatrons(p.db, {
+    orgId,
     query: parseQuery(text), // as you type: the last word may be unfinished
     limit,
     offset: 0,
     includePersonal: false,
   });
-  return patronsInOrder(p, actor.orgId, ids);
+}
+
+export async function lookupPatrons(p: Platform, actor: Actor, text: string, limit: number) {
+  return patronsInOrder(p, actor.orgId, await matchingPatronIds(p, actor.orgId, text, limit));
 }
 
 /** Patron summaries in the order of `ids` (search results). */

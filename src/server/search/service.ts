@@ -11,29 +11,13 @@ import type { Actor } from '../platform/actor.js';
 import type { Platform } from '../platform/context.js';
 import { hasHit, highlight, snippet } from '../platform/search/highlight.js';
 import { contactText, parseQuery } from '../platform/search/index.js';
+import { startOfDay } from '../platform/clock.js';
 
 const PATRONS_SHOWN = 5;
 const ENTRIES_PER_SNIPPET = 20;
 const SNIPPET_SOURCE_CHARS = 5000;
 
-/** Midnight of a calendar day in a time zone, as epoch ms. */
-export function startOfDay(day: string, timeZone: string): number {
-  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
-  const guess = Date.UTC(y, m - 1, d);
-  // The zone's offset at that instant, read back through Intl.
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-  }).formatToParts(guess);
-  const get = (t: string) => Number(parts.find((p) => p.type === t)?.value);
-  const local = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'));
-  return guess - (local - guess);
-}
+export { startOfDay };
 
 async function direct(p: Platform, actor: Actor, text: string): Promise<SearchResult['direct']> {
   const bare = /^\d{1,9}$/.exec(text.trim());

@@ -129,6 +129,15 @@ export async function callForBytes<E extends Endpoint>(e: E | Route<E>, ...rest:
   return res.blob();
 }
 
+/**
+ * The URL of a GET endpoint, for a plain link the browser downloads itself (a streamed CSV:
+ * never held in the page's memory). The session cookie goes with it; GETs need no CSRF token.
+ */
+export function hrefOf<E extends Endpoint>(e: E | Route<E>, ...rest: ArgsFor<E>): string {
+  const args = (rest[0] ?? {}) as { params?: Record<string, unknown>; query?: Record<string, QueryValue> };
+  return pathOf(e.path, args.params) + (args.query ? qs(args.query) : '');
+}
+
 /** After sign-in or sign-out the CSRF secret cookie may change; start afresh. */
 export function resetCsrf(): void {
   csrfToken = null;

@@ -18,12 +18,13 @@ describe('the feature registry', () => {
 
   it('gives each role its side navigation, in order, Admin for admins only', () => {
     const labels = (role: Me['role']) => navFor(role).filter(isNavLink).map((n) => n.label);
-    expect(labels('associate')).toEqual(['Dashboard', 'My cases', 'My team', 'Unassigned', 'All open', 'All cases', 'My promises', 'Team promises', 'Duplicate patrons']);
-    expect(labels('admin')).toEqual(['Dashboard', 'My cases', 'My team', 'Unassigned', 'All open', 'All cases', 'My promises', 'Team promises', 'Staffing planner', 'Duplicate patrons', 'Admin']);
-    expect(labels('supervisor')).toEqual(['Dashboard', 'My cases', 'My team', 'Unassigned', 'All open', 'All cases', 'My promises', 'Team promises', 'Staffing planner', 'Duplicate patrons']);
+    expect(labels('associate')).toEqual(['Dashboard', 'My cases', 'My team', 'Unassigned', 'All open', 'All cases', 'My promises', 'Team promises', 'Patrons', 'Duplicate patrons']);
+    expect(labels('admin')).toEqual(['Dashboard', 'My cases', 'My team', 'Unassigned', 'All open', 'All cases', 'My promises', 'Team promises', 'Staffing planner', 'Patrons', 'Duplicate patrons', 'Admin']);
+    expect(labels('supervisor')).toEqual(['Dashboard', 'My cases', 'My team', 'Unassigned', 'All open', 'All cases', 'My promises', 'Team promises', 'Staffing planner', 'Patrons', 'Duplicate patrons']);
     expect(labels('volunteer')).not.toContain('Team promises');
     expect(labels('volunteer')).not.toContain('Dashboard');
     expect(labels('volunteer')).not.toContain('Duplicate patrons');
+    expect(labels('volunteer')).toContain('Patrons');
     expect(navFor('volunteer').map((n) => n.id)).toContain('queue.views');
   });
 

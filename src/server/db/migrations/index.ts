@@ -14,6 +14,7 @@ import * as m0010 from './0010_mail_inbound.js';
 import * as m0011 from './0011_notifications.js';
 import * as m0012 from './0012_jobs_due_kind.js';
 import * as m0013 from './0013_mail_imap.js';
+import * as m0014 from './0014_patron_list.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -29,4 +30,5 @@ export const migrations: Record<string, Migration> = {
   '0011_notifications': m0011,
   '0012_jobs_due_kind': m0012,
   '0013_mail_imap': m0013,
+  '0014_patron_list': m0014,
 };
