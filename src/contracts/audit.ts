@@ -66,6 +66,7 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'patron.merged': 'Merged two patrons',
   'patron.merge_undone': 'Undid a merge of two patrons',
   'patron.erased': 'Erased a patron on request',
+  'patron.exported': 'Exported everything held on a patron',
   'patron.list_exported': 'Exported the patron list as CSV',
   'job.retried': 'Retried a background job',
   'job.discarded': 'Discarded a background job',

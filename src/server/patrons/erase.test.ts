@@ -23,6 +23,11 @@ describeEachDialect('patron erasure', (h) => {
     expect(out.allValueRecords.map((r: { amountMinor: number }) => r.amountMinor)).toEqual([3500]);
     expect(out.cases).toMatchObject([{ ref, subject: 'Box seats', messages: [{ body: 'Can I have box B?' }] }]);
     expect(out.audit.map((a: { action: string }) => a.action)).toContain('patron.value_deleted');
+    // The export itself is audited: who took the copy, of whom.
+    const exported = await h().db.kysely.selectFrom('audit_log').select(['actor_user_id', 'target_id', 'detail']).where('org_id', '=', org.orgId).where('action', '=', 'patron.exported').execute();
+    expect(exported.map((a) => ({ by: a.actor_user_id, patron: Number(a.target_id), ...(JSON.parse(a.detail!) as object) }))).toEqual([
+      { by: org.users.supervisor.id, patron: p.id, cases: 1, valueRecords: 1 },
+    ]);
   });
 
   it('erases every personal value from every route and search, and keeps the numbers', async () => {

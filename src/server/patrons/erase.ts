@@ -74,6 +74,10 @@ export async function exportPatron(p: Platform, actor: Actor, id: number): Promi
     q.auditAbout(p.db, actor.orgId, patron.id),
     q.orgSettingsOf(p.db, actor.orgId),
   ]);
+  // A privacy request: who took a copy of everything on whom, and how much.
+  await inTransaction(p, (ctx) =>
+    audit(ctx, { orgId: actor.orgId, actorId: actor.userId, action: 'patron.exported', targetType: 'patron', targetId: patron.id, detail: { cases: cases.length, valueRecords: records.length }, ip: actor.ip }),
+  );
   return {
     exportedAt: p.clock.now(),
     patron,

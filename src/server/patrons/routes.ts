@@ -15,8 +15,9 @@ import * as service from './service.js';
 
 export function patronRoutes(app: App, p: Platform): void {
   route(app, patronsApi.list, { roles: ANY_STAFF }, async (req) => list.listPatrons(p, actorOf(req), req.query));
-  // Every role exports what it may list; the value column is left out below supervisors.
-  route(app, patronsApi.exportCsv, { roles: ANY_STAFF }, async (req, reply) => {
+  // A bulk copy of every patron's contact points leaves the desk: supervisors and admins only
+  // (the others list and open patrons one screen at a time). Audited, notes never included.
+  route(app, patronsApi.exportCsv, { roles: MANAGERS }, async (req, reply) => {
     const out = await list.exportPatronsCsv(p, actorOf(req), req.query);
     return reply
       .status(200)

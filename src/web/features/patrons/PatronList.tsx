@@ -47,26 +47,29 @@ export function PatronListPage() {
     { value: 'true', label: yes },
     { value: 'false', label: no },
   ];
+  const manager = user.role === 'admin' || user.role === 'supervisor';
   return (
     <Stack gap="md">
       <Group justify="space-between" align="flex-end">
         <Title order={1}>Patrons</Title>
-        <Button
-          component="a"
-          href={hrefOf(patronsApi.exportCsv, { query: filters })}
-          download
-          variant="default"
-          aria-describedby="patron-export-help"
-        >
-          Export CSV
-        </Button>
+        {manager && (
+          <Button
+            component="a"
+            href={hrefOf(patronsApi.exportCsv, { query: filters })}
+            download
+            variant="default"
+            aria-describedby="patron-export-help"
+          >
+            Export CSV
+          </Button>
+        )}
       </Group>
-      <Text size="sm" id="patron-export-help">
-        Export CSV downloads the patrons these filters show, for a spreadsheet.{' '}
-        {user.role === 'admin' || user.role === 'supervisor'
-          ? 'It includes each patron’s relationship value total; notes are never exported.'
-          : 'Notes and relationship value are never exported.'}
-      </Text>
+      {manager && (
+        <Text size="sm" id="patron-export-help">
+          Export CSV downloads the patrons these filters show, for a spreadsheet, with each patron’s relationship value
+          total; notes are never exported, and every export is recorded in the audit log.
+        </Text>
+      )}
       <Group align="flex-end" gap="sm" wrap="wrap" role="search" aria-label="Filter patrons">
         <TextInput
           label="Find"
