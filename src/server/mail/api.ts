@@ -6,3 +6,4 @@ export { addTeamAddressIn, setRelayIn, setTeamWritingIn, type RelayInput, type T
 export { createInboundDoor, type InboundDoor } from './inbound.js';
 export { createMailListener, type MailListener, type MailListenerOptions } from './listener.js';
 export { acknowledgeNewCase } from './acknowledge.js';
+export { eraseMailOfPatron } from './erase.js';

@@ -1,6 +1,6 @@
 // SQL for the email channel: team addresses and how teams write, relay settings, the outbox
 // and its tries, inbound mail, attachments and participants, and the IMAP mailboxes polled.
-import { sql, type Insertable, type Kysely, type Updateable } from 'kysely';
+import { sql, type ExpressionBuilder, type Insertable, type Kysely, type Updateable } from 'kysely';
 import type {
   AttemptOutcome,
   CaseParticipantsTable,
@@ -706,4 +706,78 @@ export async function advanceImap(
     .where('settings_at', '=', settingsAt)
     .executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
+}
+
+// ---- erasure on a patron's request (erase.ts) -------------------------------------------------
+
+/**
+ * The inbound messages a patron sent: those threaded as their entries, and any other on their
+ * cases from one of their addresses (an auto-reply or bounce is stored but is no entry).
+ */
+export function patronInboundIds(tx: Kysely<Database>, orgId: number, patronId: number, addresses: string[]) {
+  return tx
+    .selectFrom('mail_inbound')
+    .select('id')
+    .where('org_id', '=', orgId)
+    .where((eb) =>
+      eb.or([
+        eb('entry_id', 'in', eb.selectFrom('case_entries').select('id').where('author_patron_id', '=', patronId)),
+        ...(addresses.length
+          ? [eb.and([eb('case_id', 'in', eb.selectFrom('cases').select('id').where('patron_id', '=', patronId)), eb('from_address', 'in', addresses)])]
+          : []),
+      ]),
+    )
+    .execute();
+}
+
+export const attachmentHashesOf = (tx: Kysely<Database>, inboundIds: number[]) =>
+  tx.selectFrom('mail_attachments').select('sha256').distinct().where('inbound_id', 'in', inboundIds).execute();
+
+export const deleteAttachmentsOf = (tx: Kysely<Database>, inboundIds: number[]) =>
+  tx.deleteFrom('mail_attachments').where('inbound_id', 'in', inboundIds).executeTakeFirst();
+
+/** Blobs among `hashes` that no attachment of the organization uses any more. */
+export const deleteUnusedBlobs = (tx: Kysely<Database>, orgId: number, hashes: string[]) =>
+  tx
+    .deleteFrom('mail_blobs')
+    .where('org_id', '=', orgId)
+    .where('sha256', 'in', hashes)
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('mail_attachments as a')
+            .select('a.id')
+            .whereRef('a.sha256', '=', 'mail_blobs.sha256')
+            .where('a.org_id', '=', orgId),
+        ),
+      ),
+    )
+    .executeTakeFirst();
+
+/** Keeps what counts (when, which case, the ids threading uses); drops the bytes and the words. */
+export const blankInbound = (tx: Kysely<Database>, ids: number[]) =>
+  tx
+    .updateTable('mail_inbound')
+    .set({ raw: Buffer.alloc(0), size: 0, mail_from: '', remote_address: null, helo: null, from_address: null, from_name: null, subject: null, details: null, thread_index: null })
+    .where('id', 'in', ids)
+    .executeTakeFirst();
+
+/** Mail on a patron's cases (it went to them): the bytes and recipients go; unsent mail is not sent. */
+export async function blankOutboxOfPatron(tx: Kysely<Database>, orgId: number, patronId: number, reason: string, now: number): Promise<number> {
+  const onCases = (eb: ExpressionBuilder<Database, 'mail_outbox'>) => eb('case_id', 'in', eb.selectFrom('cases').select('id').where('patron_id', '=', patronId));
+  await tx
+    .updateTable('mail_outbox')
+    .set({ state: 'failed', last_error: reason, claimed_until: null, next_attempt_at: null, updated_at: now })
+    .where('org_id', '=', orgId)
+    .where(onCases)
+    .where('state', 'in', ['queued', 'sending', 'retrying', 'held'])
+    .execute();
+  const r = await tx
+    .updateTable('mail_outbox')
+    .set({ raw: Buffer.alloc(0), size: 0, recipients: JSON.stringify({ to: [], cc: [] }), envelope_to: '[]', updated_at: now })
+    .where('org_id', '=', orgId)
+    .where(onCases)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
 }

@@ -17,6 +17,8 @@ export interface AttachmentStore {
   /** Keeps the bytes under their hash, inside the transaction that records the attachment. Idempotent. */
   put(ctx: TxContext, orgId: number, sha256: string, content: Buffer): Promise<void>;
   open(db: Kysely<Database>, orgId: number, sha256: string): Promise<StoredBlob | null>;
+  /** Drops the bytes of those hashes that no attachment of the organization uses any more. */
+  removeUnused(ctx: TxContext, orgId: number, sha256s: string[]): Promise<void>;
 }
 
 /** Chunks streamed to the client, so one download does not hold the socket for one huge write. */
@@ -25,6 +27,9 @@ const CHUNK = 64 * 1024;
 export const databaseStore: AttachmentStore = {
   async put(ctx, orgId, sha256, content) {
     await q.putBlob(ctx.tx, { org_id: orgId, sha256, size: content.length, content, created_at: ctx.clock.now() });
+  },
+  async removeUnused(ctx, orgId, sha256s) {
+    if (sha256s.length) await q.deleteUnusedBlobs(ctx.tx, orgId, sha256s);
   },
   async open(db, orgId, sha256) {
     const row = await q.blobContent(db, orgId, sha256);

@@ -6,6 +6,7 @@
 import crypto from 'node:crypto';
 import type { PatronExport } from '../../contracts/patrons.js';
 import { formatRef, reindexCase } from '../cases/api.js';
+import { eraseMailOfPatron } from '../mail/api.js';
 import type { ContactKind } from '../db/types.js';
 import type { Actor } from '../platform/actor.js';
 import { audit } from '../platform/audit.js';
@@ -34,6 +35,8 @@ export async function erasePatron(p: Platform, actor: Actor, id: number): Promis
       ctx.tx,
       contacts.map((c) => ({ org_id: actor.orgId, hash: erasedHash(actor.orgId, c.kind, c.value), at: now })),
     );
+    // Before the contact points go: they name the addresses the patron's mail came from.
+    const mail = await eraseMailOfPatron(ctx, actor.orgId, id, contacts.filter((c) => c.kind === 'email').map((c) => c.value));
     await q.deletePersonalRows(ctx.tx, id);
     await q.updatePatron(ctx.tx, id, {
       name: ERASED_NAME,
@@ -60,7 +63,7 @@ export async function erasePatron(p: Platform, actor: Actor, id: number): Promis
     await indexPersonalNotes(ctx, actor.orgId, id);
     await refreshDuplicates(ctx, id);
     // The audit row names the patron by id only: the erased values are gone from here too.
-    await audit(ctx, { orgId: actor.orgId, actorId: actor.userId, action: 'patron.erased', targetType: 'patron', targetId: id, detail: { contacts: contacts.length }, ip: actor.ip });
+    await audit(ctx, { orgId: actor.orgId, actorId: actor.userId, action: 'patron.erased', targetType: 'patron', targetId: id, detail: { contacts: contacts.length, inboundMail: mail.inbound, outboundMail: mail.outbound }, ip: actor.ip });
   });
   return { ok: true };
 }
